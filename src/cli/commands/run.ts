@@ -1,0 +1,43 @@
+// `momento run`: wires a source to a policy and a sink. Sources: synthetic:<frames> (a generated
+// stream), replay:<file|dir>, sim://host:port/<task>?seed=N; sinks: log, none (and the sim
+// session itself for sim sources).
+import type { Command } from 'commander';
+import { Policy } from '../../policy/policy.js';
+import { runSource } from '../../runtime/run.js';
+import { formatTimings } from '../../runtime/stats.js';
+import { fromObservations } from '../../policy/pipeline.js';
+import { syntheticObservations } from '../../runtime/synthetic.js';
+import { parseDevice } from '../options.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a policy on a source of observations and send its actions to a sink')
+    .requiredOption('--policy <bundle>', 'policy bundle folder')
+    .option('--source <spec>', 'synthetic:<frames> | replay:<file|dir>', 'synthetic:100')
+    .option('--sink <spec>', 'log | none', 'none')
+    .option('--device <device>', 'auto | gpu | cpu', 'cpu')
+    .option('--seed <n>', 'episode seed (sampler noise)', '0')
+    .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean }) => {
+      await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
+      const [kind, arg = ''] = splitSpec(opts.source);
+      if (kind !== 'synthetic') throw new Error(`--source '${opts.source}': unknown source kind '${kind}' (synthetic:<frames>)`);
+      const frames = Number(arg || 100);
+      if (!Number.isInteger(frames) || frames <= 0) throw new RangeError(`--source synthetic:<frames>: frames must be a positive integer, got '${arg}'`);
+      const source = fromObservations(syntheticObservations(policy.manifest, frames, Number(opts.seed)));
+      const summary = await runSource({
+        policy,
+        source,
+        seed: Number(opts.seed),
+        ...(opts.sink === 'log' ? { onAction: (a) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {}),
+      });
+      console.log(`${summary.stats.steps} steps, ${summary.actions} actions, ${summary.droppedFrames} dropped frames, ${summary.holds} holds on ${policy.provider}`);
+      console.log(formatTimings(summary.stats.timings()));
+    });
+}
+
+export function splitSpec(spec: string): [string, string] {
+  const i = spec.indexOf(':');
+  return i < 0 ? [spec, ''] : [spec.slice(0, i), spec.slice(i + 1)];
+}

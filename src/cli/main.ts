@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The `momento` command line: one subcommand per job (inspect, run, demo, sim, eval, collect,
+// replay, info). Errors print one line naming the bad thing and exit non-zero.
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerRun } from './commands/run.js';
+import { VERSION } from '../core/version.js';
+
+const program = new Command('momento').description('runtime for history-aware robot policies').version(VERSION);
+registerInspect(program);
+registerRun(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`momento: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env['MOMENTO_DEBUG'] && err instanceof Error) console.error(err.stack);
+  process.exitCode = 1;
+}

@@ -1,0 +1,40 @@
+// The interfaces that sources and sinks implement at the edges (sim, ROS, MCAP, server): the
+// core declares them, platforms implement them. Nothing here imports a platform.
+import type { Observable } from 'rxjs';
+import type { Action, Observation, StepResult } from './types.js';
+
+/** A stream of observations. `live` sources drop frames while a step is in flight; replay sources do not. */
+export interface ObservationSource {
+  readonly kind: 'live' | 'replay';
+  readonly observation$: Observable<Observation>;
+}
+
+/** Where executed actions go (a robot, a simulator session). */
+export interface ActionSink {
+  send(action: Action): Promise<void>;
+}
+
+export interface EpisodeStart {
+  readonly bundle: string;
+  readonly bundleHash: string;
+  readonly task: string;
+  readonly seed: number;
+  readonly device: string;
+  readonly source: string;
+}
+
+export interface EpisodeOutcome {
+  readonly success: boolean;
+  readonly steps: number;
+  readonly reward: number;
+  readonly droppedFrames: number;
+}
+
+/** Taps every stage of an episode (the MCAP recorder implements it). Calls never block the control loop. */
+export interface EpisodeSink {
+  start(info: EpisodeStart): void;
+  observation(obs: Observation): void;
+  step(result: StepResult): void;
+  action(action: Action): void;
+  end(outcome: EpisodeOutcome): Promise<void>;
+}

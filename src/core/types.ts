@@ -1,0 +1,82 @@
+// The runtime's in-memory types: what flows through the pipeline between sources, the policy
+// and sinks. Tensors are typed arrays; the protobuf forms (src/core/wire.ts) are for the wire
+// and for recordings, converted at the edges (src/core/convert.ts).
+
+/** One camera image, row-major H x W x C, 8-bit. */
+export interface CameraFrame {
+  readonly name: string;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly data: Uint8Array;
+}
+
+export interface Instruction {
+  readonly taskId: string;
+  readonly text: string;
+}
+
+export interface Observation {
+  readonly cameras: readonly CameraFrame[];
+  readonly proprio: Float32Array;
+  readonly instruction: Instruction;
+  /** Capture time in nanoseconds (epoch, or since episode start in simulation). */
+  readonly stampNs: number;
+  /** Index of this observation in its episode. */
+  readonly index: number;
+}
+
+/** `horizon` actions of `dims` values, row-major. */
+export interface ActionChunk {
+  readonly dims: number;
+  readonly horizon: number;
+  readonly values: Float32Array;
+  /** Stamp of the observation the chunk was computed from. */
+  readonly stampNs: number;
+  /** Seconds between consecutive actions (1 / control rate). */
+  readonly periodS: number;
+}
+
+/** One action as executed: sent to the robot or the simulator. */
+export interface Action {
+  readonly values: Float32Array;
+  readonly stampNs: number;
+  /** true when the scheduler held the previous action instead of a fresh one. */
+  readonly hold: boolean;
+  /** Why it held ('late', 'non-finite', 'start'); empty otherwise. */
+  readonly reason: string;
+}
+
+export interface StageTimings {
+  preprocessMs: number;
+  encoderMs: number;
+  memoryMs: number;
+  headMs: number;
+  totalMs: number;
+}
+
+export interface StreamStats {
+  readonly name: string;
+  readonly entries: number;
+  readonly merges: number;
+  /** Left index of each adjacent pair merged this step, in merge order. */
+  readonly mergedAt: readonly number[];
+  /** Retrieval attention over the entries, when the memory graph exposes it. */
+  readonly attention?: Float32Array;
+}
+
+export interface MemoryStats {
+  readonly entries: number;
+  readonly merges: number;
+  readonly streams: readonly StreamStats[];
+}
+
+export interface StepResult {
+  readonly chunk: ActionChunk;
+  readonly timings: StageTimings;
+  readonly memory: MemoryStats;
+  /** Policy step index within the episode. */
+  readonly step: number;
+}
+
+export const EMPTY_MEMORY_STATS: MemoryStats = Object.freeze({ entries: 0, merges: 0, streams: [] });

@@ -1,0 +1,2197 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+/** Namespace momento. */
+export namespace momento {
+
+    /** Namespace v1. */
+    namespace v1 {
+
+        /** DType enum. */
+        enum DType {
+
+            /** DTYPE_UNSPECIFIED value */
+            DTYPE_UNSPECIFIED = 0,
+
+            /** FLOAT32 value */
+            FLOAT32 = 1,
+
+            /** UINT8 value */
+            UINT8 = 2,
+
+            /** INT64 value */
+            INT64 = 3,
+
+            /** INT32 value */
+            INT32 = 4
+        }
+
+        /**
+         * Properties of a Tensor.
+         * @deprecated Use momento.v1.Tensor.$Properties instead.
+         */
+        interface ITensor extends momento.v1.Tensor.$Properties {
+        }
+
+        /** Represents a Tensor. */
+        class Tensor {
+
+            /**
+             * Constructs a new Tensor.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.Tensor.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Tensor name. */
+            name: string;
+
+            /** Tensor dtype. */
+            dtype: momento.v1.DType;
+
+            /** Tensor shape. */
+            shape: number[];
+
+            /** Tensor data. */
+            data: Uint8Array;
+
+            /**
+             * Creates a new Tensor instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Tensor instance
+             */
+            static create(properties: momento.v1.Tensor.$Shape): momento.v1.Tensor & momento.v1.Tensor.$Shape;
+            static create(properties?: momento.v1.Tensor.$Properties): momento.v1.Tensor;
+
+            /**
+             * Encodes the specified Tensor message. Does not implicitly {@link momento.v1.Tensor.verify|verify} messages.
+             * @param message Tensor message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.Tensor.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Tensor message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.Tensor & momento.v1.Tensor.$Shape} Tensor
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.Tensor & momento.v1.Tensor.$Shape;
+
+            /**
+             * Gets the type url for Tensor
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Tensor {
+
+            /** Properties of a Tensor. */
+            interface $Properties {
+
+                /** Tensor name */
+                name?: (string|null);
+
+                /** Tensor dtype */
+                dtype?: (momento.v1.DType|null);
+
+                /** Tensor shape */
+                shape?: (number[]|null);
+
+                /** Tensor data */
+                data?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Tensor. */
+            type $Shape = momento.v1.Tensor.$Properties;
+        }
+
+        /**
+         * Properties of an Instruction.
+         * @deprecated Use momento.v1.Instruction.$Properties instead.
+         */
+        interface IInstruction extends momento.v1.Instruction.$Properties {
+        }
+
+        /** Represents an Instruction. */
+        class Instruction {
+
+            /**
+             * Constructs a new Instruction.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.Instruction.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Instruction taskId. */
+            taskId: string;
+
+            /** Instruction text. */
+            text: string;
+
+            /** Instruction tokenIds. */
+            tokenIds: number[];
+
+            /**
+             * Creates a new Instruction instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Instruction instance
+             */
+            static create(properties: momento.v1.Instruction.$Shape): momento.v1.Instruction & momento.v1.Instruction.$Shape;
+            static create(properties?: momento.v1.Instruction.$Properties): momento.v1.Instruction;
+
+            /**
+             * Encodes the specified Instruction message. Does not implicitly {@link momento.v1.Instruction.verify|verify} messages.
+             * @param message Instruction message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.Instruction.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Instruction message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.Instruction & momento.v1.Instruction.$Shape} Instruction
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.Instruction & momento.v1.Instruction.$Shape;
+
+            /**
+             * Gets the type url for Instruction
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Instruction {
+
+            /** Properties of an Instruction. */
+            interface $Properties {
+
+                /** Instruction taskId */
+                taskId?: (string|null);
+
+                /** Instruction text */
+                text?: (string|null);
+
+                /** Instruction tokenIds */
+                tokenIds?: (number[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Instruction. */
+            type $Shape = momento.v1.Instruction.$Properties;
+        }
+
+        /**
+         * Properties of an Observation.
+         * @deprecated Use momento.v1.Observation.$Properties instead.
+         */
+        interface IObservation extends momento.v1.Observation.$Properties {
+        }
+
+        /** Represents an Observation. */
+        class Observation {
+
+            /**
+             * Constructs a new Observation.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.Observation.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Observation cameras. */
+            cameras: momento.v1.Tensor.$Properties[];
+
+            /** Observation proprio. */
+            proprio: number[];
+
+            /** Observation instruction. */
+            instruction?: (momento.v1.Instruction.$Properties|null);
+
+            /** Observation stampNs. */
+            stampNs: number;
+
+            /** Observation index. */
+            index: number;
+
+            /**
+             * Creates a new Observation instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Observation instance
+             */
+            static create(properties: momento.v1.Observation.$Shape): momento.v1.Observation & momento.v1.Observation.$Shape;
+            static create(properties?: momento.v1.Observation.$Properties): momento.v1.Observation;
+
+            /**
+             * Encodes the specified Observation message. Does not implicitly {@link momento.v1.Observation.verify|verify} messages.
+             * @param message Observation message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.Observation.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Observation message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.Observation & momento.v1.Observation.$Shape} Observation
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.Observation & momento.v1.Observation.$Shape;
+
+            /**
+             * Gets the type url for Observation
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Observation {
+
+            /** Properties of an Observation. */
+            interface $Properties {
+
+                /** Observation cameras */
+                cameras?: (momento.v1.Tensor.$Properties[]|null);
+
+                /** Observation proprio */
+                proprio?: (number[]|null);
+
+                /** Observation instruction */
+                instruction?: (momento.v1.Instruction.$Properties|null);
+
+                /** Observation stampNs */
+                stampNs?: (number|null);
+
+                /** Observation index */
+                index?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Observation. */
+            type $Shape = momento.v1.Observation.$Properties;
+        }
+
+        /**
+         * Properties of an ActionChunk.
+         * @deprecated Use momento.v1.ActionChunk.$Properties instead.
+         */
+        interface IActionChunk extends momento.v1.ActionChunk.$Properties {
+        }
+
+        /** Represents an ActionChunk. */
+        class ActionChunk {
+
+            /**
+             * Constructs a new ActionChunk.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ActionChunk.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ActionChunk dims. */
+            dims: number;
+
+            /** ActionChunk horizon. */
+            horizon: number;
+
+            /** ActionChunk values. */
+            values: number[];
+
+            /** ActionChunk stampNs. */
+            stampNs: number;
+
+            /** ActionChunk periodS. */
+            periodS: number;
+
+            /**
+             * Creates a new ActionChunk instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ActionChunk instance
+             */
+            static create(properties: momento.v1.ActionChunk.$Shape): momento.v1.ActionChunk & momento.v1.ActionChunk.$Shape;
+            static create(properties?: momento.v1.ActionChunk.$Properties): momento.v1.ActionChunk;
+
+            /**
+             * Encodes the specified ActionChunk message. Does not implicitly {@link momento.v1.ActionChunk.verify|verify} messages.
+             * @param message ActionChunk message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ActionChunk.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ActionChunk message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ActionChunk & momento.v1.ActionChunk.$Shape} ActionChunk
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ActionChunk & momento.v1.ActionChunk.$Shape;
+
+            /**
+             * Gets the type url for ActionChunk
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ActionChunk {
+
+            /** Properties of an ActionChunk. */
+            interface $Properties {
+
+                /** ActionChunk dims */
+                dims?: (number|null);
+
+                /** ActionChunk horizon */
+                horizon?: (number|null);
+
+                /** ActionChunk values */
+                values?: (number[]|null);
+
+                /** ActionChunk stampNs */
+                stampNs?: (number|null);
+
+                /** ActionChunk periodS */
+                periodS?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ActionChunk. */
+            type $Shape = momento.v1.ActionChunk.$Properties;
+        }
+
+        /**
+         * Properties of an Action.
+         * @deprecated Use momento.v1.Action.$Properties instead.
+         */
+        interface IAction extends momento.v1.Action.$Properties {
+        }
+
+        /** Represents an Action. */
+        class Action {
+
+            /**
+             * Constructs a new Action.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.Action.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Action values. */
+            values: number[];
+
+            /** Action stampNs. */
+            stampNs: number;
+
+            /** Action hold. */
+            hold: boolean;
+
+            /** Action reason. */
+            reason: string;
+
+            /**
+             * Creates a new Action instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Action instance
+             */
+            static create(properties: momento.v1.Action.$Shape): momento.v1.Action & momento.v1.Action.$Shape;
+            static create(properties?: momento.v1.Action.$Properties): momento.v1.Action;
+
+            /**
+             * Encodes the specified Action message. Does not implicitly {@link momento.v1.Action.verify|verify} messages.
+             * @param message Action message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.Action.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Action message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.Action & momento.v1.Action.$Shape} Action
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.Action & momento.v1.Action.$Shape;
+
+            /**
+             * Gets the type url for Action
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Action {
+
+            /** Properties of an Action. */
+            interface $Properties {
+
+                /** Action values */
+                values?: (number[]|null);
+
+                /** Action stampNs */
+                stampNs?: (number|null);
+
+                /** Action hold */
+                hold?: (boolean|null);
+
+                /** Action reason */
+                reason?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Action. */
+            type $Shape = momento.v1.Action.$Properties;
+        }
+
+        /**
+         * Properties of a StageTimings.
+         * @deprecated Use momento.v1.StageTimings.$Properties instead.
+         */
+        interface IStageTimings extends momento.v1.StageTimings.$Properties {
+        }
+
+        /** Represents a StageTimings. */
+        class StageTimings {
+
+            /**
+             * Constructs a new StageTimings.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.StageTimings.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StageTimings preprocessMs. */
+            preprocessMs: number;
+
+            /** StageTimings encoderMs. */
+            encoderMs: number;
+
+            /** StageTimings memoryMs. */
+            memoryMs: number;
+
+            /** StageTimings headMs. */
+            headMs: number;
+
+            /** StageTimings totalMs. */
+            totalMs: number;
+
+            /**
+             * Creates a new StageTimings instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StageTimings instance
+             */
+            static create(properties: momento.v1.StageTimings.$Shape): momento.v1.StageTimings & momento.v1.StageTimings.$Shape;
+            static create(properties?: momento.v1.StageTimings.$Properties): momento.v1.StageTimings;
+
+            /**
+             * Encodes the specified StageTimings message. Does not implicitly {@link momento.v1.StageTimings.verify|verify} messages.
+             * @param message StageTimings message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.StageTimings.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StageTimings message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.StageTimings & momento.v1.StageTimings.$Shape} StageTimings
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.StageTimings & momento.v1.StageTimings.$Shape;
+
+            /**
+             * Gets the type url for StageTimings
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace StageTimings {
+
+            /** Properties of a StageTimings. */
+            interface $Properties {
+
+                /** StageTimings preprocessMs */
+                preprocessMs?: (number|null);
+
+                /** StageTimings encoderMs */
+                encoderMs?: (number|null);
+
+                /** StageTimings memoryMs */
+                memoryMs?: (number|null);
+
+                /** StageTimings headMs */
+                headMs?: (number|null);
+
+                /** StageTimings totalMs */
+                totalMs?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StageTimings. */
+            type $Shape = momento.v1.StageTimings.$Properties;
+        }
+
+        /**
+         * Properties of a StreamStats.
+         * @deprecated Use momento.v1.StreamStats.$Properties instead.
+         */
+        interface IStreamStats extends momento.v1.StreamStats.$Properties {
+        }
+
+        /** Represents a StreamStats. */
+        class StreamStats {
+
+            /**
+             * Constructs a new StreamStats.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.StreamStats.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamStats name. */
+            name: string;
+
+            /** StreamStats entries. */
+            entries: number;
+
+            /** StreamStats merges. */
+            merges: number;
+
+            /** StreamStats mergedAt. */
+            mergedAt: number[];
+
+            /** StreamStats attention. */
+            attention: number[];
+
+            /**
+             * Creates a new StreamStats instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StreamStats instance
+             */
+            static create(properties: momento.v1.StreamStats.$Shape): momento.v1.StreamStats & momento.v1.StreamStats.$Shape;
+            static create(properties?: momento.v1.StreamStats.$Properties): momento.v1.StreamStats;
+
+            /**
+             * Encodes the specified StreamStats message. Does not implicitly {@link momento.v1.StreamStats.verify|verify} messages.
+             * @param message StreamStats message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.StreamStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamStats message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.StreamStats & momento.v1.StreamStats.$Shape} StreamStats
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.StreamStats & momento.v1.StreamStats.$Shape;
+
+            /**
+             * Gets the type url for StreamStats
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace StreamStats {
+
+            /** Properties of a StreamStats. */
+            interface $Properties {
+
+                /** StreamStats name */
+                name?: (string|null);
+
+                /** StreamStats entries */
+                entries?: (number|null);
+
+                /** StreamStats merges */
+                merges?: (number|null);
+
+                /** StreamStats mergedAt */
+                mergedAt?: (number[]|null);
+
+                /** StreamStats attention */
+                attention?: (number[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamStats. */
+            type $Shape = momento.v1.StreamStats.$Properties;
+        }
+
+        /**
+         * Properties of a MemoryStats.
+         * @deprecated Use momento.v1.MemoryStats.$Properties instead.
+         */
+        interface IMemoryStats extends momento.v1.MemoryStats.$Properties {
+        }
+
+        /** Represents a MemoryStats. */
+        class MemoryStats {
+
+            /**
+             * Constructs a new MemoryStats.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.MemoryStats.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** MemoryStats entries. */
+            entries: number;
+
+            /** MemoryStats merges. */
+            merges: number;
+
+            /** MemoryStats streams. */
+            streams: momento.v1.StreamStats.$Properties[];
+
+            /**
+             * Creates a new MemoryStats instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns MemoryStats instance
+             */
+            static create(properties: momento.v1.MemoryStats.$Shape): momento.v1.MemoryStats & momento.v1.MemoryStats.$Shape;
+            static create(properties?: momento.v1.MemoryStats.$Properties): momento.v1.MemoryStats;
+
+            /**
+             * Encodes the specified MemoryStats message. Does not implicitly {@link momento.v1.MemoryStats.verify|verify} messages.
+             * @param message MemoryStats message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.MemoryStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a MemoryStats message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.MemoryStats & momento.v1.MemoryStats.$Shape} MemoryStats
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.MemoryStats & momento.v1.MemoryStats.$Shape;
+
+            /**
+             * Gets the type url for MemoryStats
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace MemoryStats {
+
+            /** Properties of a MemoryStats. */
+            interface $Properties {
+
+                /** MemoryStats entries */
+                entries?: (number|null);
+
+                /** MemoryStats merges */
+                merges?: (number|null);
+
+                /** MemoryStats streams */
+                streams?: (momento.v1.StreamStats.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a MemoryStats. */
+            type $Shape = momento.v1.MemoryStats.$Properties;
+        }
+
+        /**
+         * Properties of a StepResult.
+         * @deprecated Use momento.v1.StepResult.$Properties instead.
+         */
+        interface IStepResult extends momento.v1.StepResult.$Properties {
+        }
+
+        /** Represents a StepResult. */
+        class StepResult {
+
+            /**
+             * Constructs a new StepResult.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.StepResult.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StepResult chunk. */
+            chunk?: (momento.v1.ActionChunk.$Properties|null);
+
+            /** StepResult timings. */
+            timings?: (momento.v1.StageTimings.$Properties|null);
+
+            /** StepResult memory. */
+            memory?: (momento.v1.MemoryStats.$Properties|null);
+
+            /** StepResult step. */
+            step: number;
+
+            /**
+             * Creates a new StepResult instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StepResult instance
+             */
+            static create(properties: momento.v1.StepResult.$Shape): momento.v1.StepResult & momento.v1.StepResult.$Shape;
+            static create(properties?: momento.v1.StepResult.$Properties): momento.v1.StepResult;
+
+            /**
+             * Encodes the specified StepResult message. Does not implicitly {@link momento.v1.StepResult.verify|verify} messages.
+             * @param message StepResult message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.StepResult.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StepResult message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.StepResult & momento.v1.StepResult.$Shape} StepResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.StepResult & momento.v1.StepResult.$Shape;
+
+            /**
+             * Gets the type url for StepResult
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace StepResult {
+
+            /** Properties of a StepResult. */
+            interface $Properties {
+
+                /** StepResult chunk */
+                chunk?: (momento.v1.ActionChunk.$Properties|null);
+
+                /** StepResult timings */
+                timings?: (momento.v1.StageTimings.$Properties|null);
+
+                /** StepResult memory */
+                memory?: (momento.v1.MemoryStats.$Properties|null);
+
+                /** StepResult step */
+                step?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StepResult. */
+            type $Shape = momento.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of a BankEntry.
+         * @deprecated Use momento.v1.BankEntry.$Properties instead.
+         */
+        interface IBankEntry extends momento.v1.BankEntry.$Properties {
+        }
+
+        /** Represents a BankEntry. */
+        class BankEntry {
+
+            /**
+             * Constructs a new BankEntry.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.BankEntry.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BankEntry timestep. */
+            timestep: number;
+
+            /** BankEntry tokens. */
+            tokens?: (momento.v1.Tensor.$Properties|null);
+
+            /**
+             * Creates a new BankEntry instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BankEntry instance
+             */
+            static create(properties: momento.v1.BankEntry.$Shape): momento.v1.BankEntry & momento.v1.BankEntry.$Shape;
+            static create(properties?: momento.v1.BankEntry.$Properties): momento.v1.BankEntry;
+
+            /**
+             * Encodes the specified BankEntry message. Does not implicitly {@link momento.v1.BankEntry.verify|verify} messages.
+             * @param message BankEntry message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.BankEntry.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BankEntry message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.BankEntry & momento.v1.BankEntry.$Shape} BankEntry
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.BankEntry & momento.v1.BankEntry.$Shape;
+
+            /**
+             * Gets the type url for BankEntry
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace BankEntry {
+
+            /** Properties of a BankEntry. */
+            interface $Properties {
+
+                /** BankEntry timestep */
+                timestep?: (number|null);
+
+                /** BankEntry tokens */
+                tokens?: (momento.v1.Tensor.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BankEntry. */
+            type $Shape = momento.v1.BankEntry.$Properties;
+        }
+
+        /**
+         * Properties of a BankSnapshot.
+         * @deprecated Use momento.v1.BankSnapshot.$Properties instead.
+         */
+        interface IBankSnapshot extends momento.v1.BankSnapshot.$Properties {
+        }
+
+        /** Represents a BankSnapshot. */
+        class BankSnapshot {
+
+            /**
+             * Constructs a new BankSnapshot.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.BankSnapshot.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BankSnapshot stream. */
+            stream: string;
+
+            /** BankSnapshot capacity. */
+            capacity: number;
+
+            /** BankSnapshot entries. */
+            entries: momento.v1.BankEntry.$Properties[];
+
+            /**
+             * Creates a new BankSnapshot instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BankSnapshot instance
+             */
+            static create(properties: momento.v1.BankSnapshot.$Shape): momento.v1.BankSnapshot & momento.v1.BankSnapshot.$Shape;
+            static create(properties?: momento.v1.BankSnapshot.$Properties): momento.v1.BankSnapshot;
+
+            /**
+             * Encodes the specified BankSnapshot message. Does not implicitly {@link momento.v1.BankSnapshot.verify|verify} messages.
+             * @param message BankSnapshot message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.BankSnapshot.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BankSnapshot message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.BankSnapshot & momento.v1.BankSnapshot.$Shape} BankSnapshot
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.BankSnapshot & momento.v1.BankSnapshot.$Shape;
+
+            /**
+             * Gets the type url for BankSnapshot
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace BankSnapshot {
+
+            /** Properties of a BankSnapshot. */
+            interface $Properties {
+
+                /** BankSnapshot stream */
+                stream?: (string|null);
+
+                /** BankSnapshot capacity */
+                capacity?: (number|null);
+
+                /** BankSnapshot entries */
+                entries?: (momento.v1.BankEntry.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BankSnapshot. */
+            type $Shape = momento.v1.BankSnapshot.$Properties;
+        }
+
+        /**
+         * Properties of a WindowSnapshot.
+         * @deprecated Use momento.v1.WindowSnapshot.$Properties instead.
+         */
+        interface IWindowSnapshot extends momento.v1.WindowSnapshot.$Properties {
+        }
+
+        /** Represents a WindowSnapshot. */
+        class WindowSnapshot {
+
+            /**
+             * Constructs a new WindowSnapshot.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.WindowSnapshot.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** WindowSnapshot length. */
+            length: number;
+
+            /** WindowSnapshot moments. */
+            moments: momento.v1.Tensor.$Properties[];
+
+            /**
+             * Creates a new WindowSnapshot instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns WindowSnapshot instance
+             */
+            static create(properties: momento.v1.WindowSnapshot.$Shape): momento.v1.WindowSnapshot & momento.v1.WindowSnapshot.$Shape;
+            static create(properties?: momento.v1.WindowSnapshot.$Properties): momento.v1.WindowSnapshot;
+
+            /**
+             * Encodes the specified WindowSnapshot message. Does not implicitly {@link momento.v1.WindowSnapshot.verify|verify} messages.
+             * @param message WindowSnapshot message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.WindowSnapshot.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a WindowSnapshot message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.WindowSnapshot & momento.v1.WindowSnapshot.$Shape} WindowSnapshot
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.WindowSnapshot & momento.v1.WindowSnapshot.$Shape;
+
+            /**
+             * Gets the type url for WindowSnapshot
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace WindowSnapshot {
+
+            /** Properties of a WindowSnapshot. */
+            interface $Properties {
+
+                /** WindowSnapshot length */
+                length?: (number|null);
+
+                /** WindowSnapshot moments */
+                moments?: (momento.v1.Tensor.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a WindowSnapshot. */
+            type $Shape = momento.v1.WindowSnapshot.$Properties;
+        }
+
+        /**
+         * Properties of a MemorySnapshot.
+         * @deprecated Use momento.v1.MemorySnapshot.$Properties instead.
+         */
+        interface IMemorySnapshot extends momento.v1.MemorySnapshot.$Properties {
+        }
+
+        /** Represents a MemorySnapshot. */
+        class MemorySnapshot {
+
+            /**
+             * Constructs a new MemorySnapshot.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.MemorySnapshot.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** MemorySnapshot bundle. */
+            bundle: string;
+
+            /** MemorySnapshot kind. */
+            kind: string;
+
+            /** MemorySnapshot step. */
+            step: number;
+
+            /** MemorySnapshot banks. */
+            banks: momento.v1.BankSnapshot.$Properties[];
+
+            /** MemorySnapshot window. */
+            window?: (momento.v1.WindowSnapshot.$Properties|null);
+
+            /**
+             * Creates a new MemorySnapshot instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns MemorySnapshot instance
+             */
+            static create(properties: momento.v1.MemorySnapshot.$Shape): momento.v1.MemorySnapshot & momento.v1.MemorySnapshot.$Shape;
+            static create(properties?: momento.v1.MemorySnapshot.$Properties): momento.v1.MemorySnapshot;
+
+            /**
+             * Encodes the specified MemorySnapshot message. Does not implicitly {@link momento.v1.MemorySnapshot.verify|verify} messages.
+             * @param message MemorySnapshot message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.MemorySnapshot.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a MemorySnapshot message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.MemorySnapshot & momento.v1.MemorySnapshot.$Shape} MemorySnapshot
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.MemorySnapshot & momento.v1.MemorySnapshot.$Shape;
+
+            /**
+             * Gets the type url for MemorySnapshot
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace MemorySnapshot {
+
+            /** Properties of a MemorySnapshot. */
+            interface $Properties {
+
+                /** MemorySnapshot bundle */
+                bundle?: (string|null);
+
+                /** MemorySnapshot kind */
+                kind?: (string|null);
+
+                /** MemorySnapshot step */
+                step?: (number|null);
+
+                /** MemorySnapshot banks */
+                banks?: (momento.v1.BankSnapshot.$Properties[]|null);
+
+                /** MemorySnapshot window */
+                window?: (momento.v1.WindowSnapshot.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a MemorySnapshot. */
+            type $Shape = momento.v1.MemorySnapshot.$Properties;
+        }
+
+        /** SimMode enum. */
+        enum SimMode {
+
+            /** LOCKSTEP value */
+            LOCKSTEP = 0,
+
+            /** REALTIME value */
+            REALTIME = 1
+        }
+
+        /**
+         * Properties of a SimReset.
+         * @deprecated Use momento.v1.SimReset.$Properties instead.
+         */
+        interface ISimReset extends momento.v1.SimReset.$Properties {
+        }
+
+        /** Represents a SimReset. */
+        class SimReset {
+
+            /**
+             * Constructs a new SimReset.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimReset.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimReset task. */
+            task: string;
+
+            /** SimReset seed. */
+            seed: number;
+
+            /** SimReset mode. */
+            mode: momento.v1.SimMode;
+
+            /** SimReset imageSize. */
+            imageSize: number;
+
+            /**
+             * Creates a new SimReset instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimReset instance
+             */
+            static create(properties: momento.v1.SimReset.$Shape): momento.v1.SimReset & momento.v1.SimReset.$Shape;
+            static create(properties?: momento.v1.SimReset.$Properties): momento.v1.SimReset;
+
+            /**
+             * Encodes the specified SimReset message. Does not implicitly {@link momento.v1.SimReset.verify|verify} messages.
+             * @param message SimReset message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimReset.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimReset message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimReset & momento.v1.SimReset.$Shape} SimReset
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimReset & momento.v1.SimReset.$Shape;
+
+            /**
+             * Gets the type url for SimReset
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimReset {
+
+            /** Properties of a SimReset. */
+            interface $Properties {
+
+                /** SimReset task */
+                task?: (string|null);
+
+                /** SimReset seed */
+                seed?: (number|null);
+
+                /** SimReset mode */
+                mode?: (momento.v1.SimMode|null);
+
+                /** SimReset imageSize */
+                imageSize?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SimReset. */
+            type $Shape = momento.v1.SimReset.$Properties;
+        }
+
+        /**
+         * Properties of a SimStep.
+         * @deprecated Use momento.v1.SimStep.$Properties instead.
+         */
+        interface ISimStep extends momento.v1.SimStep.$Properties {
+        }
+
+        /** Represents a SimStep. */
+        class SimStep {
+
+            /**
+             * Constructs a new SimStep.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimStep.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimStep action. */
+            action: number[];
+
+            /**
+             * Creates a new SimStep instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimStep instance
+             */
+            static create(properties: momento.v1.SimStep.$Shape): momento.v1.SimStep & momento.v1.SimStep.$Shape;
+            static create(properties?: momento.v1.SimStep.$Properties): momento.v1.SimStep;
+
+            /**
+             * Encodes the specified SimStep message. Does not implicitly {@link momento.v1.SimStep.verify|verify} messages.
+             * @param message SimStep message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimStep.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimStep message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimStep & momento.v1.SimStep.$Shape} SimStep
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimStep & momento.v1.SimStep.$Shape;
+
+            /**
+             * Gets the type url for SimStep
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimStep {
+
+            /** Properties of a SimStep. */
+            interface $Properties {
+
+                /** SimStep action */
+                action?: (number[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SimStep. */
+            type $Shape = momento.v1.SimStep.$Properties;
+        }
+
+        /**
+         * Properties of a SimRequest.
+         * @deprecated Use momento.v1.SimRequest.$Properties instead.
+         */
+        interface ISimRequest extends momento.v1.SimRequest.$Properties {
+        }
+
+        /** Represents a SimRequest. */
+        class SimRequest {
+
+            /**
+             * Constructs a new SimRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimRequest id. */
+            id: number;
+
+            /** SimRequest reset. */
+            reset?: (momento.v1.SimReset.$Properties|null);
+
+            /** SimRequest step. */
+            step?: (momento.v1.SimStep.$Properties|null);
+
+            /** SimRequest listTasks. */
+            listTasks?: (momento.v1.SimListTasks.$Properties|null);
+
+            /** SimRequest body. */
+            body?: ("reset"|"step"|"listTasks");
+
+            /**
+             * Creates a new SimRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimRequest instance
+             */
+            static create(properties: momento.v1.SimRequest.$Shape): momento.v1.SimRequest & momento.v1.SimRequest.$Shape;
+            static create(properties?: momento.v1.SimRequest.$Properties): momento.v1.SimRequest;
+
+            /**
+             * Encodes the specified SimRequest message. Does not implicitly {@link momento.v1.SimRequest.verify|verify} messages.
+             * @param message SimRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimRequest & momento.v1.SimRequest.$Shape} SimRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimRequest & momento.v1.SimRequest.$Shape;
+
+            /**
+             * Gets the type url for SimRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimRequest {
+
+            /** Properties of a SimRequest. */
+            interface $Properties {
+
+                /** SimRequest id */
+                id?: (number|null);
+
+                /** SimRequest reset */
+                reset?: (momento.v1.SimReset.$Properties|null);
+
+                /** SimRequest step */
+                step?: (momento.v1.SimStep.$Properties|null);
+
+                /** SimRequest listTasks */
+                listTasks?: (momento.v1.SimListTasks.$Properties|null);
+
+                /** SimRequest body */
+                body?: ("reset"|"step"|"listTasks");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a SimRequest. */
+            type $Shape = {
+              id?: number|null;
+              reset?: momento.v1.SimReset.$Shape|null;
+              step?: momento.v1.SimStep.$Shape|null;
+              listTasks?: momento.v1.SimListTasks.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; reset?: null; step?: null; listTasks?: null }|{ body?: "reset"; reset: momento.v1.SimReset.$Shape; step?: null; listTasks?: null }|{ body?: "step"; reset?: null; step: momento.v1.SimStep.$Shape; listTasks?: null }|{ body?: "listTasks"; reset?: null; step?: null; listTasks: momento.v1.SimListTasks.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a SimListTasks.
+         * @deprecated Use momento.v1.SimListTasks.$Properties instead.
+         */
+        interface ISimListTasks extends momento.v1.SimListTasks.$Properties {
+        }
+
+        /** Represents a SimListTasks. */
+        class SimListTasks {
+
+            /**
+             * Constructs a new SimListTasks.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimListTasks.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new SimListTasks instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimListTasks instance
+             */
+            static create(properties: momento.v1.SimListTasks.$Shape): momento.v1.SimListTasks & momento.v1.SimListTasks.$Shape;
+            static create(properties?: momento.v1.SimListTasks.$Properties): momento.v1.SimListTasks;
+
+            /**
+             * Encodes the specified SimListTasks message. Does not implicitly {@link momento.v1.SimListTasks.verify|verify} messages.
+             * @param message SimListTasks message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimListTasks.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimListTasks message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimListTasks & momento.v1.SimListTasks.$Shape} SimListTasks
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimListTasks & momento.v1.SimListTasks.$Shape;
+
+            /**
+             * Gets the type url for SimListTasks
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimListTasks {
+
+            /** Properties of a SimListTasks. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SimListTasks. */
+            type $Shape = momento.v1.SimListTasks.$Properties;
+        }
+
+        /**
+         * Properties of a TaskInfo.
+         * @deprecated Use momento.v1.TaskInfo.$Properties instead.
+         */
+        interface ITaskInfo extends momento.v1.TaskInfo.$Properties {
+        }
+
+        /** Represents a TaskInfo. */
+        class TaskInfo {
+
+            /**
+             * Constructs a new TaskInfo.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.TaskInfo.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** TaskInfo id. */
+            id: string;
+
+            /** TaskInfo text. */
+            text: string;
+
+            /** TaskInfo needsMemory. */
+            needsMemory: boolean;
+
+            /** TaskInfo memorylessChance. */
+            memorylessChance: number;
+
+            /** TaskInfo maxSteps. */
+            maxSteps: number;
+
+            /** TaskInfo controlRateHz. */
+            controlRateHz: number;
+
+            /**
+             * Creates a new TaskInfo instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns TaskInfo instance
+             */
+            static create(properties: momento.v1.TaskInfo.$Shape): momento.v1.TaskInfo & momento.v1.TaskInfo.$Shape;
+            static create(properties?: momento.v1.TaskInfo.$Properties): momento.v1.TaskInfo;
+
+            /**
+             * Encodes the specified TaskInfo message. Does not implicitly {@link momento.v1.TaskInfo.verify|verify} messages.
+             * @param message TaskInfo message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.TaskInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a TaskInfo message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.TaskInfo & momento.v1.TaskInfo.$Shape} TaskInfo
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.TaskInfo & momento.v1.TaskInfo.$Shape;
+
+            /**
+             * Gets the type url for TaskInfo
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace TaskInfo {
+
+            /** Properties of a TaskInfo. */
+            interface $Properties {
+
+                /** TaskInfo id */
+                id?: (string|null);
+
+                /** TaskInfo text */
+                text?: (string|null);
+
+                /** TaskInfo needsMemory */
+                needsMemory?: (boolean|null);
+
+                /** TaskInfo memorylessChance */
+                memorylessChance?: (number|null);
+
+                /** TaskInfo maxSteps */
+                maxSteps?: (number|null);
+
+                /** TaskInfo controlRateHz */
+                controlRateHz?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a TaskInfo. */
+            type $Shape = momento.v1.TaskInfo.$Properties;
+        }
+
+        /**
+         * Properties of a SimTransition.
+         * @deprecated Use momento.v1.SimTransition.$Properties instead.
+         */
+        interface ISimTransition extends momento.v1.SimTransition.$Properties {
+        }
+
+        /** Represents a SimTransition. */
+        class SimTransition {
+
+            /**
+             * Constructs a new SimTransition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimTransition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimTransition observation. */
+            observation?: (momento.v1.Observation.$Properties|null);
+
+            /** SimTransition reward. */
+            reward: number;
+
+            /** SimTransition done. */
+            done: boolean;
+
+            /** SimTransition success. */
+            success: boolean;
+
+            /** SimTransition privilegedJson. */
+            privilegedJson: string;
+
+            /** SimTransition step. */
+            step: number;
+
+            /** SimTransition locked. */
+            locked: boolean;
+
+            /**
+             * Creates a new SimTransition instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimTransition instance
+             */
+            static create(properties: momento.v1.SimTransition.$Shape): momento.v1.SimTransition & momento.v1.SimTransition.$Shape;
+            static create(properties?: momento.v1.SimTransition.$Properties): momento.v1.SimTransition;
+
+            /**
+             * Encodes the specified SimTransition message. Does not implicitly {@link momento.v1.SimTransition.verify|verify} messages.
+             * @param message SimTransition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimTransition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimTransition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimTransition & momento.v1.SimTransition.$Shape} SimTransition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimTransition & momento.v1.SimTransition.$Shape;
+
+            /**
+             * Gets the type url for SimTransition
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimTransition {
+
+            /** Properties of a SimTransition. */
+            interface $Properties {
+
+                /** SimTransition observation */
+                observation?: (momento.v1.Observation.$Properties|null);
+
+                /** SimTransition reward */
+                reward?: (number|null);
+
+                /** SimTransition done */
+                done?: (boolean|null);
+
+                /** SimTransition success */
+                success?: (boolean|null);
+
+                /** SimTransition privilegedJson */
+                privilegedJson?: (string|null);
+
+                /** SimTransition step */
+                step?: (number|null);
+
+                /** SimTransition locked */
+                locked?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SimTransition. */
+            type $Shape = momento.v1.SimTransition.$Properties;
+        }
+
+        /**
+         * Properties of a SimError.
+         * @deprecated Use momento.v1.SimError.$Properties instead.
+         */
+        interface ISimError extends momento.v1.SimError.$Properties {
+        }
+
+        /** Represents a SimError. */
+        class SimError {
+
+            /**
+             * Constructs a new SimError.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimError.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimError message. */
+            message: string;
+
+            /** SimError code. */
+            code: string;
+
+            /**
+             * Creates a new SimError instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimError instance
+             */
+            static create(properties: momento.v1.SimError.$Shape): momento.v1.SimError & momento.v1.SimError.$Shape;
+            static create(properties?: momento.v1.SimError.$Properties): momento.v1.SimError;
+
+            /**
+             * Encodes the specified SimError message. Does not implicitly {@link momento.v1.SimError.verify|verify} messages.
+             * @param message SimError message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimError.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimError message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimError & momento.v1.SimError.$Shape} SimError
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimError & momento.v1.SimError.$Shape;
+
+            /**
+             * Gets the type url for SimError
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimError {
+
+            /** Properties of a SimError. */
+            interface $Properties {
+
+                /** SimError message */
+                message?: (string|null);
+
+                /** SimError code */
+                code?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SimError. */
+            type $Shape = momento.v1.SimError.$Properties;
+        }
+
+        /**
+         * Properties of a SimResponse.
+         * @deprecated Use momento.v1.SimResponse.$Properties instead.
+         */
+        interface ISimResponse extends momento.v1.SimResponse.$Properties {
+        }
+
+        /** Represents a SimResponse. */
+        class SimResponse {
+
+            /**
+             * Constructs a new SimResponse.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimResponse.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimResponse id. */
+            id: number;
+
+            /** SimResponse transition. */
+            transition?: (momento.v1.SimTransition.$Properties|null);
+
+            /** SimResponse error. */
+            error?: (momento.v1.SimError.$Properties|null);
+
+            /** SimResponse tasks. */
+            tasks?: (momento.v1.SimTaskList.$Properties|null);
+
+            /** SimResponse body. */
+            body?: ("transition"|"error"|"tasks");
+
+            /**
+             * Creates a new SimResponse instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimResponse instance
+             */
+            static create(properties: momento.v1.SimResponse.$Shape): momento.v1.SimResponse & momento.v1.SimResponse.$Shape;
+            static create(properties?: momento.v1.SimResponse.$Properties): momento.v1.SimResponse;
+
+            /**
+             * Encodes the specified SimResponse message. Does not implicitly {@link momento.v1.SimResponse.verify|verify} messages.
+             * @param message SimResponse message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimResponse message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimResponse & momento.v1.SimResponse.$Shape} SimResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimResponse & momento.v1.SimResponse.$Shape;
+
+            /**
+             * Gets the type url for SimResponse
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimResponse {
+
+            /** Properties of a SimResponse. */
+            interface $Properties {
+
+                /** SimResponse id */
+                id?: (number|null);
+
+                /** SimResponse transition */
+                transition?: (momento.v1.SimTransition.$Properties|null);
+
+                /** SimResponse error */
+                error?: (momento.v1.SimError.$Properties|null);
+
+                /** SimResponse tasks */
+                tasks?: (momento.v1.SimTaskList.$Properties|null);
+
+                /** SimResponse body */
+                body?: ("transition"|"error"|"tasks");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a SimResponse. */
+            type $Shape = {
+              id?: number|null;
+              transition?: momento.v1.SimTransition.$Shape|null;
+              error?: momento.v1.SimError.$Shape|null;
+              tasks?: momento.v1.SimTaskList.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; transition?: null; error?: null; tasks?: null }|{ body?: "transition"; transition: momento.v1.SimTransition.$Shape; error?: null; tasks?: null }|{ body?: "error"; transition?: null; error: momento.v1.SimError.$Shape; tasks?: null }|{ body?: "tasks"; transition?: null; error?: null; tasks: momento.v1.SimTaskList.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a SimTaskList.
+         * @deprecated Use momento.v1.SimTaskList.$Properties instead.
+         */
+        interface ISimTaskList extends momento.v1.SimTaskList.$Properties {
+        }
+
+        /** Represents a SimTaskList. */
+        class SimTaskList {
+
+            /**
+             * Constructs a new SimTaskList.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SimTaskList.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SimTaskList tasks. */
+            tasks: momento.v1.TaskInfo.$Properties[];
+
+            /**
+             * Creates a new SimTaskList instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SimTaskList instance
+             */
+            static create(properties: momento.v1.SimTaskList.$Shape): momento.v1.SimTaskList & momento.v1.SimTaskList.$Shape;
+            static create(properties?: momento.v1.SimTaskList.$Properties): momento.v1.SimTaskList;
+
+            /**
+             * Encodes the specified SimTaskList message. Does not implicitly {@link momento.v1.SimTaskList.verify|verify} messages.
+             * @param message SimTaskList message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SimTaskList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SimTaskList message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SimTaskList & momento.v1.SimTaskList.$Shape} SimTaskList
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SimTaskList & momento.v1.SimTaskList.$Shape;
+
+            /**
+             * Gets the type url for SimTaskList
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SimTaskList {
+
+            /** Properties of a SimTaskList. */
+            interface $Properties {
+
+                /** SimTaskList tasks */
+                tasks?: (momento.v1.TaskInfo.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SimTaskList. */
+            type $Shape = momento.v1.SimTaskList.$Properties;
+        }
+
+        /**
+         * Properties of an EpisodeInfo.
+         * @deprecated Use momento.v1.EpisodeInfo.$Properties instead.
+         */
+        interface IEpisodeInfo extends momento.v1.EpisodeInfo.$Properties {
+        }
+
+        /** Represents an EpisodeInfo. */
+        class EpisodeInfo {
+
+            /**
+             * Constructs a new EpisodeInfo.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.EpisodeInfo.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** EpisodeInfo bundle. */
+            bundle: string;
+
+            /** EpisodeInfo bundleHash. */
+            bundleHash: string;
+
+            /** EpisodeInfo task. */
+            task: string;
+
+            /** EpisodeInfo seed. */
+            seed: number;
+
+            /** EpisodeInfo device. */
+            device: string;
+
+            /** EpisodeInfo momentoVersion. */
+            momentoVersion: string;
+
+            /** EpisodeInfo startNs. */
+            startNs: number;
+
+            /** EpisodeInfo source. */
+            source: string;
+
+            /**
+             * Creates a new EpisodeInfo instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns EpisodeInfo instance
+             */
+            static create(properties: momento.v1.EpisodeInfo.$Shape): momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape;
+            static create(properties?: momento.v1.EpisodeInfo.$Properties): momento.v1.EpisodeInfo;
+
+            /**
+             * Encodes the specified EpisodeInfo message. Does not implicitly {@link momento.v1.EpisodeInfo.verify|verify} messages.
+             * @param message EpisodeInfo message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.EpisodeInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an EpisodeInfo message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape} EpisodeInfo
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape;
+
+            /**
+             * Gets the type url for EpisodeInfo
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace EpisodeInfo {
+
+            /** Properties of an EpisodeInfo. */
+            interface $Properties {
+
+                /** EpisodeInfo bundle */
+                bundle?: (string|null);
+
+                /** EpisodeInfo bundleHash */
+                bundleHash?: (string|null);
+
+                /** EpisodeInfo task */
+                task?: (string|null);
+
+                /** EpisodeInfo seed */
+                seed?: (number|null);
+
+                /** EpisodeInfo device */
+                device?: (string|null);
+
+                /** EpisodeInfo momentoVersion */
+                momentoVersion?: (string|null);
+
+                /** EpisodeInfo startNs */
+                startNs?: (number|null);
+
+                /** EpisodeInfo source */
+                source?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an EpisodeInfo. */
+            type $Shape = momento.v1.EpisodeInfo.$Properties;
+        }
+
+        /**
+         * Properties of an EpisodeEnd.
+         * @deprecated Use momento.v1.EpisodeEnd.$Properties instead.
+         */
+        interface IEpisodeEnd extends momento.v1.EpisodeEnd.$Properties {
+        }
+
+        /** Represents an EpisodeEnd. */
+        class EpisodeEnd {
+
+            /**
+             * Constructs a new EpisodeEnd.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.EpisodeEnd.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** EpisodeEnd success. */
+            success: boolean;
+
+            /** EpisodeEnd steps. */
+            steps: number;
+
+            /** EpisodeEnd reward. */
+            reward: number;
+
+            /** EpisodeEnd droppedFrames. */
+            droppedFrames: number;
+
+            /**
+             * Creates a new EpisodeEnd instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns EpisodeEnd instance
+             */
+            static create(properties: momento.v1.EpisodeEnd.$Shape): momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape;
+            static create(properties?: momento.v1.EpisodeEnd.$Properties): momento.v1.EpisodeEnd;
+
+            /**
+             * Encodes the specified EpisodeEnd message. Does not implicitly {@link momento.v1.EpisodeEnd.verify|verify} messages.
+             * @param message EpisodeEnd message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.EpisodeEnd.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an EpisodeEnd message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape} EpisodeEnd
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape;
+
+            /**
+             * Gets the type url for EpisodeEnd
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace EpisodeEnd {
+
+            /** Properties of an EpisodeEnd. */
+            interface $Properties {
+
+                /** EpisodeEnd success */
+                success?: (boolean|null);
+
+                /** EpisodeEnd steps */
+                steps?: (number|null);
+
+                /** EpisodeEnd reward */
+                reward?: (number|null);
+
+                /** EpisodeEnd droppedFrames */
+                droppedFrames?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an EpisodeEnd. */
+            type $Shape = momento.v1.EpisodeEnd.$Properties;
+        }
+    }
+}

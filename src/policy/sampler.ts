@@ -1,0 +1,82 @@
+// Action heads: a direct head outputs the chunk; iterative heads (flow-matching Euler, DDIM)
+// are driven here, one head-graph run per sampling step, with the episode's seeded noise.
+// The conventions are the bundle contract's (docs/bundle-contract.md), matched by
+// policies/momento_models/runner.py.
+import type { HeadSpec } from '../bundle/manifest.js';
+import type { Feed } from '../onnx/graph.js';
+
+/** Runs the head graph once on the conditioning plus, for iterative heads, the noisy actions and time. */
+export type HeadRun = (extra: ReadonlyMap<string, Feed>) => Promise<Float32Array>;
+
+/**
+ * Produces the normalised chunks [B, k, A] for a batch. `initialNoise` fills x with each batch
+ * slot's noise (called only for iterative heads).
+ */
+export async function sampleChunks(
+  head: HeadSpec,
+  dims: readonly [batch: number, chunk: number, actionDims: number],
+  run: HeadRun,
+  initialNoise: (x: Float32Array) => void,
+): Promise<Float32Array> {
+  switch (head.kind) {
+    case 'direct':
+      return run(new Map());
+    case 'flow': {
+      const x = new Float32Array(dims[0] * dims[1] * dims[2]);
+      initialNoise(x);
+      const dt = 1 / head.steps;
+      for (let i = 0; i < head.steps; i++) {
+        const v = await run(iterationFeeds(x, dims, i * dt));
+        for (let j = 0; j < x.length; j++) x[j] = x[j]! + dt * v[j]!;
+      }
+      return x;
+    }
+    case 'ddim': {
+      const x = new Float32Array(dims[0] * dims[1] * dims[2]);
+      initialNoise(x);
+      const alphaBar = alphaBars(head.beta_start, head.beta_end, head.train_steps);
+      const ts = ddimTimesteps(head.train_steps, head.steps);
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i]!;
+        const prev = ts[i + 1];
+        const eps = await run(iterationFeeds(x, dims, t));
+        const a = alphaBar[t]!;
+        const aPrev = prev === undefined ? 1 : alphaBar[prev]!;
+        const sa = Math.sqrt(a);
+        const s1a = Math.sqrt(1 - a);
+        const saPrev = Math.sqrt(aPrev);
+        const s1aPrev = Math.sqrt(1 - aPrev);
+        for (let j = 0; j < x.length; j++) {
+          const x0 = (x[j]! - s1a * eps[j]!) / sa;
+          x[j] = saPrev * x0 + s1aPrev * eps[j]!;
+        }
+      }
+      return x;
+    }
+  }
+}
+
+function iterationFeeds(x: Float32Array, dims: readonly [number, number, number], time: number): Map<string, Feed> {
+  return new Map<string, Feed>([
+    ['noisy_actions', { data: x, dims }],
+    ['time', { data: new Float32Array(dims[0]).fill(time), dims: [dims[0]] }],
+  ]);
+}
+
+/** Cumulative products of (1 - beta) over a linear beta schedule, in float64. */
+export function alphaBars(betaStart: number, betaEnd: number, trainSteps: number): Float64Array {
+  const out = new Float64Array(trainSteps);
+  let prod = 1;
+  for (let t = 0; t < trainSteps; t++) {
+    const beta = trainSteps === 1 ? betaStart : betaStart + ((betaEnd - betaStart) * t) / (trainSteps - 1);
+    prod *= 1 - beta;
+    out[t] = prod;
+  }
+  return out;
+}
+
+/** DDIM's evenly spaced training timesteps, descending: t_i = (steps - 1 - i) * floor(trainSteps / steps). */
+export function ddimTimesteps(trainSteps: number, steps: number): number[] {
+  const ratio = Math.floor(trainSteps / steps);
+  return Array.from({ length: steps }, (_, i) => (steps - 1 - i) * ratio);
+}

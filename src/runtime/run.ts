@@ -1,0 +1,76 @@
+// Wires a source to a policy and to sinks: observation$ → policy steps → actions. The one place
+// that knows both sources and policies; the CLI's `run` and the demo call it.
+import { concatMap, lastValueFrom, tap } from 'rxjs';
+import type { ActionSink, EpisodeSink, ObservationSource } from '../core/interfaces.js';
+import type { Action, StepResult } from '../core/types.js';
+import { ActionScheduler } from '../policy/action-scheduler.js';
+import { policySteps, scheduleActions } from '../policy/pipeline.js';
+import type { Policy } from '../policy/policy.js';
+import { StepStats } from './stats.js';
+
+export interface RunOptions {
+  readonly policy: Policy;
+  readonly source: ObservationSource;
+  /** Where executed actions go. Default: nowhere (the chunks are still computed and counted). */
+  readonly sink?: ActionSink;
+  readonly recorder?: EpisodeSink;
+  /** Episode seed (sampler noise). Default 0. */
+  readonly seed?: number;
+  /** Temporal ensembling weight for live runs (0 = newest chunk only). Default 0. */
+  readonly ensemble?: number;
+  readonly onStep?: (result: StepResult) => void;
+  readonly onAction?: (action: Action) => void;
+  readonly task?: string;
+}
+
+export interface RunSummary {
+  readonly stats: StepStats;
+  readonly droppedFrames: number;
+  readonly actions: number;
+  readonly holds: number;
+}
+
+/**
+ * Runs until the source completes. Live sources: actions at the control rate from the scheduler.
+ * Replay sources: every frame is stepped in order and the first `execute` actions of each chunk
+ * are emitted with their due stamps (open loop, no clock).
+ */
+export async function runSource(options: RunOptions): Promise<RunSummary> {
+  const { policy, source, sink, recorder } = options;
+  const m = policy.manifest;
+  const episode = policy.newEpisode(options.seed ?? 0);
+  const stats = new StepStats();
+  const counter = { dropped: 0 };
+  let actions = 0;
+  const scheduler = new ActionScheduler({ low: m.action.low, high: m.action.high, ensemble: options.ensemble ?? 0, maxIndex: m.action.execute });
+  recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind });
+  const recordedSource: ObservationSource = recorder ? { kind: source.kind, observation$: source.observation$.pipe(tap((o) => recorder.observation(o))) } : source;
+  const emit = async (action: Action): Promise<void> => {
+    actions++;
+    recorder?.action(action);
+    options.onAction?.(action);
+    await sink?.send(action);
+  };
+  const steps$ = policySteps(policy, episode, recordedSource, counter).pipe(
+    tap((r) => {
+      stats.add(r);
+      recorder?.step(r);
+      options.onStep?.(r);
+    }),
+  );
+  if (source.kind === 'live') {
+    await lastValueFrom(steps$.pipe(scheduleActions(scheduler, m.action.rate_hz), concatMap(emit)), { defaultValue: undefined });
+  } else {
+    await lastValueFrom(
+      steps$.pipe(
+        concatMap(async (r) => {
+          scheduler.push(r.chunk);
+          for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
+        }),
+      ),
+      { defaultValue: undefined },
+    );
+  }
+  await recorder?.end({ success: false, steps: stats.steps, reward: 0, droppedFrames: counter.dropped });
+  return { stats, droppedFrames: counter.dropped, actions, holds: scheduler.holds.late + scheduler.holds.nonFinite + scheduler.holds.start };
+}
