@@ -38,3 +38,17 @@ export interface EpisodeSink {
   action(action: Action): void;
   end(outcome: EpisodeOutcome): Promise<void>;
 }
+
+/** One transition of a closed-loop environment (a simulator session in lock-step mode). */
+export interface Transition {
+  readonly observation: Observation;
+  readonly reward: number;
+  readonly done: boolean;
+  readonly success: boolean;
+}
+
+/** A closed-loop environment: reset to a task and seed, then one transition per action. */
+export interface EpisodeEnv {
+  reset(task: string, seed: number): Promise<Transition>;
+  step(action: Float32Array): Promise<Transition>;
+}

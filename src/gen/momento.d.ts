@@ -1122,6 +1122,15 @@ export namespace momento {
             /** MemorySnapshot window. */
             window?: (momento.v1.WindowSnapshot.$Properties|null);
 
+            /** MemorySnapshot noiseState. */
+            noiseState: number;
+
+            /** MemorySnapshot hasNoiseSpare. */
+            hasNoiseSpare: boolean;
+
+            /** MemorySnapshot noiseSpare. */
+            noiseSpare: number;
+
             /**
              * Creates a new MemorySnapshot instance using the specified properties.
              * @param [properties] Properties to set
@@ -1175,6 +1184,15 @@ export namespace momento {
 
                 /** MemorySnapshot window */
                 window?: (momento.v1.WindowSnapshot.$Properties|null);
+
+                /** MemorySnapshot noiseState */
+                noiseState?: (number|null);
+
+                /** MemorySnapshot hasNoiseSpare */
+                hasNoiseSpare?: (boolean|null);
+
+                /** MemorySnapshot noiseSpare */
+                noiseSpare?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -2740,6 +2740,9 @@ export const momento = $root.momento = (() => {
              * @property {number|null} [step] MemorySnapshot step
              * @property {Array.<momento.v1.BankSnapshot.$Properties>|null} [banks] MemorySnapshot banks
              * @property {momento.v1.WindowSnapshot.$Properties|null} [window] MemorySnapshot window
+             * @property {number|null} [noiseState] MemorySnapshot noiseState
+             * @property {boolean|null} [hasNoiseSpare] MemorySnapshot hasNoiseSpare
+             * @property {number|null} [noiseSpare] MemorySnapshot noiseSpare
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2813,6 +2816,30 @@ export const momento = $root.momento = (() => {
             MemorySnapshot.prototype.window = null;
 
             /**
+             * MemorySnapshot noiseState.
+             * @member {number} noiseState
+             * @memberof momento.v1.MemorySnapshot
+             * @instance
+             */
+            MemorySnapshot.prototype.noiseState = 0;
+
+            /**
+             * MemorySnapshot hasNoiseSpare.
+             * @member {boolean} hasNoiseSpare
+             * @memberof momento.v1.MemorySnapshot
+             * @instance
+             */
+            MemorySnapshot.prototype.hasNoiseSpare = false;
+
+            /**
+             * MemorySnapshot noiseSpare.
+             * @member {number} noiseSpare
+             * @memberof momento.v1.MemorySnapshot
+             * @instance
+             */
+            MemorySnapshot.prototype.noiseSpare = 0;
+
+            /**
              * Creates a new MemorySnapshot instance using the specified properties.
              * @function create
              * @memberof momento.v1.MemorySnapshot
@@ -2855,6 +2882,12 @@ export const momento = $root.momento = (() => {
                         $root.momento.v1.BankSnapshot.encode(message.banks[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
                 if (message.window != null && $Object.hasOwnProperty.call(message, "window"))
                     $root.momento.v1.WindowSnapshot.encode(message.window, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                if (message.noiseState != null && $Object.hasOwnProperty.call(message, "noiseState") && message.noiseState !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.noiseState);
+                if (message.hasNoiseSpare != null && $Object.hasOwnProperty.call(message, "hasNoiseSpare") && message.hasNoiseSpare !== false)
+                    writer.uint32(/* id 7, wireType 0 =*/56).bool(message.hasNoiseSpare);
+                if (message.noiseSpare != null && $Object.hasOwnProperty.call(message, "noiseSpare") && !$Object.is(message.noiseSpare, 0))
+                    writer.uint32(/* id 8, wireType 1 =*/65).double(message.noiseSpare);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2938,6 +2971,33 @@ export const momento = $root.momento = (() => {
                             if (wireType !== 2)
                                 break;
                             message.window = $root.momento.v1.WindowSnapshot.decode(reader, reader.size(), $undefined, _depth + 1, message.window);
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.noiseState = value;
+                            else
+                                delete message.noiseState;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.hasNoiseSpare = value;
+                            else
+                                delete message.hasNoiseSpare;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.noiseSpare = value;
+                            else
+                                delete message.noiseSpare;
                             continue;
                         }
                     }

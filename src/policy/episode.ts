@@ -61,7 +61,8 @@ export class EpisodeState {
   }
 
   snapshot(): momento.v1.IMemorySnapshot {
-    const base = { bundle: this.manifest.name, kind: this.memory.kind, step: this.step };
+    const { state, spare } = this.noise.position;
+    const base = { bundle: this.manifest.name, kind: this.memory.kind, step: this.step, noiseState: state, hasNoiseSpare: spare !== undefined, noiseSpare: spare ?? 0 };
     switch (this.memory.kind) {
       case 'none':
         return base;
@@ -88,5 +89,6 @@ export class EpisodeState {
       }
     }
     this.step = Number(snapshot.step ?? 0);
+    this.noise.position = { state: snapshot.noiseState ?? 0, spare: snapshot.hasNoiseSpare ? (snapshot.noiseSpare ?? 0) : undefined };
   }
 }

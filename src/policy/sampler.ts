@@ -75,8 +75,13 @@ export function alphaBars(betaStart: number, betaEnd: number, trainSteps: number
   return out;
 }
 
-/** DDIM's evenly spaced training timesteps, descending: t_i = (steps - 1 - i) * floor(trainSteps / steps). */
+/**
+ * DDIM's sampling timesteps, largest first: evenly spaced over [0, trainSteps - 1], rounded half
+ * up — tau_i = floor((2 i (trainSteps - 1) + (steps - 1)) / (2 (steps - 1))) — e.g. 50/4 → 49, 33, 16, 0.
+ */
 export function ddimTimesteps(trainSteps: number, steps: number): number[] {
-  const ratio = Math.floor(trainSteps / steps);
-  return Array.from({ length: steps }, (_, i) => (steps - 1 - i) * ratio);
+  if (steps < 1 || steps > trainSteps) throw new RangeError(`ddim: steps must be in [1, train_steps=${trainSteps}], got ${steps}`);
+  if (steps === 1) return [trainSteps - 1];
+  const taus = Array.from({ length: steps }, (_, i) => Math.floor((2 * i * (trainSteps - 1) + (steps - 1)) / (2 * (steps - 1))));
+  return taus.reverse();
 }

@@ -1,0 +1,130 @@
+// What `momento info` shows about recorded episodes: one summary per file (duration, steps,
+// topics, outcome, drops, memory statistics, size) and a plain-text table of them. Only the
+// /policy/step messages are decoded, so summarizing a folder does not unpack every image.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { decodeStep } from './codec.js';
+import { readEpisodeRecords, type TopicInfo } from './episode-records.js';
+import { parseEpisodeInfo, parseOutcome } from './read-episode.js';
+import { listEpisodeFiles } from './replay-source.js';
+import { CAMERA_TOPIC_PREFIX, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
+
+export interface EpisodeSummary {
+  readonly file: string;
+  readonly fileBytes: number;
+  readonly bundle: string;
+  readonly task: string;
+  readonly seed: number;
+  /** Seconds between the first and the last message's log time. */
+  readonly durationS: number;
+  /** From the outcome, or the number of recorded policy steps when the episode did not end. */
+  readonly steps: number;
+  readonly topics: readonly TopicInfo[];
+  /** undefined when the episode has no outcome (cut short). */
+  readonly success: boolean | undefined;
+  /** Camera images the recorder dropped (estimated from message counts when there is no outcome). */
+  readonly droppedFrames: number;
+  /** Frames the live pipeline dropped while a step was in flight (from the outcome). */
+  readonly pipelineDroppedFrames: number;
+  readonly memory: { readonly maxEntries: number; readonly totalMerges: number };
+  readonly compression: readonly string[];
+  readonly truncated: boolean;
+}
+
+export async function summarizeEpisode(file: string): Promise<EpisodeSummary> {
+  const [records, info] = await Promise.all([readEpisodeRecords(file, (topic) => topic === TOPIC_STEP), stat(file)]);
+  const episode = parseEpisodeInfo(file, records);
+  const outcome = parseOutcome(records);
+  let maxEntries = 0;
+  let totalMerges = 0;
+  let steps = 0;
+  for (const message of records.messages) {
+    const step = decodeStep(message.data);
+    maxEntries = Math.max(maxEntries, step.memory.entries);
+    totalMerges += step.memory.merges;
+    steps++;
+  }
+  const count = (topic: string): number => records.topics.find((t) => t.topic === topic)?.messageCount ?? 0;
+  const cameraTopics = records.topics.filter((t) => t.topic.startsWith(CAMERA_TOPIC_PREFIX));
+  const imagesWritten = cameraTopics.reduce((n, t) => n + t.messageCount, 0);
+  const estimatedDrops = Math.max(0, count(TOPIC_OBSERVATION) * cameraTopics.length - imagesWritten);
+  const { startTime, endTime } = records;
+  return {
+    file,
+    fileBytes: info.size,
+    bundle: episode.bundle,
+    task: episode.task,
+    seed: episode.seed,
+    durationS: startTime !== undefined && endTime !== undefined ? Number(endTime - startTime) / 1e9 : 0,
+    steps: outcome?.steps ?? steps,
+    topics: records.topics,
+    success: outcome?.success,
+    droppedFrames: outcome?.recorderDroppedFrames ?? estimatedDrops,
+    pipelineDroppedFrames: outcome?.droppedFrames ?? 0,
+    memory: { maxEntries, totalMerges },
+    compression: [...new Set(records.chunkCompression.map((c) => c || 'none'))],
+    truncated: records.truncated,
+  };
+}
+
+/** Summaries of a folder's episodes (or of one file), in name order. */
+export async function summarizeDir(dir: string): Promise<EpisodeSummary[]> {
+  const summaries: EpisodeSummary[] = [];
+  for (const file of await listEpisodeFiles(dir)) summaries.push(await summarizeEpisode(file));
+  return summaries;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Columns padded to their widest cell; numbers right-aligned so that they line up. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+( \w+)?%?$|^-$/.test(r[i] ?? '')));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The `momento info` table: one row per episode, a totals row, and the topics of a single episode. */
+export function formatInfoTable(summaries: readonly EpisodeSummary[]): string {
+  if (summaries.length === 0) return 'no episodes';
+  const headers = ['episode', 'task', 'seed', 'steps', 'duration', 'success', 'dropped', 'mem max', 'merges', 'size'];
+  const rows = summaries.map((s) => [
+    basename(s.file) + (s.truncated ? ' (truncated)' : ''),
+    s.task,
+    String(s.seed),
+    String(s.steps),
+    `${s.durationS.toFixed(1)} s`,
+    s.success === undefined ? '-' : s.success ? 'yes' : 'no',
+    String(s.droppedFrames),
+    String(s.memory.maxEntries),
+    String(s.memory.totalMerges),
+    formatBytes(s.fileBytes),
+  ]);
+  const parts = [renderTable(headers, rows)];
+  if (summaries.length > 1) {
+    const ended = summaries.filter((s) => s.success !== undefined);
+    const successes = ended.filter((s) => s.success).length;
+    const total = (f: (s: EpisodeSummary) => number): number => summaries.reduce((n, s) => n + f(s), 0);
+    parts.push(
+      `${summaries.length} episodes, ${total((s) => s.steps)} steps, ` +
+        `success ${successes}/${ended.length}, ${total((s) => s.droppedFrames)} dropped frames, ` +
+        `${formatBytes(total((s) => s.fileBytes))}`,
+    );
+  } else {
+    const [only] = summaries;
+    if (only) {
+      const topicRows = only.topics.map((t) => [t.topic, t.schemaName, String(t.messageCount)]);
+      parts.push(renderTable(['topic', 'schema', 'messages'], topicRows));
+      parts.push(`compression: ${only.compression.join(', ') || '-'}; bundle: ${only.bundle || '-'}`);
+    }
+  }
+  return parts.join('\n\n');
+}

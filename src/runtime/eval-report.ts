@@ -1,0 +1,116 @@
+// Evaluation reports: per-task success with a 95% Wilson interval, mean steps and latency
+// percentiles, as a table, as JSON, and as an SVG chart (memory vs memoryless per task) that
+// opens in any browser.
+import type { EpisodeResult } from './episode-loop.js';
+import { summarize } from './stats.js';
+
+export interface TaskReport {
+  readonly task: string;
+  readonly episodes: number;
+  readonly successes: number;
+  readonly rate: number;
+  readonly low: number;
+  readonly high: number;
+  readonly meanSteps: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly chance?: number;
+}
+
+/** Wilson score interval for k successes in n trials (z = 1.96). */
+export function wilson(k: number, n: number, z = 1.96): { low: number; high: number } {
+  if (n === 0) return { low: 0, high: 1 };
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyMap<string, number> = new Map()): TaskReport[] {
+  const tasks = [...new Set(results.map((r) => r.task))];
+  return tasks.map((task) => {
+    const rs = results.filter((r) => r.task === task);
+    const successes = rs.filter((r) => r.success).length;
+    const latency = summarize(rs.flatMap((r) => r.latenciesMs));
+    const c = chance.get(task);
+    return {
+      task,
+      episodes: rs.length,
+      successes,
+      rate: successes / rs.length,
+      ...wilson(successes, rs.length),
+      meanSteps: rs.reduce((n, r) => n + r.steps, 0) / rs.length,
+      latencyP50Ms: latency.p50,
+      latencyP99Ms: latency.p99,
+      ...(c !== undefined ? { chance: c } : {}),
+    };
+  });
+}
+
+export function reportRows(reports: readonly TaskReport[]): string[][] {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}`;
+  return reports.map((r) => [
+    r.task,
+    String(r.episodes),
+    pct(r.rate),
+    `[${pct(r.low)}, ${pct(r.high)}]`,
+    r.chance === undefined ? '' : pct(r.chance),
+    r.meanSteps.toFixed(1),
+    r.latencyP50Ms.toFixed(2),
+    r.latencyP99Ms.toFixed(2),
+  ]);
+}
+
+export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'p50 ms', 'p99 ms'];
+
+export interface ChartSeries {
+  readonly label: string;
+  readonly reports: readonly TaskReport[];
+}
+
+/** A grouped bar chart of success per task for each series, with the intervals as whiskers. */
+export function successChartSvg(title: string, series: readonly ChartSeries[]): string {
+  const tasks = [...new Set(series.flatMap((s) => s.reports.map((r) => r.task)))];
+  const colours = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5'];
+  const W = 160 + tasks.length * (40 + series.length * 36);
+  const H = 320;
+  const top = 50;
+  const bottom = 260;
+  const y = (v: number): number => bottom - v * (bottom - top);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${W / 2}" y="24" text-anchor="middle" font-size="15">${escape(title)}</text>`,
+  ];
+  for (let v = 0; v <= 1.0001; v += 0.25) {
+    parts.push(`<line x1="60" x2="${W - 20}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`, `<text x="54" y="${y(v) + 4}" text-anchor="end">${Math.round(v * 100)}%</text>`);
+  }
+  tasks.forEach((task, ti) => {
+    const x0 = 80 + ti * (40 + series.length * 36);
+    series.forEach((s, si) => {
+      const r = s.reports.find((x) => x.task === task);
+      if (!r) return;
+      const x = x0 + si * 36;
+      parts.push(
+        `<rect x="${x}" y="${y(r.rate)}" width="30" height="${bottom - y(r.rate)}" fill="${colours[si % colours.length]}"><title>${escape(s.label)} ${escape(task)}: ${(r.rate * 100).toFixed(1)}% (${r.successes}/${r.episodes})</title></rect>`,
+        `<line x1="${x + 15}" x2="${x + 15}" y1="${y(r.high)}" y2="${y(r.low)}" stroke="black"/>`,
+      );
+      if (r.chance !== undefined && si === 0) {
+        parts.push(`<line x1="${x0 - 4}" x2="${x0 + series.length * 36}" y1="${y(r.chance)}" y2="${y(r.chance)}" stroke="#c53030" stroke-dasharray="4 3"><title>memoryless chance ${(r.chance * 100).toFixed(1)}%</title></line>`);
+      }
+    });
+    parts.push(`<text x="${x0 + (series.length * 36) / 2 - 3}" y="${bottom + 18}" text-anchor="middle">${escape(task)}</text>`);
+  });
+  series.forEach((s, si) => {
+    const x = 80 + si * 220;
+    parts.push(`<rect x="${x}" y="${H - 30}" width="14" height="14" fill="${colours[si % colours.length]}"/>`, `<text x="${x + 20}" y="${H - 19}">${escape(s.label)}</text>`);
+  });
+  parts.push(`<line x1="${80 + series.length * 220}" x2="${100 + series.length * 220}" y1="${H - 23}" y2="${H - 23}" stroke="#c53030" stroke-dasharray="4 3"/>`, `<text x="${106 + series.length * 220}" y="${H - 19}">memoryless chance</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
