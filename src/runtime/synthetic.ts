@@ -4,7 +4,8 @@
 import type { Manifest } from '../bundle/manifest.js';
 import type { Observation } from '../core/types.js';
 
-export function* syntheticObservations(manifest: Manifest, count: number, seed = 0, periodS = 1 / manifest.action.rate_hz): Generator<Observation> {
+/** One frame per policy call by default (`execute` control periods apart). */
+export function* syntheticObservations(manifest: Manifest, count: number, seed = 0, periodS = manifest.action.execute / manifest.action.rate_hz): Generator<Observation> {
   const task = manifest.observation.instruction.tasks[seed % manifest.observation.instruction.tasks.length]!;
   for (let i = 0; i < count; i++) {
     const cameras = manifest.observation.cameras.map((cam) => {
