@@ -128,7 +128,17 @@ async function streamEpisodeRecords(file: string, wanted: TopicFilter): Promise<
         if (wanted(topic)) messages.push({ topic, sequence: record.sequence, logTime: record.logTime, data: record.data });
         break;
       }
-      default:
+      case 'Header':
+      case 'Footer':
+      case 'DataEnd':
+      case 'MessageIndex':
+      case 'ChunkIndex':
+      case 'Attachment':
+      case 'AttachmentIndex':
+      case 'MetadataIndex':
+      case 'Statistics':
+      case 'SummaryOffset':
+      case 'Unknown':
         // Indexes, statistics and the summary repeat what the data section already gave us.
         break;
     }

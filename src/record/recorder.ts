@@ -49,7 +49,7 @@ export interface RecorderStats {
   /** Observation, step and action messages of that episode that were dropped. */
   readonly droppedMessages: number;
   readonly writtenMessages: number;
-  /** Chunks that have reached the file (what survives a crash). */
+  /** Chunks closed and handed to the file (what survives a crash once written). */
   readonly chunksWritten: number;
   readonly bytesWritten: number;
   readonly queuedMessages: number;
