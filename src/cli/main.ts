@@ -5,12 +5,14 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRun } from './commands/run.js';
+import { registerCollect } from './commands/collect.js';
 import { VERSION } from '../core/version.js';
 
 const program = new Command('momento').description('runtime for history-aware robot policies').version(VERSION);
 registerInspect(program);
 registerRun(program);
 registerDemo(program);
+registerCollect(program);
 
 try {
   await program.parseAsync(process.argv);
