@@ -1,0 +1,184 @@
+// SimEnv: one episode of one task, in process and without sockets — reset, step, render. The
+// server wraps one per session; tests and the expert-data tools use it directly. Deterministic:
+// the seed fixes the episode, stamps are simulated time (step * 100 ms).
+import type { CameraFrame, Observation } from '../src/core/types.js';
+import { parseAction } from './action.js';
+import { STEP_NS } from './arm.js';
+import type { ArmCommand } from './arm.js';
+import { COLOURS, Canvas } from './canvas.js';
+import { SimRequestError } from './errors.js';
+import { SeededRandom } from './random.js';
+import { taskDefinition, taskInfo } from './tasks/registry.js';
+import type { AnyTaskDefinition, TaskId, TaskInfo, TaskState } from './tasks/registry.js';
+import type { StepOutcome, TaskStateBase } from './tasks/task.js';
+
+export const DEFAULT_IMAGE_SIZE = 64;
+const EFFECTOR_OUTER = 0.04;
+const EFFECTOR_INNER = 0.02;
+/** Closed, the effector is a smaller disc, so a held block stays visible around it. */
+const EFFECTOR_CLOSED = 0.025;
+
+export type EpisodeOutcome = StepOutcome | 'timeout';
+
+/** One step's result, as SimTransition carries it. */
+export interface EnvTransition {
+  readonly observation: Observation;
+  /** 1 on the step that succeeds, else 0. */
+  readonly reward: number;
+  readonly done: boolean;
+  readonly success: boolean;
+  readonly outcome: EpisodeOutcome;
+  /** Steps taken in the episode (0 after reset). */
+  readonly step: number;
+  /** true while the task ignores actions. */
+  readonly locked: boolean;
+}
+
+export interface SimEnvOptions {
+  /** Side of the square RGB image in pixels (8..512); default 64. */
+  readonly imageSize?: number;
+}
+
+interface Episode {
+  readonly definition: AnyTaskDefinition;
+  readonly state: TaskStateBase;
+  readonly seed: number;
+  readonly canvas: Canvas;
+  step: number;
+  outcome: EpisodeOutcome;
+}
+
+export class SimEnv {
+  private readonly imageSize: number;
+  private episode: Episode | undefined;
+
+  constructor(options: SimEnvOptions = {}) {
+    this.imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
+    new Canvas(this.imageSize); // validates the size now rather than at the first reset
+  }
+
+  /** Starts an episode of `task` for `seed`; `imageSize` overrides the environment's size. */
+  reset(task: string, seed: number, options: { imageSize?: number } = {}): EnvTransition {
+    let definition: AnyTaskDefinition;
+    try {
+      definition = taskDefinition(task);
+    } catch (error) {
+      throw new SimRequestError('unknown-task', (error as Error).message);
+    }
+    let canvas: Canvas;
+    let random: SeededRandom;
+    try {
+      canvas = new Canvas(options.imageSize ?? this.imageSize);
+      random = new SeededRandom(seed, task);
+    } catch (error) {
+      throw new SimRequestError('bad-reset', (error as Error).message);
+    }
+    this.episode = { definition, state: definition.create(random), seed, canvas, step: 0, outcome: 'running' };
+    return this.transition(this.episode, 0);
+  }
+
+  /** Advances one control step with `action` = [vx, vy, grip] (each in [-1, 1]). */
+  step(action: ArrayLike<number>): EnvTransition {
+    return this.stepWith(parseAction(action));
+  }
+
+  /** Advances one control step with an already validated command. */
+  stepWith(command: ArmCommand): EnvTransition {
+    const episode = this.current();
+    if (episode.outcome !== 'running') {
+      throw new SimRequestError(
+        'episode-done',
+        `the ${episode.definition.id} episode (seed ${episode.seed}) ended at step ${episode.step} (${episode.outcome}); send a reset`,
+      );
+    }
+    let outcome: EpisodeOutcome = episode.definition.advance(episode.state, command);
+    episode.step++;
+    if (outcome === 'running' && episode.step >= episode.definition.maxSteps) {
+      outcome = 'timeout';
+      episode.state.failure = `timeout after ${episode.step} steps`;
+    }
+    episode.outcome = outcome;
+    return this.transition(episode, outcome === 'success' ? 1 : 0);
+  }
+
+  get active(): boolean {
+    return this.episode !== undefined;
+  }
+
+  get done(): boolean {
+    return this.current().outcome !== 'running';
+  }
+
+  get info(): TaskInfo {
+    return taskInfo(this.current().definition.id as TaskId);
+  }
+
+  /** The privileged task state (for experts and debugging; never a policy input). */
+  get state(): Readonly<TaskState> {
+    return this.current().state as TaskState;
+  }
+
+  privilegedJson(): string {
+    return JSON.stringify(this.current().state);
+  }
+
+  /** What the current observation shows, as the memoryless strategy reads it. */
+  view(): unknown {
+    const { definition, state } = this.current();
+    return definition.view(state);
+  }
+
+  /** The scripted expert's next action. */
+  expertAction(): Float32Array {
+    const { definition, state } = this.current();
+    return commandValues(definition.expert(state));
+  }
+
+  /** The best memoryless strategy's next action; `random` is its own coin. */
+  memorylessAction(random: SeededRandom): Float32Array {
+    const { definition, state } = this.current();
+    return commandValues(definition.memoryless(definition.view(state), random));
+  }
+
+  private current(): Episode {
+    if (!this.episode) throw new SimRequestError('no-episode', 'no episode yet: send a reset before stepping');
+    return this.episode;
+  }
+
+  private transition(episode: Episode, reward: number): EnvTransition {
+    const { definition, state, step, outcome } = episode;
+    const arm = state.arm;
+    const proprio = Float32Array.of(arm.x, arm.y, arm.grip ? 1 : 0, arm.holding ? 1 : 0);
+    return {
+      observation: {
+        cameras: [this.render(episode, proprio)],
+        proprio,
+        instruction: { taskId: definition.id, text: definition.text },
+        stampNs: step * STEP_NS,
+        index: step,
+      },
+      reward,
+      done: outcome !== 'running',
+      success: outcome === 'success',
+      outcome,
+      step,
+      locked: definition.locked(state),
+    };
+  }
+
+  /** Draws the scene, then the effector at its float32 (proprio) position: a ring, a disc when closed. */
+  private render(episode: Episode, proprio: Float32Array): CameraFrame {
+    const { canvas, definition, state } = episode;
+    canvas.fill(COLOURS.table);
+    definition.render(state, canvas);
+    const x = proprio[0] as number;
+    const y = proprio[1] as number;
+    if (state.arm.grip) canvas.disc(x, y, EFFECTOR_CLOSED, COLOURS.effector);
+    else canvas.ring(x, y, EFFECTOR_INNER, EFFECTOR_OUTER, COLOURS.effector);
+    return { name: 'rgb', height: canvas.size, width: canvas.size, channels: 3, data: canvas.data.slice() };
+  }
+}
+
+function commandValues(command: ArmCommand): Float32Array {
+  return Float32Array.of(command.vx, command.vy, command.grip);
+}

@@ -1,0 +1,13 @@
+// The simulator of history-dependent tasks: the WebSocket server (startSimServer), the in-process
+// environment (SimEnv), the task table and the scripted experts. See sim/README.md.
+export { startSimServer } from './server.js';
+export type { SimServer, SimServerOptions } from './server.js';
+export { SimEnv, DEFAULT_IMAGE_SIZE } from './env.js';
+export type { EnvTransition, EpisodeOutcome, SimEnvOptions } from './env.js';
+export { SimRequestError } from './errors.js';
+export type { SimErrorCode } from './errors.js';
+export { SeededRandom } from './random.js';
+export { CONTROL_RATE_HZ, MAX_SPEED, STEP_NS } from './arm.js';
+export { ACTION_FIELDS, parseAction } from './action.js';
+export { TASK_IDS, expertAction, expertCommand, isTaskId, listTasks, taskInfo } from './tasks/registry.js';
+export type { TaskId, TaskInfo, TaskState } from './tasks/registry.js';

@@ -1,0 +1,33 @@
+// The scripted experts: every task solved in >= 98 % of seeds, with actions in range that only
+// need the privileged state as JSON (as a client gets it over the socket).
+import { describe, expect, it } from 'vitest';
+import { SimEnv } from '../../../sim/env.js';
+import { expertAction } from '../../../sim/tasks/registry.js';
+import type { TaskState } from '../../../sim/tasks/registry.js';
+import { TASK_IDS } from '../../../sim/tasks/registry.js';
+import { expertDriver, range, runEpisode, successRate } from './episodes.js';
+
+describe('scripted experts', () => {
+  it.each(TASK_IDS)('%s: the expert succeeds in at least 98 %% of 100 seeds', (task) => {
+    expect(successRate(task, range(0, 100), expertDriver)).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it.each(TASK_IDS)('%s: expert actions stay in [-1, 1] and follow from privileged_json alone', (task) => {
+    const env = new SimEnv();
+    const drive = (e: SimEnv): Float32Array => {
+      const action = e.expertAction();
+      expect(expertAction(JSON.parse(e.privilegedJson()) as TaskState)).toEqual(action);
+      for (const v of action) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+      return action;
+    };
+    expect(runEpisode(env, task, 1234, drive).success).toBe(true);
+  });
+
+  it('finishes each episode well inside its time limit', () => {
+    const env = new SimEnv();
+    for (const task of TASK_IDS) {
+      const longest = Math.max(...range(0, 30).map((seed) => runEpisode(env, task, seed, expertDriver).step));
+      expect(longest, task).toBeLessThanOrEqual(0.8 * env.info.maxSteps);
+    }
+  });
+});
