@@ -6,6 +6,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRun } from './commands/run.js';
 import { registerCollect } from './commands/collect.js';
+import { registerEval } from './commands/eval.js';
+import { registerSim } from './commands/sim.js';
 import { VERSION } from '../core/version.js';
 
 const program = new Command('momento').description('runtime for history-aware robot policies').version(VERSION);
@@ -13,6 +15,8 @@ registerInspect(program);
 registerRun(program);
 registerDemo(program);
 registerCollect(program);
+registerEval(program);
+registerSim(program);
 
 try {
   await program.parseAsync(process.argv);

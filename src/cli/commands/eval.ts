@@ -1,0 +1,121 @@
+// `momento eval`: success per task of a policy in the simulator (started in process unless
+// --sim names one), with 95% Wilson intervals, mean steps and step latency; writes JSON and an
+// SVG chart (policy vs its memoryless ablation and the computed memoryless chance).
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { listTasks, startSimServer } from '../../../sim/index.js';
+import { Policy } from '../../policy/policy.js';
+import type { EpisodeResult } from '../../runtime/episode-loop.js';
+import { REPORT_HEADER, reportRows, reportTasks, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
+import { evaluate } from '../../runtime/evaluate.js';
+import { parseDevice, parsePositiveInt } from '../options.js';
+import { Progress } from '../progress.js';
+import { table } from '../table.js';
+import { parseTasks } from './collect.js';
+
+interface EvalOptions {
+  policy: string;
+  task: string;
+  episodes: string;
+  memory: boolean;
+  ablation: boolean;
+  device: string;
+  sim?: string;
+  seedStart: string;
+  concurrency: string;
+  json?: string;
+  svg?: string;
+  record?: string;
+  quiet?: boolean;
+}
+
+export interface EvalRun {
+  readonly label: string;
+  readonly bundle: string;
+  readonly noMemory: boolean;
+  readonly device: string;
+  readonly reports: TaskReport[];
+  readonly episodes: EpisodeResult[];
+  readonly meanBatch: number;
+  readonly seconds: number;
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a policy on simulator tasks: success with 95% intervals, steps, latency')
+    .requiredOption('--policy <bundle>', 'policy bundle folder')
+    .option('--task <task>', "task id, comma-separated ids, or 'all'", 'all')
+    .option('--episodes <n>', 'episodes per task', '20')
+    .option('--no-memory', 'clear the memory every step (the memoryless ablation of the same bundle)')
+    .option('--ablation', 'also run the --no-memory ablation and chart both')
+    .option('--device <device>', 'auto | gpu | cpu', 'cpu')
+    .option('--sim <url>', 'simulator URL (default: start one in this process)')
+    .option('--seed-start <n>', 'first seed (training data uses 100000 and up)', '0')
+    .option('--concurrency <n>', 'episodes in flight; their steps are batched', '8')
+    .option('--json <file>', 'write the results as JSON')
+    .option('--svg <file>', 'write a success chart as SVG')
+    .option('--record <dir>', 'record every episode as MCAP into this folder')
+    .action(async (opts: EvalOptions) => {
+      const runs = await runEval(opts);
+      for (const run of runs) {
+        console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)})`);
+        console.log(table(REPORT_HEADER, reportRows(run.reports)));
+      }
+      if (opts.json) writeOut(opts.json, JSON.stringify({ runs: runs.map(({ episodes: _e, ...r }) => ({ ...r, episodes: _e.map(({ latenciesMs: _l, ...e }) => e) })) }, null, 2));
+      if (opts.svg) writeOut(opts.svg, successChartSvg(`${runs[0]!.bundle}: success per task`, runs.map((r): ChartSeries => ({ label: r.label, reports: r.reports }))));
+    });
+}
+
+function writeOut(file: string, text: string): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+  console.log(`wrote ${file}`);
+}
+
+export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
+  const tasks = parseTasks(opts.task);
+  const episodes = parsePositiveInt('--episodes', opts.episodes);
+  const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
+  const seedStart = Number(opts.seedStart);
+  if (!Number.isInteger(seedStart) || seedStart < 0) throw new RangeError(`--seed-start: expected a non-negative integer, got '${opts.seedStart}'`);
+  const device = parseDevice(opts.device);
+  const chance = new Map(listTasks().map((t) => [t.id, t.memorylessChance]));
+  await using server = opts.sim ? undefined : await startSimServer();
+  const simUrl = opts.sim ?? server!.url;
+  const variants = opts.ablation ? [false, true] : [!opts.memory];
+  const runs: EvalRun[] = [];
+  for (const noMemory of variants) {
+    await using policy = await Policy.load(opts.policy, { device, noMemory });
+    const label = noMemory ? `${policy.name} --no-memory` : policy.name;
+    const progress = opts.quiet ? undefined : new Progress(`eval ${label}`, tasks.length * episodes);
+    const started = performance.now();
+    let successes = 0;
+    const { results, batchSizes } = await evaluate({
+      policy,
+      simUrl,
+      tasks,
+      episodes,
+      seedStart,
+      concurrency,
+      ...(opts.record ? { recordDir: resolve(opts.record, noMemory ? 'no-memory' : 'memory') } : {}),
+      onEpisode: (r) => {
+        if (r.success) successes++;
+        progress?.tick(`${successes} successes`);
+      },
+    });
+    progress?.stop();
+    runs.push({
+      label,
+      bundle: policy.name,
+      noMemory,
+      device: policy.provider,
+      reports: reportTasks(results, chance),
+      episodes: results,
+      meanBatch: batchSizes.reduce((a, b) => a + b, 0) / Math.max(1, batchSizes.length),
+      seconds: (performance.now() - started) / 1000,
+    });
+  }
+  return runs;
+}

@@ -1,0 +1,27 @@
+// `momento sim`: serves the simulator over WebSocket until interrupted (Ctrl-C / SIGTERM).
+import type { Command } from 'commander';
+import { listTasks, startSimServer } from '../../../sim/index.js';
+import { parsePositiveInt } from '../options.js';
+import { table } from '../table.js';
+
+export function registerSim(program: Command): void {
+  program
+    .command('sim')
+    .description('serve the simulator of history-dependent tasks over WebSocket')
+    .option('--port <port>', 'TCP port (0 = any free port)', '8765')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--image-size <px>', 'default camera image side', '64')
+    .action(async (opts: { port: string; host: string; imageSize: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port: expected 0..65535, got '${opts.port}'`);
+      const server = await startSimServer({ port, host: opts.host, imageSize: parsePositiveInt('--image-size', opts.imageSize) });
+      console.log(table(['task', 'max steps', 'memoryless chance'], listTasks().map((t) => [t.id, String(t.maxSteps), `${(100 * t.memorylessChance).toFixed(1)} %`])));
+      console.log(`simulator listening on ${server.url}`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+      console.log('simulator stopped');
+    });
+}

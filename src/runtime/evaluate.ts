@@ -1,0 +1,68 @@
+// Evaluation harness: runs a policy on simulator episodes (task x seed) over real WebSocket
+// sessions, several at once, with their policy steps batched into shared model calls. Seeds
+// count from `seedStart` (0 by default; training data uses seeds from 100000).
+import type { EpisodeEnv } from '../core/interfaces.js';
+import type { Policy } from '../policy/policy.js';
+import { StepBatcher } from '../policy/step-batcher.js';
+import { McapRecorder } from '../record/index.js';
+import { SimSession } from '../transports/sim/index.js';
+import { runEpisode, type EpisodeResult, type EpisodeStepper } from './episode-loop.js';
+
+export interface EvaluateOptions {
+  readonly policy: Policy;
+  /** Simulator URL, e.g. ws://127.0.0.1:8765. */
+  readonly simUrl: string;
+  readonly tasks: readonly string[];
+  /** Episodes per task. */
+  readonly episodes: number;
+  /** First seed. Default 0. */
+  readonly seedStart?: number;
+  /** Episodes (sim sessions) in flight at once; their steps share batched model calls. Default 8. */
+  readonly concurrency?: number;
+  /** Write one MCAP file per episode here. */
+  readonly recordDir?: string;
+  readonly onEpisode?: (result: EpisodeResult) => void;
+}
+
+/** A policy as the episode loop sees it, with steps of concurrent episodes batched. */
+export function batchedStepper(policy: Policy, batcher: StepBatcher): EpisodeStepper {
+  return {
+    manifest: policy.manifest,
+    hash: policy.hash,
+    device: policy.provider,
+    open: (seed) => batcher.open(seed),
+    step: (episode, observation) => batcher.step(episode, observation),
+    close: (episode) => batcher.close(episode),
+  };
+}
+
+/** A lock-step sim session as an episode environment, rendering at the policy's camera size. */
+export function sessionEnv(session: SimSession, imageSize?: number): EpisodeEnv {
+  return { reset: (task, seed) => session.reset({ task, seed, ...(imageSize ? { imageSize } : {}) }), step: (action) => session.step(action) };
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<{ results: EpisodeResult[]; batchSizes: number[] }> {
+  const { policy, tasks, episodes } = options;
+  const seedStart = options.seedStart ?? 0;
+  const jobs = tasks.flatMap((task) => Array.from({ length: episodes }, (_, i) => ({ task, seed: seedStart + i })));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
+  const batcher = new StepBatcher(policy, { maxBatch: concurrency });
+  const stepper = batchedStepper(policy, batcher);
+  const results: EpisodeResult[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    await using session = await SimSession.connect(options.simUrl);
+    const env = sessionEnv(session, policy.manifest.observation.cameras[0]?.height);
+    for (let job = jobs[next++]; job; job = jobs[next++]) {
+      const recorder = options.recordDir ? await McapRecorder.create({ dir: options.recordDir, fileName: `${job.task}-${job.seed}.mcap` }) : undefined;
+      const result = await runEpisode({ env, stepper, task: job.task, seed: job.seed, ...(recorder ? { recorder } : {}) });
+      results.push(result);
+      options.onEpisode?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  // Report in job order, whatever order the workers finished in.
+  const order = new Map(jobs.map((j, i) => [`${j.task}/${j.seed}`, i]));
+  results.sort((a, b) => order.get(`${a.task}/${a.seed}`)! - order.get(`${b.task}/${b.seed}`)!);
+  return { results, batchSizes: batcher.batchSizes };
+}
