@@ -8,6 +8,8 @@ import { registerRun } from './commands/run.js';
 import { registerCollect } from './commands/collect.js';
 import { registerEval } from './commands/eval.js';
 import { registerSim } from './commands/sim.js';
+import { registerReplay } from './commands/replay.js';
+import { registerInfo } from './commands/info.js';
 import { VERSION } from '../core/version.js';
 
 const program = new Command('momento').description('runtime for history-aware robot policies').version(VERSION);
@@ -17,6 +19,8 @@ registerDemo(program);
 registerCollect(program);
 registerEval(program);
 registerSim(program);
+registerReplay(program);
+registerInfo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -57,6 +57,7 @@ export function registerEval(program: Command): void {
     .option('--json <file>', 'write the results as JSON')
     .option('--svg <file>', 'write a success chart as SVG')
     .option('--record <dir>', 'record every episode as MCAP into this folder')
+    .option('--quiet', 'no progress output')
     .action(async (opts: EvalOptions) => {
       const runs = await runEval(opts);
       for (const run of runs) {

@@ -8,6 +8,8 @@ import { formatTimings } from '../../runtime/stats.js';
 import { fromObservations } from '../../policy/pipeline.js';
 import { syntheticObservations } from '../../runtime/synthetic.js';
 import { parseDevice } from '../options.js';
+import type { ObservationSource } from '../../core/interfaces.js';
+import { McapRecorder, ReplaySource } from '../../record/index.js';
 
 export function registerRun(program: Command): void {
   program
@@ -15,26 +17,44 @@ export function registerRun(program: Command): void {
     .description('run a policy on a source of observations and send its actions to a sink')
     .requiredOption('--policy <bundle>', 'policy bundle folder')
     .option('--source <spec>', 'synthetic:<frames> | replay:<file|dir>', 'synthetic:100')
+    .option('--rate <rate>', "replay sources: 'max' (as fast as possible) or 'recorded' (the recorded rate)", 'max')
+    .option('--record <dir>', 'record the run as an MCAP episode into this folder')
     .option('--sink <spec>', 'log | none', 'none')
     .option('--device <device>', 'auto | gpu | cpu', 'cpu')
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean }) => {
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string }) => {
       await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
-      const [kind, arg = ''] = splitSpec(opts.source);
-      if (kind !== 'synthetic') throw new Error(`--source '${opts.source}': unknown source kind '${kind}' (synthetic:<frames>)`);
-      const frames = Number(arg || 100);
-      if (!Number.isInteger(frames) || frames <= 0) throw new RangeError(`--source synthetic:<frames>: frames must be a positive integer, got '${arg}'`);
-      const source = fromObservations(syntheticObservations(policy.manifest, frames, Number(opts.seed)));
+      if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
+      const source = makeSource(opts.source, opts.rate, policy, Number(opts.seed));
+      await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
       const summary = await runSource({
         policy,
         source,
         seed: Number(opts.seed),
+        ...(recorder ? { recorder } : {}),
         ...(opts.sink === 'log' ? { onAction: (a) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {}),
       });
       console.log(`${summary.stats.steps} steps, ${summary.actions} actions, ${summary.droppedFrames} dropped frames, ${summary.holds} holds on ${policy.provider}`);
       console.log(formatTimings(summary.stats.timings()));
     });
+}
+
+function makeSource(spec: string, rate: string, policy: Policy, seed: number): ObservationSource {
+  const [kind, arg = ''] = splitSpec(spec);
+  switch (kind) {
+    case 'synthetic': {
+      const frames = Number(arg || 100);
+      if (!Number.isInteger(frames) || frames <= 0) throw new RangeError(`--source synthetic:<frames>: frames must be a positive integer, got '${arg}'`);
+      return fromObservations(syntheticObservations(policy.manifest, frames, seed));
+    }
+    case 'replay':
+      if (!arg) throw new RangeError('--source replay:<file|dir>: give an episode file or folder');
+      if (rate !== 'max' && rate !== 'recorded') throw new RangeError(`--rate: expected 'max' or 'recorded', got '${rate}'`);
+      return new ReplaySource(arg, { rate });
+    default:
+      throw new RangeError(`--source '${spec}': unknown source kind '${kind}' (synthetic:<frames>, replay:<file|dir>)`);
+  }
 }
 
 export function splitSpec(spec: string): [string, string] {

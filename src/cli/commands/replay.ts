@@ -1,0 +1,69 @@
+// `momento replay <episode>`: regression (`--policy`: the policy open-loop on the recorded
+// observations, chunk differences, non-zero exit above --tolerance) or action replay (`--to`:
+// the recorded actions sent to a simulator reset with the recorded task and seed).
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { startSimServer } from '../../../sim/index.js';
+import { Policy } from '../../policy/policy.js';
+import { listEpisodeFiles, readEpisode } from '../../record/index.js';
+import { sessionEnv } from '../../runtime/evaluate.js';
+import { replayActions, replayRegression } from '../../runtime/replay.js';
+import { SimSession } from '../../transports/sim/index.js';
+import { parseDevice } from '../options.js';
+import { table } from '../table.js';
+
+interface ReplayOptions {
+  policy?: string;
+  to?: string;
+  tolerance: string;
+  device: string;
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command('replay')
+    .description('replay recorded episodes: through a policy (regression) or as actions into a simulator')
+    .argument('<episode>', 'an episode .mcap file or a folder of them')
+    .option('--policy <bundle>', 'run this policy open-loop on the recorded observations and compare its chunks')
+    .option('--to <sim>', "send the recorded actions to a simulator: 'sim' (in process) or ws://host:port")
+    .option('--tolerance <x>', 'largest allowed absolute chunk difference (--policy)', '1e-4')
+    .option('--device <device>', 'auto | gpu | cpu', 'cpu')
+    .action(async (path: string, opts: ReplayOptions) => {
+      if (!opts.policy === !opts.to) throw new RangeError('replay: give exactly one of --policy <bundle> or --to <sim>');
+      const tolerance = Number(opts.tolerance);
+      if (!(tolerance >= 0)) throw new RangeError(`--tolerance: expected a non-negative number, got '${opts.tolerance}'`);
+      if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
+      const files = await listEpisodeFiles(path);
+      if (files.length === 0) throw new RangeError(`${path}: no .mcap episodes found`);
+      let failed = 0;
+      if (opts.policy) {
+        await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device) });
+        const rows: string[][] = [];
+        for (const file of files) {
+          const r = await replayRegression(policy, await readEpisode(file), tolerance);
+          const ok = r.firstDivergence === undefined;
+          if (!ok) failed++;
+          rows.push([file, String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED']);
+        }
+        console.log(table(['episode', 'steps', 'max |Δ|', 'mean |Δ|', 'first divergence', 'result'], rows));
+      } else {
+        await using server = opts.to === 'sim' ? await startSimServer() : undefined;
+        const url = server?.url ?? opts.to!;
+        if (!/^wss?:\/\//.test(url)) throw new RangeError(`--to: expected 'sim' or a ws:// URL, got '${opts.to}'`);
+        await using session = await SimSession.connect(url);
+        const rows: string[][] = [];
+        for (const file of files) {
+          const episode = await readEpisode(file);
+          const size = episode.observations[0]?.cameras[0]?.height;
+          const r = await replayActions(sessionEnv(session, size), episode);
+          if (!r.matches) failed++;
+          rows.push([file, `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, r.matches ? 'matches' : 'DIFFERS']);
+        }
+        console.log(table(['episode', 'recorded', 'replayed', 'observations compared', 'result'], rows));
+      }
+      if (failed > 0) {
+        console.error(`momento: ${failed} of ${files.length} episodes did not match`);
+        process.exitCode = 1;
+      }
+    });
+}
