@@ -1,6 +1,6 @@
 // Recorder throughput: a synthetic episode (one size x size rgb camera, stamped at 10 Hz) written
 // as fast as the recorder drains, with the file size that results. Run directly to print:
-//   npx tsx src/record/bench-record.ts [steps] [size] [zstd|lz4|none]
+//   npx tsx src/record/bench-record.ts [steps] [size] [zstd|none]
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

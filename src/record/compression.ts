@@ -1,9 +1,9 @@
 // Chunk compression for McapWriter: zstd through @foxglove/wasm-zstd (the same library the
-// readers decompress with), lz4 through our frame compressor, or none.
+// readers decompress with), or none. (No lz4: the npm lz4 packages here only decompress or need a
+// native build, and a hand-written compressor is not worth keeping beside zstd.)
 import zstd from '@foxglove/wasm-zstd';
-import { compressLz4Frame } from './lz4-frame.js';
 
-export type ChunkCompression = 'zstd' | 'lz4' | 'none';
+export type ChunkCompression = 'zstd' | 'none';
 
 export type CompressChunk = (chunk: Uint8Array) => { compression: string; compressedData: Uint8Array };
 
@@ -16,11 +16,9 @@ export async function chunkCompressor(kind: ChunkCompression, zstdLevel = 3): Pr
     case 'zstd':
       await zstd.isLoaded;
       return (chunk) => ({ compression: 'zstd', compressedData: zstd.compress(chunk, zstdLevel) });
-    case 'lz4':
-      return (chunk) => ({ compression: 'lz4', compressedData: compressLz4Frame(chunk) });
     case 'none':
       return undefined;
     default:
-      throw new RangeError(`compression must be 'zstd', 'lz4' or 'none', got ${String(kind as unknown)}`);
+      throw new RangeError(`compression must be 'zstd' or 'none', got ${String(kind as unknown)}`);
   }
 }
