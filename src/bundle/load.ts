@@ -18,7 +18,7 @@ export interface BundleGraphs {
 export interface LoadOptions {
   /** Where the graphs run. Default 'cpu'. */
   readonly device?: Device;
-  /** CPU threads per graph. Default: onnxruntime's choice. */
+  /** CPU threads per graph. Default 1 (see OnnxGraphOptions.threads). */
   readonly threads?: number;
   readonly warn?: (message: string) => void;
 }

@@ -27,7 +27,11 @@ export interface OnnxGraphOptions {
   readonly file: string;
   /** Where to run: 'cpu'; 'gpu' (webgpu, or cuda where its libraries are present); 'auto' tries gpu then cpu. Default 'cpu'. */
   readonly device?: Device;
-  /** Threads for one operator on CPU. Default: onnxruntime's choice (all cores). */
+  /**
+   * Threads for one operator on CPU. Default 1: policy graphs are small, and onnxruntime's thread
+   * pool costs more than it gains on them (measured 2-5x slower per step with 2 threads, see
+   * BENCHMARKS.md); concurrency comes from batching sessions instead.
+   */
   readonly threads?: number;
   /** Called once with a warning when 'auto' falls back to CPU. Default: console.warn. */
   readonly warn?: (message: string) => void;
@@ -54,7 +58,8 @@ export class OnnxGraph implements AsyncDisposable {
     if (!existsSync(file)) throw new Error(`ONNX graph not found: ${file}`);
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
-      ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
     };
     if (device === 'cpu') return new OnnxGraph(file, 'cpu', await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] }));
     // onnxruntime-node does not fall back by itself when a listed provider fails: try one at a time.
