@@ -128,7 +128,7 @@ def sinusoidal(t: torch.Tensor, dim: int, base: float = 10000.0) -> torch.Tensor
     """Sinusoidal encoding of a float tensor t [...] -> [..., dim]: sin(t w_j) then cos(t w_j),
     w_j = base^(-j / (dim/2)), j < dim/2."""
     half = dim // 2
-    freqs = torch.exp(torch.arange(half, dtype=torch.float32) * (-math.log(base) / half))
+    freqs = torch.exp(torch.arange(half, dtype=torch.float32, device=t.device) * (-math.log(base) / half))
     angles = t.unsqueeze(-1) * freqs
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)
 
@@ -180,23 +180,30 @@ class TokenQueries(nn.Module):
 
 
 class CameraStem(nn.Module):
-    """Two stride-2 convolutions; each cell of the feature map becomes a token of width d."""
+    """One stride-2 3x3 convolution per entry of `channels` (two for the tiny bundles, e.g. three
+    (16, 32, 64) over 64 x 64 for the trained ones: an 8 x 8 map); each cell of the last feature
+    map becomes a token of width d. Modules are created in the order conv1, conv2, ..., proj, pos,
+    so a given seed initialises the two-convolution stem exactly as before."""
 
     def __init__(self, camera: CameraConfig, channels: tuple, dim: int) -> None:
         super().__init__()
-        c1, c2 = channels
-        self.conv1 = nn.Conv2d(camera.channels, c1, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
-        self.proj = nn.Linear(c2, dim)
-        h = (camera.height + 1) // 2
-        w = (camera.width + 1) // 2
-        self.tokens = ((h + 1) // 2) * ((w + 1) // 2)
+        channels = tuple(int(c) for c in channels)
+        if len(channels) < 1:
+            raise ValueError('CameraStem: conv_channels needs at least one entry')
+        self.num_convs = len(channels)
+        c_in, h, w = camera.channels, camera.height, camera.width
+        for i, c_out in enumerate(channels):
+            setattr(self, f'conv{i + 1}', nn.Conv2d(c_in, c_out, 3, stride=2, padding=1))
+            c_in, h, w = c_out, (h + 1) // 2, (w + 1) // 2
+        self.proj = nn.Linear(c_in, dim)
+        self.tokens = h * w
         self.pos = nn.Parameter(torch.randn(1, self.tokens, dim) * 0.1)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        h = F.gelu(self.conv1(image))
-        h = F.gelu(self.conv2(h))
-        h = h.flatten(2).transpose(1, 2)  # [B, S, c2]
+        h = image
+        for i in range(self.num_convs):
+            h = F.gelu(getattr(self, f'conv{i + 1}')(h))
+        h = h.flatten(2).transpose(1, 2)  # [B, S, c_last]
         return self.proj(h) + self.pos
 
 

@@ -1,0 +1,287 @@
+"""Training-side helpers shared by train.py and check_parity.py: the "momento-dataset/1" reader, the
+policy-call table (which frames the runtime calls the policy on, and the action chunks it should
+predict), the reference model configurations, and the batched, differentiable versions of the
+runtime's memory rules (HAMLET windows, MemoryVLA banks with consolidation).
+
+The runtime calls the policy at control steps 0, execute, 2*execute, ... of an episode; call c sees
+frame 4c (execute = 4) and its target is the next `chunk` executed actions, the last action of the
+episode repeated past its end.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+import numpy as np
+import torch
+
+from .models import CameraConfig, Graph, Policy, PolicyConfig
+
+__all__ = [
+    'DATASET_FORMAT', 'Dataset', 'CallTable', 'load_dataset', 'build_calls', 'family_config',
+    'run_graph', 'hamlet_window_index', 'forward_episodes', 'consolidate_batched', 'save_checkpoint',
+    'load_checkpoint', 'CAMERA_MEAN', 'CAMERA_STD',
+]
+
+DATASET_FORMAT = 'momento-dataset/1'
+#: Fixed camera normalisation of the trained bundles: (pixel/255 - mean) / std.
+CAMERA_MEAN = [0.5, 0.5, 0.5]
+CAMERA_STD = [0.25, 0.25, 0.25]
+
+
+# ----------------------------------------------------------------------------------------------
+# the dataset
+
+
+@dataclass
+class Dataset:
+    root: str
+    meta: dict
+    images: np.ndarray  # memmap [N, H, W, C] uint8
+    proprio: np.ndarray  # [N, P] float32
+    actions: np.ndarray  # [N, A] float32
+    task: np.ndarray  # [N] int32
+    episode: np.ndarray  # [N] int32
+
+    @property
+    def tasks(self) -> list:
+        return list(self.meta['tasks'])
+
+    @property
+    def episodes(self) -> list:
+        return list(self.meta['episodes'])
+
+
+def load_dataset(root: str) -> Dataset:
+    with open(os.path.join(root, 'dataset.json')) as f:
+        meta = json.load(f)
+    if meta.get('format') != DATASET_FORMAT:
+        raise ValueError(f"{root}/dataset.json: format is {meta.get('format')!r}, expected {DATASET_FORMAT!r}")
+    h, w, c = meta['image']['height'], meta['image']['width'], meta['image']['channels']
+    p, a = meta['proprio_dims'], meta['action_dims']
+    path = lambda name: os.path.join(root, name)  # noqa: E731
+    n = os.path.getsize(path('task.i32')) // 4
+    if 'frames' in meta and meta['frames'] != n:
+        raise ValueError(f"{root}: dataset.json says {meta['frames']} frames, task.i32 holds {n}")
+    images = np.memmap(path('images.u8'), dtype=np.uint8, mode='r', shape=(n, h, w, c)) if n else np.zeros((0, h, w, c), np.uint8)
+    proprio = np.fromfile(path('proprio.f32'), dtype='<f4').reshape(n, p)
+    actions = np.fromfile(path('actions.f32'), dtype='<f4').reshape(n, a)
+    task = np.fromfile(path('task.i32'), dtype='<i4')
+    episode = np.fromfile(path('episode.i32'), dtype='<i4')
+    if os.path.getsize(path('images.u8')) != n * h * w * c:
+        raise ValueError(f'{root}: images.u8 has {os.path.getsize(path("images.u8"))} bytes, expected {n}x{h}x{w}x{c}')
+    for i, e in enumerate(meta['episodes']):
+        if e['length'] <= 0 or e['start'] < 0 or e['start'] + e['length'] > n:
+            raise ValueError(f'{root}: episode {i} spans frames [{e["start"]}, {e["start"] + e["length"]}) outside [0, {n})')
+        if int(episode[e['start']]) != i or int(episode[e['start'] + e['length'] - 1]) != i:
+            raise ValueError(f'{root}: episode.i32 disagrees with dataset.json for episode {i}')
+    return Dataset(root, meta, images, proprio, actions, task, episode)
+
+
+@dataclass
+class CallTable:
+    """Every policy call of the chosen episodes, flat, plus the episodes as rows of call indices."""
+    frames: np.ndarray  # [M] frame index in the dataset of each call
+    targets: np.ndarray  # [M, k, A] float32 raw actions
+    task: np.ndarray  # [M] int64 index into the dataset's tasks
+    episode_calls: np.ndarray  # [E, Cmax] int64 call index, -1 past the episode's end
+    episode_length: np.ndarray  # [E] calls per episode
+    episode_ids: np.ndarray  # [E] index in dataset.json's episodes
+
+
+def build_calls(ds: Dataset, episode_ids, chunk: int, execute: int, max_calls: Optional[int] = None) -> CallTable:
+    frames, targets, tasks, rows = [], [], [], []
+    for e in episode_ids:
+        meta = ds.meta['episodes'][e]
+        start, length = meta['start'], meta['length']
+        n_calls = (length + execute - 1) // execute
+        if max_calls is not None:
+            n_calls = min(n_calls, max_calls)
+        row = []
+        for c in range(n_calls):
+            f = start + c * execute
+            idx = np.minimum(np.arange(f, f + chunk), start + length - 1)
+            row.append(len(frames))
+            frames.append(f)
+            targets.append(ds.actions[idx])
+            tasks.append(int(ds.task[f]))
+        rows.append(row)
+    cmax = max((len(r) for r in rows), default=0)
+    table = np.full((len(rows), cmax), -1, dtype=np.int64)
+    for i, r in enumerate(rows):
+        table[i, :len(r)] = r
+    return CallTable(
+        frames=np.asarray(frames, np.int64),
+        targets=np.asarray(targets, np.float32).reshape(len(frames), chunk, ds.actions.shape[1]),
+        task=np.asarray(tasks, np.int64),
+        episode_calls=table,
+        episode_length=np.asarray([len(r) for r in rows], np.int64),
+        episode_ids=np.asarray(list(episode_ids), np.int64),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# the reference configurations
+
+
+FAMILIES = ('memoryless', 'hamlet', 'memoryvla')
+
+
+def family_config(family: str, *, height: int, width: int, channels: int, proprio_dim: int, num_tasks: int,
+                  action_dim: int, chunk: int = 8, window: int = 32, dim: int = 64, heads: int = 4,
+                  conv_channels: tuple = (16, 32, 64), head_hidden: int = 256, capacity: int = 16,
+                  perceptual_tokens: int = 4, moment_tokens: int = 4) -> PolicyConfig:
+    """The trained reference policies: one backbone width for every family (three stride-2 convs
+    (16, 32, 64) over 64 x 64 -> 8 x 8 tokens of width 64), a direct regression head."""
+    if family not in FAMILIES:
+        raise ValueError(f'family must be one of {FAMILIES}, got {family!r}')
+    common = dict(cameras=[CameraConfig('rgb', height, width, channels)], proprio_dim=proprio_dim,
+                  num_tasks=num_tasks, action_dim=action_dim, chunk=chunk, dim=dim, heads=heads,
+                  conv_channels=tuple(conv_channels), head='direct', head_hidden=head_hidden)
+    if family == 'memoryless':
+        return PolicyConfig(memory='none', **common)
+    if family == 'hamlet':
+        return PolicyConfig(memory='hamlet', moment_tokens=moment_tokens, window=window, memory_blocks=2, **common)
+    return PolicyConfig(memory='memoryvla', capacity=capacity, write='fused', perceptual_tokens=perceptual_tokens,
+                        perceptual_dim=dim, cognitive_dim=dim, **common)
+
+
+def config_to_dict(cfg: PolicyConfig) -> dict:
+    d = asdict(cfg)
+    d['conv_channels'] = list(d['conv_channels'])
+    return d
+
+
+def config_from_dict(d: dict) -> PolicyConfig:
+    d = dict(d)
+    d['cameras'] = [CameraConfig(**c) for c in d['cameras']]
+    d['conv_channels'] = tuple(d['conv_channels'])
+    return PolicyConfig(**d)
+
+
+def save_checkpoint(path: str, policy: Policy, manifest_fields: dict, extra: Optional[dict] = None) -> None:
+    state = {k: v.detach().cpu().float().clone() for k, v in policy.state_dict().items()}
+    torch.save({'format': 'momento-checkpoint/1', 'config': config_to_dict(policy.cfg), 'state_dict': state,
+                'manifest_fields': manifest_fields, 'extra': extra or {}}, path)
+
+
+def load_checkpoint(path: str) -> tuple:
+    ck = torch.load(path, map_location='cpu')
+    policy = Policy(config_from_dict(ck['config']))
+    policy.load_state_dict(ck['state_dict'])
+    return policy.eval(), ck['manifest_fields'], ck.get('extra', {})
+
+
+def count_parameters(module: torch.nn.Module) -> int:
+    return int(sum(p.numel() for p in module.parameters()))
+
+
+# ----------------------------------------------------------------------------------------------
+# batched forward over whole episodes, with the runtime's memory rules
+
+
+def run_graph(graph: Graph, env: dict) -> dict:
+    """Calls a graph module with its inputs taken from env by name; returns its outputs by name."""
+    out = graph(*[env[s.name] for s in graph.inputs])
+    if not isinstance(out, tuple):
+        out = (out,)
+    return {s.name: t for s, t in zip(graph.outputs, out)}
+
+
+def hamlet_window_index(calls: int, window: int, device=None) -> torch.Tensor:
+    """[calls, T]: window slot j of call i holds call clamp(i - T + 1 + j, 0) — the runtime's FIFO
+    seeded with T copies of the first call."""
+    i = torch.arange(calls, device=device).unsqueeze(1)
+    j = torch.arange(window, device=device).unsqueeze(0)
+    return torch.clamp(i - window + 1 + j, min=0)
+
+
+def pair_similarities(entries: torch.Tensor) -> torch.Tensor:
+    """entries [B, S, N, d] -> [B, S-1]: mean over the N tokens of the cosine between adjacent
+    entries, in float64, 0 where either token is the zero vector (bank.py's rule)."""
+    a = entries[:, :-1].double()
+    b = entries[:, 1:].double()
+    dot = (a * b).sum(-1)
+    na, nb = (a * a).sum(-1), (b * b).sum(-1)
+    denom = torch.sqrt(na) * torch.sqrt(nb)
+    cos = torch.where(denom > 0, dot / torch.where(denom > 0, denom, torch.ones_like(denom)), torch.zeros_like(dot))
+    return cos.mean(-1)
+
+
+def consolidate_batched(entries: torch.Tensor, times: torch.Tensor, capacity: int) -> tuple:
+    """One write's consolidation for a batch of banks that all hold capacity + 1 entries: merge the
+    adjacent pair of highest similarity (first index on ties) into its average. The choice is
+    discrete (no gradient); the averages are differentiable. Returns (entries [B, L, N, d],
+    times [B, L], merged index [B])."""
+    b, s = entries.shape[0], entries.shape[1]
+    assert s == capacity + 1
+    with torch.no_grad():
+        best = torch.argmax(pair_similarities(entries), dim=1)  # first maximal index
+        slot = torch.arange(capacity, device=entries.device).unsqueeze(0)  # [1, L]
+        src_a = torch.where(slot <= best.unsqueeze(1), slot, slot + 1)  # [B, L]
+        src_b = torch.where(slot == best.unsqueeze(1), slot + 1, src_a)
+    n, d = entries.shape[2], entries.shape[3]
+    ga = src_a.view(b, capacity, 1, 1).expand(b, capacity, n, d)
+    gb = src_b.view(b, capacity, 1, 1).expand(b, capacity, n, d)
+    merged = (torch.gather(entries, 1, ga) + torch.gather(entries, 1, gb)) * 0.5
+    t = (torch.gather(times, 1, src_a) + torch.gather(times, 1, src_b)) * 0.5
+    return merged, t, best
+
+
+def forward_episodes(policy: Policy, env: dict, batch: int, calls: int) -> torch.Tensor:
+    """The policy over whole episodes at once. env holds the encoder inputs for batch x calls policy
+    calls, flattened episode-major ([batch * calls, ...]). Returns the head's normalised chunks
+    [batch * calls, k, A]. Calls past an episode's end compute garbage that never reaches the valid
+    calls (memory only looks back), so the caller masks them out of the loss."""
+    cfg = policy.cfg
+    env = dict(env)
+    env.update(run_graph(policy.encoder, env))
+    if cfg.memory == 'hamlet':
+        moments = env['moments']  # [B*C, n, d]
+        n, d = moments.shape[1], moments.shape[2]
+        moments = moments.reshape(batch, calls, n, d)
+        idx = hamlet_window_index(calls, cfg.window, moments.device)  # [C, T]
+        window = moments[:, idx]  # [B, C, T, n, d]
+        env['window'] = window.reshape(batch * calls, cfg.window, n, d)
+        env.update(run_graph(policy.memory, env))
+    elif cfg.memory == 'memoryvla':
+        env.update(_unroll_memoryvla(policy, env, batch, calls))
+    return run_graph(policy.head, env)['actions']
+
+
+def _unroll_memoryvla(policy: Policy, env: dict, batch: int, calls: int) -> dict:
+    """Call by call, as the runtime does: retrieve + fuse against the bank as it was before the call,
+    write the fused tokens at timestep = call index, consolidate to at most L entries."""
+    cfg = policy.cfg
+    mem = policy.memory
+    L = cfg.capacity
+    device = env['context'].device
+    streams = [(name, n, d) for name, n, d in mem.streams]
+    current = {name: env[name].reshape(batch, calls, n, d) for name, n, d in streams}
+    banks = {name: current[name].new_zeros(batch, 0, n, d) for name, n, d in streams}
+    times = {name: current[name].new_zeros(batch, 0) for name, n, d in streams}
+    memory_out = []
+    for c in range(calls):
+        size = min(c, L)
+        step_env = {'step': torch.full((batch,), float(c), device=device)}
+        mask = torch.zeros(batch, L, device=device)
+        mask[:, :size] = 1.0
+        for name, n, d in streams:
+            step_env[name] = current[name][:, c]
+            pad = L - banks[name].shape[1]
+            step_env[f'{name}_bank'] = torch.cat([banks[name], banks[name].new_zeros(batch, pad, n, d)], dim=1)
+            step_env[f'{name}_times'] = torch.cat([times[name], times[name].new_zeros(batch, pad)], dim=1)
+            step_env[f'{name}_mask'] = mask
+        out = run_graph(mem, step_env)
+        memory_out.append(out['memory'])
+        for name, n, d in streams:
+            written = out[f'{name}_fused'] if cfg.write == 'fused' else step_env[name]
+            entries = torch.cat([banks[name], written.unsqueeze(1)], dim=1)
+            t = torch.cat([times[name], torch.full((batch, 1), float(c), device=device)], dim=1)
+            if entries.shape[1] > L:
+                entries, t, _ = consolidate_batched(entries, t, L)
+            banks[name], times[name] = entries, t
+    memory = torch.stack(memory_out, dim=1)  # [B, C, d]
+    return {'memory': memory.reshape(batch * calls, memory.shape[-1])}

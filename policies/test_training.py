@@ -1,0 +1,135 @@
+"""Checks that training sees exactly what the runtime computes.
+
+    /usr/bin/python3 policies/test_training.py
+
+- consolidate_batched (torch, batched) merges like bank.py's MemoryBank (same pair, same tokens and
+  timesteps) over many writes with random, duplicated and near-duplicated entries;
+- hamlet_window_index is the runtime's FIFO window seeded with copies of the first call;
+- forward_episodes (whole episodes, padded batch) gives, for every valid call, the normalised chunk
+  that the reference loop (runner.py, one call at a time, numpy banks) gives, for all three families
+  at random init (memoryvla with a small capacity, so that consolidation happens);
+- build_calls pads the target chunk with the episode's last action.
+Uses a synthetic dataset written by fake_dataset.py into a temporary folder.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from momento_models.bank import HamletWindow, MemoryBank  # noqa: E402
+from momento_models.models import Policy  # noqa: E402
+from momento_models.runner import Observation, ReferenceRunner  # noqa: E402
+from momento_models.training import (  # noqa: E402
+    CAMERA_MEAN, CAMERA_STD, build_calls, consolidate_batched, family_config, forward_episodes,
+    hamlet_window_index, load_dataset,
+)
+
+
+def test_consolidation() -> None:
+    rng = np.random.default_rng(5)
+    L, n, d, batch, writes = 5, 3, 4, 6, 30
+    banks = [MemoryBank(L, n, d) for _ in range(batch)]
+    entries = torch.zeros(batch, 0, n, d)
+    times = torch.zeros(batch, 0)
+    for w in range(writes):
+        tokens = rng.normal(0, 1, (batch, n, d)).astype(np.float32)
+        for b in range(batch):
+            if rng.random() < 0.3 and banks[b].entries:  # near copy of the last entry
+                tokens[b] = banks[b].entries[-1].tokens + rng.normal(0, 1e-3, (n, d)).astype(np.float32)
+        merged_ref = [bank.write_and_consolidate(float(w), tokens[b]) for b, bank in enumerate(banks)]
+        entries = torch.cat([entries, torch.from_numpy(tokens).unsqueeze(1)], dim=1)
+        times = torch.cat([times, torch.full((batch, 1), float(w))], dim=1)
+        if entries.shape[1] > L:
+            entries, times, best = consolidate_batched(entries, times, L)
+            assert [[int(x)] for x in best] == merged_ref, (w, best, merged_ref)
+        for b, bank in enumerate(banks):
+            assert np.allclose(np.stack([e.tokens for e in bank.entries]), entries[b].numpy(), atol=1e-6)
+            assert bank.timesteps() == times[b].tolist()
+    print('consolidate_batched == MemoryBank: ok')
+
+
+def test_window_index() -> None:
+    T, calls = 4, 9
+    idx = hamlet_window_index(calls, T)
+    win = HamletWindow(T, 1, 1)
+    for i in range(calls):
+        win.push(np.full((1, 1), i, np.float32))
+        assert win.array().ravel().tolist() == idx[i].float().tolist(), (i, win.array().ravel(), idx[i])
+    print('hamlet_window_index == HamletWindow: ok')
+
+
+def manifest_for(policy: Policy, ds, norm: dict) -> dict:
+    h, w, c = ds.meta['image']['height'], ds.meta['image']['width'], ds.meta['image']['channels']
+    return {
+        'name': 't', 'seed': 0,
+        'observation': {'cameras': [{'name': 'rgb', 'height': h, 'width': w, 'channels': c, 'mean': CAMERA_MEAN, 'std': CAMERA_STD}],
+                        'proprio': {'names': ['x', 'y', 'grip', 'holding'], 'mean': norm['pm'].tolist(), 'std': norm['ps'].tolist()},
+                        'instruction': {'tasks': ds.tasks}},
+        'action': {'names': ['vx', 'vy', 'grip'], 'chunk': 8, 'execute': 4, 'rate_hz': 10, 'low': [-1e9] * 3, 'high': [1e9] * 3,
+                   'mean': [0.0] * 3, 'std': [1.0] * 3},
+        'memory': policy.memory_spec(), 'head': policy.head_spec(),
+    }
+
+
+def test_forward_matches_runner(data: str) -> None:
+    ds = load_dataset(data)
+    ids = [0, 1, 2, 3, 5]  # reach and remember-colour episodes of different lengths
+    table = build_calls(ds, ids, 8, 4)
+    # target padding: the last call's chunk repeats the episode's last action
+    e = ds.episodes[ids[0]]
+    last = table.episode_calls[0, table.episode_length[0] - 1]
+    assert np.array_equal(table.targets[last][-1], ds.actions[e['start'] + e['length'] - 1])
+    norm = {'pm': np.array([0.5, 0.4, 0.2, 0.1], np.float32), 'ps': np.array([0.2, 0.3, 0.4, 0.5], np.float32)}
+    for family, extra in (('memoryless', {}), ('hamlet', {'window': 4}), ('memoryvla', {'capacity': 3})):
+        torch.manual_seed(3)
+        cfg = family_config(family, height=64, width=64, channels=3, proprio_dim=4, num_tasks=len(ds.tasks), action_dim=3,
+                            dim=32, heads=2, conv_channels=(8, 16, 16), head_hidden=64, **extra)
+        policy = Policy(cfg).eval()
+        with torch.no_grad():  # let the observations move the tokens, so that merges differ
+            for stem in policy.encoder.backbone.stems:
+                stem.conv1.weight.mul_(3.0)
+        calls = int(table.episode_length.max())
+        idx = np.where(table.episode_calls >= 0, table.episode_calls, 0).reshape(-1)
+        frames = table.frames[idx]
+        img = torch.from_numpy(np.asarray(ds.images[frames])).permute(0, 3, 1, 2).float() / 255.0
+        img = (img - torch.tensor(CAMERA_MEAN).view(1, 3, 1, 1)) / torch.tensor(CAMERA_STD).view(1, 3, 1, 1)
+        env = {'rgb': img, 'proprio': torch.from_numpy((ds.proprio[frames] - norm['pm']) / norm['ps']),
+               'task': torch.from_numpy(table.task[idx])}
+        with torch.no_grad():
+            pred = forward_episodes(policy, env, len(ids), calls).reshape(len(ids), calls, 8, 3).numpy()
+        runner = ReferenceRunner(policy, manifest_for(policy, ds, norm))
+        worst, merges = 0.0, 0
+        for row, e in enumerate(ids):
+            meta = ds.episodes[e]
+            runner.reset(0)
+            for c in range(table.episode_length[row]):
+                f = meta['start'] + 4 * c
+                res = runner.step(Observation({'rgb': np.asarray(ds.images[f])}, ds.proprio[f], ds.tasks[ds.task[f]]))
+                merges += sum(len(m) for m in res.merged_at.values())
+                worst = max(worst, float(np.abs(res.normalised - pred[row, c]).max()))
+        assert worst < 1e-4, (family, worst)
+        print(f'forward_episodes == ReferenceRunner ({family}): max abs diff {worst:.2e}' + (f', {merges} merges' if merges else ''))
+        if family == 'memoryvla':
+            assert merges > 0
+
+
+def main() -> None:
+    test_consolidation()
+    test_window_index()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, os.path.join(HERE, 'fake_dataset.py'), '--out', tmp, '--episodes', '4'], check=True,
+                       stdout=subprocess.DEVNULL)
+        test_forward_matches_runner(tmp)
+    print('all ok')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,372 @@
+"""Train a reference policy (memoryless, hamlet or memoryvla) on expert demonstrations in the
+"momento-dataset/1" format and export it as a momento bundle.
+
+    /usr/bin/python3 policies/train.py --family hamlet --data /tmp/data --out /tmp/bundles/hamlet-sim \\
+        [--steps 3000] [--time-budget 240] [--seed 0] [--window 32] [--device cuda|cpu] [--name NAME]
+
+Samples are policy calls at control steps 0, 4, 8, ... of each episode (where the runtime calls
+the policy); the target is the next 8 executed actions (the last action of the episode repeated
+past its end), normalised with the dataset's action mean / std; proprio is normalised with its
+mean / std (std floored at 1e-2), the camera with fixed mean 0.5 / std 0.25. Every family trains
+on whole episodes as sequences of calls (a batch of episodes, padded and masked): hamlet builds
+each call's window of the last T calls exactly as the runtime does, memoryvla unrolls its banks
+call by call (retrieve + fuse, write the fused tokens at timestep = call index, consolidate by
+merging the most similar adjacent pair). Loss: MSE on the normalised chunk, the first `execute`
+actions weighted more. AdamW, linear warm-up then cosine decay over max(step / steps,
+elapsed / time budget), so a time budget ends the run on a decayed learning rate.
+
+At the end: checkpoint.pt (state dict + config, for check_parity.py / export_checkpoint.py),
+the bundle (policy.json, encoder/memory/head .onnx) and train.json in --out. SIGTERM / SIGINT
+stop training early and still export.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+import time
+import traceback
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from momento_models.export import export_bundle  # noqa: E402
+from momento_models.models import Policy  # noqa: E402
+from momento_models.training import (  # noqa: E402
+    CAMERA_MEAN, CAMERA_STD, FAMILIES, build_calls, count_parameters, family_config, forward_episodes,
+    load_dataset, save_checkpoint,
+)
+
+CHUNK = 8
+EXECUTE = 4
+RATE_HZ = 10
+STD_FLOOR = 1e-2
+PROPRIO_NAMES = ['x', 'y', 'grip', 'holding']
+ACTION_NAMES = ['vx', 'vy', 'grip']
+
+T0 = time.time()
+
+
+def log(msg: str) -> None:
+    print(f'[{time.time() - T0:7.1f}s] {msg}', flush=True)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description='Train a momento reference policy and export it as a bundle.')
+    ap.add_argument('--family', required=True, choices=FAMILIES)
+    ap.add_argument('--data', required=True, help='dataset directory (momento-dataset/1)')
+    ap.add_argument('--out', required=True, help='bundle directory to write')
+    ap.add_argument('--name', default=None, help='bundle name (default: <family>[-t<T>]-sim)')
+    ap.add_argument('--steps', type=int, default=3000, help='maximum optimiser steps')
+    ap.add_argument('--time-budget', type=float, default=0.0, help='seconds of training loop (0 = unlimited)')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--window', type=int, default=32, help='hamlet window T in policy calls')
+    ap.add_argument('--capacity', type=int, default=16, help='memoryvla bank capacity L')
+    ap.add_argument('--dim', type=int, default=64)
+    ap.add_argument('--heads', type=int, default=4)
+    ap.add_argument('--conv', default='16,32,64', help='conv channels of the camera stem')
+    ap.add_argument('--head-hidden', type=int, default=256)
+    ap.add_argument('--batch', type=int, default=32, help='episodes per batch')
+    ap.add_argument('--lr', type=float, default=1e-3)
+    ap.add_argument('--weight-decay', type=float, default=0.01)
+    ap.add_argument('--warmup', type=int, default=100)
+    ap.add_argument('--execute-weight', type=float, default=2.0, help='loss weight of the first `execute` actions (others 1)')
+    ap.add_argument('--val-fraction', type=float, default=0.05)
+    ap.add_argument('--max-episodes', type=int, default=0, help='use at most this many episodes per task (0 = all)')
+    ap.add_argument('--include-failures', action='store_true', help='also train on unsuccessful episodes')
+    ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = leave default)')
+    ap.add_argument('--amp', action='store_true', help='bfloat16 autocast on CUDA')
+    ap.add_argument('--log-every', type=int, default=50)
+    ap.add_argument('--eval-every', type=int, default=250)
+    ap.add_argument('--no-export', action='store_true')
+    return ap.parse_args(argv)
+
+
+class Stop:
+    requested = False
+
+    @classmethod
+    def handler(cls, signum, frame) -> None:  # noqa: ARG003
+        cls.requested = True
+        log(f'signal {signum}: stopping after this step, then exporting')
+
+
+def split_episodes(ds, args) -> tuple:
+    """Deterministic train / validation split, per task: every k-th episode goes to validation."""
+    rng = np.random.default_rng(args.seed)
+    by_task: dict = {}
+    for i, e in enumerate(ds.episodes):
+        if not e.get('success', True) and not args.include_failures:
+            continue
+        by_task.setdefault(e['task'], []).append(i)
+    train, val = [], []
+    for task in ds.tasks:
+        ids = by_task.get(task, [])
+        if args.max_episodes:
+            ids = ids[:args.max_episodes]
+        ids = list(rng.permutation(ids)) if ids else []
+        n_val = int(round(len(ids) * args.val_fraction)) if len(ids) >= 5 else 0
+        if args.val_fraction > 0 and len(ids) >= 5:
+            n_val = max(1, n_val)
+        val += [int(i) for i in ids[:n_val]]
+        train += [int(i) for i in ids[n_val:]]
+    return sorted(train), sorted(val), {t: len(by_task.get(t, [])) for t in ds.tasks}
+
+
+class Batcher:
+    """Holds every call's inputs on the device; yields padded batches of whole episodes."""
+
+    def __init__(self, ds, table, norm: dict, device: torch.device) -> None:
+        self.table = table
+        self.device = device
+        imgs = np.asarray(ds.images[table.frames])  # [M, H, W, C] uint8
+        self.images = torch.from_numpy(imgs).to(device)
+        p = (ds.proprio[table.frames] - norm['proprio_mean']) / norm['proprio_std']
+        self.proprio = torch.from_numpy(p.astype(np.float32)).to(device)
+        t = (table.targets - norm['action_mean']) / norm['action_std']
+        self.targets = torch.from_numpy(t.astype(np.float32)).to(device)
+        self.task = torch.from_numpy(table.task).to(device)
+        self.cam_mean = torch.tensor(CAMERA_MEAN, device=device).view(1, 3, 1, 1)
+        self.cam_std = torch.tensor(CAMERA_STD, device=device).view(1, 3, 1, 1)
+
+    @property
+    def episodes(self) -> int:
+        return len(self.table.episode_ids)
+
+    def batch(self, rows: np.ndarray) -> tuple:
+        lengths = self.table.episode_length[rows]
+        calls = int(lengths.max())
+        idx = self.table.episode_calls[rows, :calls]  # [B, C], -1 past the end
+        valid = idx >= 0
+        idx = torch.from_numpy(np.where(valid, idx, 0).reshape(-1)).to(self.device)
+        mask = torch.from_numpy(valid.reshape(-1).astype(np.float32)).to(self.device)
+        img = self.images[idx].permute(0, 3, 1, 2).float() * (1.0 / 255.0)
+        img = (img - self.cam_mean) / self.cam_std
+        env = {'rgb': img, 'proprio': self.proprio[idx], 'task': self.task[idx]}
+        return env, self.targets[idx], mask, len(rows), calls
+
+
+def chunk_weights(args, device) -> torch.Tensor:
+    w = torch.ones(CHUNK, device=device)
+    w[:EXECUTE] = args.execute_weight
+    return (w / w.mean()).view(1, CHUNK, 1)
+
+
+def masked_loss(pred, target, mask, weights) -> tuple:
+    per_call = (((pred.float() - target) ** 2) * weights).mean(dim=(1, 2))
+    return (per_call * mask).sum() / mask.sum().clamp(min=1.0), per_call
+
+
+def evaluate(policy, batcher: Batcher, args, weights, task_names) -> tuple:
+    """Mean validation loss over all calls, and per task."""
+    policy.eval()
+    total, count = 0.0, 0.0
+    per_task_sum = np.zeros(len(task_names))
+    per_task_n = np.zeros(len(task_names))
+    with torch.no_grad():
+        for start in range(0, batcher.episodes, args.batch):
+            rows = np.arange(start, min(start + args.batch, batcher.episodes))
+            env, target, mask, b, c = batcher.batch(rows)
+            pred = forward_episodes(policy, env, b, c)
+            _, per_call = masked_loss(pred, target, mask, weights)
+            m = mask.cpu().numpy()
+            pc = per_call.float().cpu().numpy()
+            tk = env['task'].cpu().numpy()
+            total += float((pc * m).sum())
+            count += float(m.sum())
+            np.add.at(per_task_sum, tk[m > 0], pc[m > 0])
+            np.add.at(per_task_n, tk[m > 0], 1)
+    policy.train()
+    per_task = {task_names[i]: float(per_task_sum[i] / per_task_n[i]) for i in range(len(task_names)) if per_task_n[i] > 0}
+    return total / max(count, 1.0), per_task
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, Stop.handler)
+    signal.signal(signal.SIGINT, Stop.handler)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    device = torch.device(args.device)
+    if device.type == 'cuda':
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    name = args.name or (f'{args.family}-t{args.window}-sim' if args.family == 'hamlet' else f'{args.family}-sim')
+    os.makedirs(args.out, exist_ok=True)
+    log(f'{name}: family {args.family}, torch {torch.__version__}, device {device}'
+        + (f' ({torch.cuda.get_device_name(device)})' if device.type == 'cuda' else ''))
+
+    # ---------------------------------------------------------------- data
+    ds = load_dataset(args.data)
+    if ds.meta['image']['channels'] != 3 or ds.meta['proprio_dims'] != len(PROPRIO_NAMES) or ds.meta['action_dims'] != len(ACTION_NAMES):
+        raise SystemExit(f'{args.data}: expected 3-channel images, {len(PROPRIO_NAMES)} proprio and {len(ACTION_NAMES)} action dims')
+    train_ids, val_ids, per_task = split_episodes(ds, args)
+    if not train_ids:
+        raise SystemExit(f'{args.data}: no episodes to train on')
+    frames = np.concatenate([np.arange(ds.episodes[i]['start'], ds.episodes[i]['start'] + ds.episodes[i]['length']) for i in train_ids])
+    norm = {
+        'proprio_mean': ds.proprio[frames].mean(0).astype(np.float32),
+        'proprio_std': np.maximum(ds.proprio[frames].std(0), STD_FLOOR).astype(np.float32),
+        'action_mean': ds.actions[frames].mean(0).astype(np.float32),
+        'action_std': np.maximum(ds.actions[frames].std(0), STD_FLOOR).astype(np.float32),
+    }
+    # round-trip through the JSON the manifest stores, so training uses exactly the runtime's values
+    norm = {k: np.asarray([float(str(np.float32(x))) for x in v], np.float32) for k, v in norm.items()}
+    train_table = build_calls(ds, train_ids, CHUNK, EXECUTE)
+    val_table = build_calls(ds, val_ids, CHUNK, EXECUTE) if val_ids else None
+    train_batcher = Batcher(ds, train_table, norm, device)
+    val_batcher = Batcher(ds, val_table, norm, device) if val_table is not None else None
+    episodes_per_task = {t: {'train': 0, 'val': 0} for t in ds.tasks}
+    for i in train_ids:
+        episodes_per_task[ds.episodes[i]['task']]['train'] += 1
+    for i in val_ids:
+        episodes_per_task[ds.episodes[i]['task']]['val'] += 1
+    log(f'data {args.data}: {len(ds.episodes)} episodes, {len(ds.task)} frames, tasks {ds.tasks}; '
+        f'train {len(train_ids)} episodes / {len(train_table.frames)} calls (max {train_table.episode_calls.shape[1]} per episode), '
+        f'val {len(val_ids)}; per task {episodes_per_task}')
+
+    # ---------------------------------------------------------------- model
+    h, w, c = ds.meta['image']['height'], ds.meta['image']['width'], ds.meta['image']['channels']
+    cfg = family_config(args.family, height=h, width=w, channels=c, proprio_dim=len(PROPRIO_NAMES), num_tasks=len(ds.tasks),
+                        action_dim=len(ACTION_NAMES), chunk=CHUNK, window=args.window, dim=args.dim, heads=args.heads,
+                        conv_channels=tuple(int(x) for x in args.conv.split(',')), head_hidden=args.head_hidden,
+                        capacity=args.capacity)
+    policy = Policy(cfg).to(device).train()
+    params = {role: count_parameters(g) for role, g in policy.graphs().items()}
+    params['total'] = count_parameters(policy)
+    log(f'model: memory {policy.memory_spec()}, parameters {params}')
+    manifest_fields = {
+        'name': name,
+        'description': (f'{args.family} reference policy for the momento simulator tasks ({", ".join(ds.tasks)}), '
+                        f'trained by behaviour cloning of the scripted experts (policies/train.py).'),
+        'version': '1.0.0',
+        'seed': 0,
+        'observation': {
+            'cameras': [{'name': 'rgb', 'height': h, 'width': w, 'channels': c, 'mean': CAMERA_MEAN, 'std': CAMERA_STD}],
+            'proprio': {'names': PROPRIO_NAMES, 'mean': norm['proprio_mean'].tolist(), 'std': norm['proprio_std'].tolist()},
+            'instruction': {'tasks': ds.tasks},
+        },
+        'action': {'names': ACTION_NAMES, 'chunk': CHUNK, 'execute': EXECUTE, 'rate_hz': RATE_HZ,
+                   'low': [-1.0] * len(ACTION_NAMES), 'high': [1.0] * len(ACTION_NAMES),
+                   'mean': norm['action_mean'].tolist(), 'std': norm['action_std'].tolist()},
+    }
+
+    # ---------------------------------------------------------------- optimisation
+    decay, no_decay = [], []
+    for pname, p in policy.named_parameters():
+        (no_decay if p.ndim < 2 or pname.endswith('.pos') or 'null_' in pname or 'queries' in pname else decay).append(p)
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
+                            lr=args.lr, betas=(0.9, 0.95))
+    weights = chunk_weights(args, device)
+    rng = np.random.default_rng(args.seed + 1)
+    order: list = []
+    budget = args.time_budget if args.time_budget > 0 else float('inf')
+    history = []
+    window_loss, window_n = 0.0, 0
+    step = 0
+    val_loss, val_per_task = float('nan'), {}
+    t_train = time.time()
+    amp = args.amp and device.type == 'cuda'
+    log(f'training: up to {args.steps} steps' + (f' / {budget:.0f} s' if budget < float('inf') else '')
+        + f', batch {args.batch} episodes, lr {args.lr}' + (', bf16 autocast' if amp else ''))
+    while step < args.steps and not Stop.requested:
+        elapsed = time.time() - t_train
+        progress = max(step / args.steps, elapsed / budget)
+        if progress >= 1.0:
+            break
+        lr = args.lr * min(1.0, (step + 1) / max(1, args.warmup)) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
+        for g in opt.param_groups:
+            g['lr'] = lr
+        if len(order) < args.batch:
+            order += list(rng.permutation(train_batcher.episodes))
+        rows = np.asarray(order[:args.batch])
+        del order[:args.batch]
+        env, target, mask, b, calls = train_batcher.batch(rows)
+        if amp:
+            with torch.autocast(device_type='cuda', dtype=torch.bfloat16):
+                pred = forward_episodes(policy, env, b, calls)
+        else:
+            pred = forward_episodes(policy, env, b, calls)
+        loss, _ = masked_loss(pred, target, mask, weights)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        opt.step()
+        step += 1
+        window_loss = window_loss + loss.detach()  # summed on the device: no sync per step
+        window_n += 1
+        if step % args.log_every == 0 or step == 1:
+            window_loss = float(window_loss)
+            if not math.isfinite(window_loss):
+                log(f'step {step}: loss is {window_loss}; stopping')
+                break
+            msg = f'step {step:5d} loss {window_loss / window_n:.4f} lr {lr:.2e} grad {float(grad_norm):.2f}'
+            if val_batcher is not None and (step % args.eval_every == 0):
+                val_loss, val_per_task = evaluate(policy, val_batcher, args, weights, ds.tasks)
+                msg += f' | val {val_loss:.4f}'
+            log(msg)
+            history.append({'step': step, 'time': round(time.time() - t_train, 2), 'loss': window_loss / window_n,
+                            'val': None if math.isnan(val_loss) else val_loss})
+            window_loss, window_n = 0.0, 0
+    train_time = time.time() - t_train
+    final_train = history[-1]['loss'] if history else float('nan')
+    if window_n:
+        final_train = float(window_loss) / window_n
+    if val_batcher is not None:
+        val_loss, val_per_task = evaluate(policy, val_batcher, args, weights, ds.tasks)
+    log(f'done: {step} steps in {train_time:.1f} s ({step / max(train_time, 1e-9):.2f} steps/s), '
+        f'train loss {final_train:.4f}, val loss {val_loss:.4f}, val per task '
+        + ', '.join(f'{k} {v:.4f}' for k, v in val_per_task.items()))
+
+    # ---------------------------------------------------------------- checkpoint, export, report
+    policy = policy.float().cpu().eval()
+    report = {
+        'name': name, 'family': args.family, 'steps': step, 'train_seconds': round(train_time, 1),
+        'total_seconds': None, 'device': str(device),
+        'gpu': torch.cuda.get_device_name(device) if device.type == 'cuda' else None,
+        'torch': torch.__version__, 'parameters': params, 'memory': policy.memory_spec(), 'head': policy.head_spec(),
+        'config': {'dim': cfg.dim, 'heads': cfg.heads, 'conv_channels': list(cfg.conv_channels), 'head_hidden': cfg.head_hidden,
+                   'window': cfg.window if args.family == 'hamlet' else None,
+                   'capacity': cfg.capacity if args.family == 'memoryvla' else None},
+        'args': vars(args), 'data': os.path.abspath(args.data), 'tasks': ds.tasks,
+        'episodes_per_task': episodes_per_task, 'successful_episodes_per_task': per_task,
+        'calls': {'train': int(len(train_table.frames)), 'val': int(len(val_table.frames)) if val_table is not None else 0},
+        'final_loss': final_train, 'final_val_loss': None if math.isnan(val_loss) else val_loss, 'val_loss_per_task': val_per_task,
+        'history': history, 'export': None,
+    }
+    ck_path = os.path.join(args.out, 'checkpoint.pt')
+    save_checkpoint(ck_path, policy, manifest_fields, {'train': {k: report[k] for k in ('family', 'steps', 'final_loss')}})
+    log(f'checkpoint {ck_path}')
+    status = 0
+    if not args.no_export:
+        try:
+            for stale in ('encoder.onnx', 'memory.onnx', 'head.onnx', 'policy.json'):
+                if os.path.exists(os.path.join(args.out, stale)):
+                    os.remove(os.path.join(args.out, stale))
+            export_bundle(policy, manifest_fields, args.out)
+            sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out)) if f.endswith(('.onnx', '.json'))}
+            report['export'] = {'ok': True, 'bytes': sizes}
+            log(f'exported bundle {args.out}: ' + ', '.join(f'{f} {s / 1024:.0f} KB' for f, s in sizes.items()))
+        except Exception as err:  # keep the checkpoint and report; export_checkpoint.py can retry
+            report['export'] = {'ok': False, 'error': f'{type(err).__name__}: {err}'}
+            traceback.print_exc()
+            log(f'EXPORT FAILED: {err}; the checkpoint is kept ({ck_path}): retry with policies/export_checkpoint.py')
+            status = 2
+    report['total_seconds'] = round(time.time() - T0, 1)
+    with open(os.path.join(args.out, 'train.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+        f.write('\n')
+    log(f'wrote {os.path.join(args.out, "train.json")}')
+    return status
+
+
+if __name__ == '__main__':
+    sys.exit(main())
