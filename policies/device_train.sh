@@ -14,7 +14,8 @@
 # Settings (environment): EPISODES per task (1500), COLLECT_JOBS (8), TRAIN_SECONDS per family
 # (300), BATCH episodes per step (64), STEPS cap (100000), PARITY_STEPS (100), FAMILIES
 # ("memoryless hamlet hamlet-t4 memoryvla"), PYTHON (python3), DEVICE (cuda), THREADS per trainer
-# (4), WORK (/tmp/momento-train),
+# (4), WORK (/tmp/momento-train), INIT_DIR (continue from INIT_DIR/<bundle>/checkpoint.pt),
+# EXTRA_<family> (extra train.py arguments), SKIP_PARITY (1 = leave parity to another machine),
 # OUT (/tmp/momento-out when unset). One family failing does not stop the others.
 set -euo pipefail
 
@@ -104,10 +105,15 @@ for fam in $FAMILIES; do
     *) say "WARNING: unknown family '$fam' skipped"; continue ;;
   esac
   names+=("$name")
+  # Continue from an earlier run's checkpoint (INIT_DIR/<name>/checkpoint.pt), and per-family
+  # extra arguments (EXTRA_hamlet, EXTRA_memoryvla, ...).
+  if [[ -n "${INIT_DIR:-}" && -f "$INIT_DIR/$name/checkpoint.pt" ]]; then args+=(--init "$INIT_DIR/$name/checkpoint.pt"); fi
+  extra_var="EXTRA_${fam//-/_}"
+  read -r -a extra <<< "${!extra_var:-}"
   timeout -s TERM -k 60 $((TRAIN_SECONDS + 150)) \
     "$PYTHON" policies/train.py "${args[@]}" --data "$DATA" --out "$WORK/bundles/$name" --name "$name" \
       --time-budget "$TRAIN_SECONDS" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" --device "$DEVICE" --seed 0 \
-      --log-every 100 --eval-every 500 \
+      --log-every 100 --eval-every 500 "${extra[@]}" \
     > "$WORK/logs/$name.log" 2>&1 &
   train_pid[$name]=$!
   say "train: $name started (pid ${train_pid[$name]}): ${args[*]}"
@@ -138,7 +144,9 @@ done
 
 # ------------------------------------------------------------------ 3. parity
 declare -A parity_pid
+[[ "${SKIP_PARITY:-0}" == 1 ]] && say "parity: skipped (SKIP_PARITY=1; run policies/check_parity.py where the data is)"
 for name in "${names[@]}"; do
+  [[ "${SKIP_PARITY:-0}" == 1 ]] && break
   bundle=$WORK/bundles/$name
   if [[ -f "$bundle/policy.json" && -f "$bundle/checkpoint.pt" ]]; then
     timeout -k 10 180 "$PYTHON" policies/check_parity.py "$bundle" "$DATA" --steps "$PARITY_STEPS" > "$WORK/logs/$name-parity.log" 2>&1 &
@@ -189,7 +197,7 @@ tar -czf "$OUT/bundles.tar.gz" -C "$WORK" bundles logs
 say "wrote $OUT/bundles.tar.gz ($(du -h "$OUT/bundles.tar.gz" | cut -f1)), $OUT/summary.json, $OUT/device_train.log"
 failed=0
 for name in "${names[@]}"; do
-  [[ -f "$WORK/bundles/$name/policy.json" && -f "$WORK/bundles/$name/parity.json" ]] || { say "INCOMPLETE: $name"; failed=1; }
+  [[ -f "$WORK/bundles/$name/policy.json" && ( "${SKIP_PARITY:-0}" == 1 || -f "$WORK/bundles/$name/parity.json" ) ]] || { say "INCOMPLETE: $name"; failed=1; }
 done
 say "device_train: finished in $((SECONDS - START)) s"
 exit $failed

@@ -85,6 +85,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument('--log-every', type=int, default=50)
     ap.add_argument('--eval-every', type=int, default=250)
     ap.add_argument('--no-export', action='store_true')
+    ap.add_argument('--init', default=None, help='continue from a checkpoint.pt of the same family (its weights and normalisation)')
     return ap.parse_args(argv)
 
 
@@ -218,6 +219,14 @@ def main(argv=None) -> int:
         'action_mean': ds.actions[frames].mean(0).astype(np.float32),
         'action_std': np.maximum(ds.actions[frames].std(0), STD_FLOOR).astype(np.float32),
     }
+    init = None
+    if args.init:
+        # Continue training: the checkpoint's weights were fitted to its normalisation, so keep it.
+        init = torch.load(args.init, map_location='cpu')
+        fields = init['manifest_fields']
+        norm = {'proprio_mean': fields['observation']['proprio']['mean'], 'proprio_std': fields['observation']['proprio']['std'],
+                'action_mean': fields['action']['mean'], 'action_std': fields['action']['std']}
+        log(f'init from {args.init} (steps so far: {init.get("extra", {}).get("train", {}).get("steps")})')
     # round-trip through the JSON the manifest stores, so training uses exactly the runtime's values
     norm = {k: np.asarray([float(str(np.float32(x))) for x in v], np.float32) for k, v in norm.items()}
     train_table = build_calls(ds, train_ids, CHUNK, EXECUTE)
@@ -239,7 +248,10 @@ def main(argv=None) -> int:
                         action_dim=len(ACTION_NAMES), chunk=CHUNK, window=args.window, dim=args.dim, heads=args.heads,
                         conv_channels=tuple(int(x) for x in args.conv.split(',')), head_hidden=args.head_hidden,
                         capacity=args.capacity)
-    policy = Policy(cfg).to(device).train()
+    policy = Policy(cfg)
+    if init is not None:
+        policy.load_state_dict(init['state_dict'])
+    policy = policy.to(device).train()
     params = {role: count_parameters(g) for role, g in policy.graphs().items()}
     params['total'] = count_parameters(policy)
     log(f'model: memory {policy.memory_spec()}, parameters {params}')
