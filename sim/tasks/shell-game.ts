@@ -5,7 +5,7 @@ import { TOUCH_RADIUS, armAtHome, distance, driveArm, holdArm } from '../arm.js'
 import type { ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
 import type { Canvas } from '../canvas.js';
-import { idle, touch } from '../steering.js';
+import { steerToward, touch } from '../steering.js';
 import { armView, enterPhase, fail } from './task.js';
 import type { ArmView, StepOutcome, TaskDefinition } from './task.js';
 
@@ -137,7 +137,11 @@ export const shellGame: TaskDefinition<ShellGameState, ShellGameView> = {
     return { arm: armView(state.arm), cups, block: blockDrawn(state) };
   },
 
-  expert: (state) => (state.phase === 'choose' ? touch(state.arm, SLOTS[state.blockSlot] as Point) : idle()),
+  // While the scene plays, actions are ignored; the expert still points (gripper open) at the cup
+  // that holds the block. That costs nothing in the simulator but gives behaviour cloning a target
+  // at every call that depends on tracking the block, not only at the final choice.
+  expert: (state) =>
+    state.phase === 'choose' ? touch(state.arm, SLOTS[state.blockSlot] as Point) : steerToward(state.arm, cupCentres(state)[state.blockSlot] as Point, -1),
 
   // Nothing visible tells the cups apart, so any fixed choice is as good as any other: the leftmost.
   memoryless: (view) => touch(view.arm, view.cups[0] ?? (SLOTS[0] as Point)),

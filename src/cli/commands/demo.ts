@@ -1,41 +1,39 @@
-// `momento demo` (npm run demo): runs the bundled memory policies over a generated observation
-// stream and prints per-stage timings and memory statistics. Short by design: CI runs it.
+// `momento demo` (npm run demo): starts the simulator in process and evaluates the reference
+// memory policy against its memoryless ablation on every task, printing the table. Short by
+// design (CI runs it): a few episodes per task, batched sessions.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Policy } from '../../policy/policy.js';
-import { fromObservations } from '../../policy/pipeline.js';
-import { runSource } from '../../runtime/run.js';
-import { syntheticObservations } from '../../runtime/synthetic.js';
-import { parseDevice, parsePositiveInt } from '../options.js';
+import { listTasks } from '../../../sim/index.js';
+import { parsePositiveInt } from '../options.js';
 import { table } from '../table.js';
+import { runEval } from './eval.js';
 
-
-export const DEMO_BUNDLES = ['test/fixtures/bundles/hamlet-tiny', 'test/fixtures/bundles/memoryvla-tiny'];
+/** The reference memory policy the demo runs (policies/README.md: why this one). */
+export const DEMO_POLICY = 'policies/memoryvla-sim';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the memory policies over a generated observation stream and print timings')
-    .option('--steps <n>', 'policy steps per bundle', '200')
+    .description('evaluate the reference memory policy and its memoryless ablation on every simulator task')
+    .option('--policy <bundle>', 'policy bundle folder', DEMO_POLICY)
+    .option('--episodes <n>', 'episodes per task', '10')
     .option('--device <device>', 'auto | gpu | cpu', 'cpu')
-    .action(async (opts: { steps: string; device: string }) => {
-      const steps = parsePositiveInt('--steps', opts.steps);
-      const rows: string[][] = [];
-      for (const dir of DEMO_BUNDLES) {
-        await using policy = await Policy.load(projectPath(dir), { device: parseDevice(opts.device) });
-        const summary = await runSource({ policy, source: fromObservations(syntheticObservations(policy.manifest, steps)) });
-        const t = summary.stats.timings();
-        rows.push([
-          policy.name,
-          policy.manifest.memory.kind,
-          String(summary.stats.steps),
-          ...(['preprocessMs', 'encoderMs', 'memoryMs', 'headMs', 'totalMs'] as const).map((s) => t[s].mean.toFixed(3)),
-          t.totalMs.p99.toFixed(3),
-          String(summary.stats.maxEntries),
-          String(summary.stats.merges),
-        ]);
-      }
-      console.log(table(['bundle', 'memory', 'steps', 'pre ms', 'enc ms', 'mem ms', 'head ms', 'total ms', 'p99 ms', 'max entries', 'merges'], rows));
+    .action(async (opts: { policy: string; episodes: string; device: string }) => {
+      const policy = opts.policy === DEMO_POLICY ? projectPath(DEMO_POLICY) : opts.policy;
+      if (!existsSync(policy)) throw new Error(`policy bundle not found: ${policy}`);
+      const episodes = parsePositiveInt('--episodes', opts.episodes);
+      console.log(`momento demo: ${episodes} episodes per task of ${policy}, with memory and with the memory cleared every step (simulator in process)\n`);
+      const runs = await runEval({ policy, task: 'all', episodes: String(episodes), memory: true, ablation: true, device: opts.device, seedStart: '0', concurrency: '10' });
+      const [withMemory, without] = runs;
+      const pct = (x: number | undefined): string => (x === undefined ? '' : (100 * x).toFixed(0));
+      const rows = listTasks().map((t) => {
+        const a = withMemory!.reports.find((r) => r.task === t.id);
+        const b = without!.reports.find((r) => r.task === t.id);
+        return [t.id, t.needsMemory ? 'yes' : 'no', pct(a?.rate), `[${pct(a?.low)}, ${pct(a?.high)}]`, pct(b?.rate), pct(t.memorylessChance), a ? a.latencyP50Ms.toFixed(2) : ''];
+      });
+      console.log(table(['task', 'needs memory', 'memory %', '95% CI', 'no memory %', 'chance %', 'step p50 ms'], rows));
+      console.log(`\n${withMemory!.bundle} on ${withMemory!.device}: ${withMemory!.episodes.length + without!.episodes.length} episodes in ${(withMemory!.seconds + without!.seconds).toFixed(1)} s`);
     });
 }
 
