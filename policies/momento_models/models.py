@@ -2,7 +2,7 @@
 
 Every graph module declares its tensors (`inputs`, `outputs`: name, dtype, shape without the
 batch dimension) in the order its forward() takes and returns them; the reference runner and the
-exporter wire graphs by those names, as the runtime does (docs/bundle-contract.md).
+exporter wire graphs by those names, as the runtime does (the README, "The bundle contract").
 
 Attention is written by hand (matmul + masked softmax, masked scores set to a large negative
 constant instead of -inf) so that the ONNX export is plain MatMul/Softmax/Where. Only APIs common

@@ -1,6 +1,6 @@
 // Action heads: a direct head outputs the chunk; iterative heads (flow-matching Euler, DDIM)
 // are driven here, one head-graph run per sampling step, with the episode's seeded noise.
-// The conventions are the bundle contract's (docs/bundle-contract.md), matched by
+// The conventions are the bundle contract's (the README, "The bundle contract"), matched by
 // policies/momento_models/runner.py.
 import type { HeadSpec } from '../bundle/manifest.js';
 import type { Feed } from '../onnx/graph.js';
