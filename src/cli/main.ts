@@ -10,9 +10,9 @@ import { registerEval } from './commands/eval.js';
 import { registerSim } from './commands/sim.js';
 import { registerReplay } from './commands/replay.js';
 import { registerInfo } from './commands/info.js';
-import { VERSION } from '../core/version.js';
+import { momentoVersion } from '../record/version.js';
 
-const program = new Command('momento').description('runtime for history-aware robot policies').version(VERSION);
+const program = new Command('momento').description('runtime for history-aware robot policies').version(momentoVersion());
 registerInspect(program);
 registerRun(program);
 registerDemo(program);

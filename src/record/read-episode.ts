@@ -1,20 +1,14 @@
 // readEpisode: an episode file back as runtime types. Observations are reassembled with their
 // camera frames (matched by MCAP sequence = observation index); an observation whose image the
 // recorder had to drop is left out of `observations` and counted, so replay never sees half a frame.
-import type { EpisodeOutcome } from '../core/interfaces.js';
+import type { EpisodeOutcome, EpisodeStart } from '../core/interfaces.js';
 import type { Action, CameraFrame, Observation, StepResult } from '../core/types.js';
 import { decodeAction, decodeCameraFrame, decodeObservation, decodeStep } from './codec.js';
 import { readEpisodeRecords, type EpisodeRecords } from './episode-records.js';
 import { CAMERA_TOPIC_PREFIX, META_EPISODE, META_OUTCOME, TOPIC_ACTION, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
-/** The `episode` metadata record. */
-export interface RecordedEpisodeInfo {
-  readonly bundle: string;
-  readonly bundleHash: string;
-  readonly task: string;
-  readonly seed: number;
-  readonly device: string;
-  readonly source: string;
+/** The `episode` metadata record: what the episode started with, plus the recorder's facts. */
+export interface RecordedEpisodeInfo extends EpisodeStart {
   readonly momentoVersion: string;
   /** Wall-clock start, ns since the Unix epoch. */
   readonly startNs: number;
