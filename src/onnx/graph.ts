@@ -69,11 +69,11 @@ export class OnnxGraph implements AsyncDisposable {
         const session = await ort.InferenceSession.create(file, { ...base, executionProviders: [provider] });
         return new OnnxGraph(file, provider, session);
       } catch (err) {
-        errors.push(`${provider}: ${err instanceof Error ? err.message : String(err)}`);
+        errors.push(`${provider}: ${explain(err)}`);
       }
     }
     const reason = errors.join('; ') || 'no GPU provider in this onnxruntime-node build';
-    if (device === 'gpu') throw new Error(`no GPU execution provider could run ${file}: ${reason}`);
+    if (device === 'gpu') throw new Error(`no GPU execution provider could run it: ${reason}`);
     if (!fallbackWarned.has(reason)) {
       fallbackWarned.add(reason);
       (options.warn ?? console.warn)(`momento: --device auto: running on CPU (${reason})`);
@@ -149,6 +149,13 @@ export class OnnxGraph implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.release();
   }
+}
+
+/** onnxruntime's provider errors are source locations and assertions; say what they mean when we know. */
+function explain(err: unknown): string {
+  const message = (err instanceof Error ? err.message : String(err)).trim();
+  if (/RequestAdapterStatus|adapter/i.test(message)) return 'no WebGPU adapter (no GPU here, or no Vulkan loader and driver)';
+  return message.split('\n')[0]!;
 }
 
 function describe(meta: ort.InferenceSession.ValueMetadata): TensorDecl {

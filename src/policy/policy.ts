@@ -13,6 +13,22 @@ import { sampleChunks } from './sampler.js';
 export interface PolicyOptions extends LoadOptions {
   /** Clear the memory before every step: the memoryless ablation of the same bundle. Default false. */
   readonly noMemory?: boolean;
+  /**
+   * Run one throwaway step at load, so the first real step does not pay for lazy initialisation
+   * (GPU shader compilation above all). Default true.
+   */
+  readonly warmUp?: boolean;
+}
+
+/** Grey frames, proprio at its mean, the first task: a valid input for any bundle. */
+function neutralObservation(m: Manifest): Observation {
+  return {
+    cameras: m.observation.cameras.map((c) => ({ name: c.name, height: c.height, width: c.width, channels: c.channels, data: new Uint8Array(c.height * c.width * c.channels).fill(128) })),
+    proprio: Float32Array.from(m.observation.proprio.mean),
+    instruction: { taskId: m.observation.instruction.tasks[0]!, text: '' },
+    stampNs: 0,
+    index: 0,
+  };
 }
 
 export interface BatchItem {
@@ -35,7 +51,16 @@ export class Policy implements AsyncDisposable {
   static async load(dir: string, options: PolicyOptions = {}): Promise<Policy> {
     const { manifest, hash } = readManifest(dir);
     const graphs = await loadGraphs(dir, manifest, options);
-    return new Policy(dir, manifest, hash, graphs, options.noMemory ?? false);
+    const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false);
+    if (options.warmUp ?? true) {
+      try {
+        await policy.step(policy.newEpisode(), neutralObservation(manifest));
+      } catch (err) {
+        await policy.release();
+        throw err;
+      }
+    }
+    return policy;
   }
 
   get name(): string {
