@@ -3,6 +3,10 @@
 // diverge through another bundle (non-zero exit), and replay as actions into a fresh simulator
 // with the same outcome and byte-identical observations.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { McapIndexedReader } from '@mcap/core';
+import { FileHandleReadable } from '@mcap/nodejs';
+import { loadDecompressHandlers, protobufFromBinaryDescriptor } from '@mcap/support';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,13 +19,48 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'momento-replay-'));
-  const r = await runCli(['eval', '--policy', bundle, '--task', 'shell-game,remember-colour', '--episodes', '2', '--concurrency', '1', '--record', dir, '--quiet']);
+  const r = await runCli(['eval', '--policy', bundle, '--task', 'shell-game,remember-colour', '--episodes', '2', '--concurrency', '1', '--record', dir, '--quiet', '--json', join(dir, 'eval.json'), '--svg', join(dir, 'eval.svg')]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('momento eval', () => {
+  it('writes the results as JSON and a chart as SVG', () => {
+    const results = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8')) as { runs: { bundle: string; reports: { task: string; episodes: number; low: number; high: number }[] }[] };
+    expect(results.runs[0]!.bundle).toBe('memoryvla-tiny');
+    expect(results.runs[0]!.reports.map((r) => [r.task, r.episodes])).toEqual([['shell-game', 2], ['remember-colour', 2]]);
+    const svg = readFileSync(join(dir, 'eval.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain('memoryless chance');
+    expect(svg.match(/<rect x=/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('recorded sim episodes', () => {
+  it('open with the public MCAP reader: standard schema names, compressed chunks, a decodable image', async () => {
+    const handle = await open(join(dir, 'memory', 'shell-game-0.mcap'), 'r');
+    try {
+      const reader = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: await loadDecompressHandlers() });
+      const schemas = new Map([...reader.schemasById.values()].map((x) => [x.id, x]));
+      const byTopic = new Map([...reader.channelsById.values()].map((c) => [c.topic, schemas.get(c.schemaId)!.name]));
+      expect(byTopic).toEqual(new Map([['/camera/rgb', 'foxglove.RawImage'], ['/observation', 'momento.v1.Observation'], ['/policy/step', 'momento.v1.StepResult'], ['/action', 'momento.v1.Action']]));
+      expect(reader.chunkIndexes.length).toBeGreaterThan(0);
+      expect(reader.chunkIndexes.every((c) => c.compression === 'zstd')).toBe(true);
+      const camera = [...reader.channelsById.values()].find((c) => c.topic === '/camera/rgb')!;
+      const schema = schemas.get(camera.schemaId)!;
+      const RawImage = protobufFromBinaryDescriptor(schema.data).lookupType('foxglove.RawImage');
+      for await (const msg of reader.readMessages({ topics: ['/camera/rgb'] })) {
+        const img = RawImage.toObject(RawImage.decode(msg.data), { longs: Number }) as { width: number; height: number; encoding: string; step: number; data: Uint8Array };
+        expect([img.width, img.height, img.encoding, img.step, img.data.length]).toEqual([16, 16, 'rgb8', 48, 768]);
+        break;
+      }
+    } finally {
+      await handle.close();
+    }
+  });
+
+
   it('are MCAP files whose steps and actions read back', async () => {
     const files = readdirSync(join(dir, 'memory')).sort();
     expect(files).toEqual(['remember-colour-0.mcap', 'remember-colour-1.mcap', 'shell-game-0.mcap', 'shell-game-1.mcap']);
