@@ -36,9 +36,9 @@ def card(bundle: str) -> str:
              '(`policies/train.py`). Training seeds start at 100000; evaluation seeds at 0.', '',
              '| run | date | GPU | from | data | steps | batch (episodes) | lr | seconds |', '|---|---|---|---|---|---|---|---|---|']
     for r in runs:
-        lines.append(f"| {r['run']} | {r['date']} | {r['gpu']} | {r['init'] or 'scratch'} | {r['data']}; {r['expert']} | {r['steps']} | {r['batch_episodes']} | {r['lr']} | {r['seconds']} |")
+        lines.append(f"| {r['run']} | {r['date']} | {r['gpu']} | {r['init'] or 'scratch'} | {r['data']}; {r['expert']}{'; ' + r['note'] if r.get('note') else ''} | {r['steps']} | {r['batch_episodes']} | {r['lr']} | {r['seconds']} |")
     total = sum(r['seconds'] for r in runs)
-    lines += ['', f"Total: {sum(r['steps'] for r in runs):,} steps in {total} s of training on one GPU. "
+    lines += ['', f"Total: {sum(r['steps'] for r in runs):,} steps in {total} s of training (devices as listed). "
               f"Final loss (normalised chunk MSE) {t['final_loss']:.4f}, validation {t['final_val_loss']:.4f}.",
               '', '## Evaluation (`momento eval`, runtime on CPU, 200 episodes per task, seeds 0-199)', '']
     for run in ev:

@@ -258,7 +258,9 @@ def main(argv=None) -> int:
     manifest_fields = {
         'name': name,
         'description': (f'{args.family} reference policy for the momento simulator tasks ({", ".join(ds.tasks)}), '
-                        f'trained by behaviour cloning of the scripted experts (policies/train.py).'),
+                        f'trained by behaviour cloning of the scripted experts (policies/train.py).'
+                        + (' The memoryless twin: the HAMLET network with a window of one call, so the memory module'
+                           ' sees only the present and nothing of the past.' if args.family == 'hamlet' and args.window == 1 else '')),
         'version': '1.0.0',
         'seed': 0,
         'observation': {

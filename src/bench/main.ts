@@ -108,8 +108,8 @@ console.log(
 );
 console.log('\nbatched sessions (one stepBatch call per round):');
 console.log(table(['bundle', ...[1, 4, 16].flatMap((b) => [`B=${b} ms`, `B=${b} steps/s`])], results.map((r) => [r.bundle, ...r.batch.flatMap((x) => [x.msPerBatch.toFixed(2), x.stepsPerSecond.toFixed(0)])])));
-const twin = results.find((r) => r.memory === 'none' && r.bundle.endsWith('-sim'));
-const ratios = twin ? results.filter((r) => r.memory !== 'none' && r.bundle.endsWith('-sim')).map((r) => ({ bundle: r.bundle, ratio: r.stages['totalMs']!.mean / twin.stages['totalMs']!.mean })) : [];
+const twin = results.find((r) => r.bundle === 'memoryless-sim');
+const ratios = twin ? results.filter((r) => r !== twin && r.bundle.endsWith('-sim')).map((r) => ({ bundle: r.bundle, ratio: r.stages['totalMs']!.mean / twin.stages['totalMs']!.mean })) : [];
 if (ratios.length > 0) console.log(`\nlatency vs ${twin!.bundle}: ${ratios.map((r) => `${r.bundle} ${r.ratio.toFixed(2)}x`).join(', ')}`);
 const record = await benchRecord({ steps: 1000, size: 64 });
 console.log(`\nMCAP recording, 64x64 rgb, 1000 steps: ${(record.fileBytes / 1024).toFixed(0)} KiB, ${record.framesPerSecond.toFixed(0)} frames/s (${record.compression})`);
