@@ -27,9 +27,11 @@ export const monotonicNowNs: NowNs = () => Math.round((performance.timeOrigin + 
 export function scheduleActions(scheduler: ActionScheduler, rateHz: number, now: NowNs = monotonicNowNs): OperatorFunction<StepResult, Action> {
   return (step$) =>
     new Observable<Action>((subscriber) => {
+      // A partial observer, not `subscriber` itself: subscribing a Subscriber hands it over, and
+      // unsubscribing the ticks would then close the output before it can complete.
       const ticks = interval(1000 / rateHz)
         .pipe(map(() => scheduler.next(now())))
-        .subscribe(subscriber);
+        .subscribe({ next: (a) => subscriber.next(a), error: (e: unknown) => subscriber.error(e) });
       const steps = step$.pipe(tap((r) => scheduler.push(r.chunk))).subscribe({
         error: (e: unknown) => subscriber.error(e),
         complete: () => {
