@@ -197,6 +197,12 @@ export function contractProblems(m: Manifest): string[] {
       if (!memoryProvided.has(input.name)) problems.push(`graphs.memory input '${input.name}': no encoder output or memory state of that name`);
     }
   }
+  if (m.head.kind === 'ddim') {
+    const h = m.head;
+    if (h.steps > h.train_steps) problems.push(`field 'head.steps': ${h.steps} is more than head.train_steps ${h.train_steps}`);
+    if (h.beta_end >= 1) problems.push(`field 'head.beta_end': ${h.beta_end} must be below 1`);
+    if (h.beta_start > h.beta_end) problems.push(`field 'head.beta_start': ${h.beta_start} is above head.beta_end ${h.beta_end}`);
+  }
   const iterative = m.head.kind !== 'direct';
   if (iterative) {
     available.add('noisy_actions');

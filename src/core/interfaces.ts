@@ -21,6 +21,8 @@ export interface EpisodeStart {
   readonly seed: number;
   readonly device: string;
   readonly source: string;
+  /** The policy ran with its memory cleared before every step (the memoryless ablation). */
+  readonly noMemory?: boolean;
 }
 
 export interface EpisodeOutcome {

@@ -116,6 +116,9 @@ export class OnnxGraph implements AsyncDisposable {
             problems.push(`${kind} '${w.name}': dimension ${i} expected ${dim}, actual ${actual} (shape [${h.shape.join(', ')}])`);
           } else if (typeof dim === 'number' && typeof actual === 'string') {
             problems.push(`${kind} '${w.name}': dimension ${i} expected ${dim}, actual symbolic '${actual}'`);
+          } else if (typeof dim === 'string' && typeof actual === 'number') {
+            // A fixed axis where the manifest promises a symbolic one (the batch above all) fails at the first other size.
+            problems.push(`${kind} '${w.name}': dimension ${i} expected symbolic '${dim}', actual fixed ${actual} (export with dynamic_axes)`);
           }
         });
       }

@@ -34,6 +34,8 @@ export class ActionScheduler {
   private readonly maxIndex: number;
   /** Holds emitted so far, by reason. */
   readonly holds = { start: 0, late: 0, nonFinite: 0 };
+  /** Chunks refused for a NaN or infinite value. */
+  rejectedChunks = 0;
 
   constructor(private readonly options: ActionSchedulerOptions) {
     if (options.low.length !== options.high.length) throw new RangeError(`ActionScheduler: low has ${options.low.length} values, high ${options.high.length}`);
@@ -49,7 +51,7 @@ export class ActionScheduler {
     if (chunk.dims !== this.dims) throw new RangeError(`ActionScheduler: chunk has ${chunk.dims} action dims, expected ${this.dims}`);
     const bad = chunk.values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {
-      this.holds.nonFinite++;
+      this.rejectedChunks++;
       this.options.onError?.(new RangeError(`action chunk from stamp ${chunk.stampNs}: value ${chunk.values[bad]} at step ${Math.floor(bad / chunk.dims)}, dim ${bad % chunk.dims}; holding`));
       this.poisoned = true;
       return;
@@ -88,6 +90,7 @@ export class ActionScheduler {
   clear(): void {
     this.chunks = [];
     this.poisoned = false;
+    this.pushedAny = false;
   }
 
   private indexAt(s: Scheduled, nowNs: number): number {
@@ -102,6 +105,7 @@ export class ActionScheduler {
   private emitHold(nowNs: number, reason: 'start' | 'late' | 'non-finite'): Action {
     if (reason === 'late') this.holds.late++;
     if (reason === 'start') this.holds.start++;
+    if (reason === 'non-finite') this.holds.nonFinite++;
     return { values: this.holdValues(this.last), stampNs: nowNs, hold: true, reason };
   }
 

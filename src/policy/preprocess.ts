@@ -17,8 +17,8 @@ export function allocateInputs(manifest: Manifest, batch: number): Map<string, F
   return feeds;
 }
 
-/** Writes observation `obs` into batch slot `slot` of the inputs; throws naming the bad field. */
-export function writeObservation(manifest: Manifest, obs: Observation, feeds: Map<string, Feed>, slot: number): void {
+/** Checks `obs` against the manifest's observation spec; throws naming the bad field and value. */
+export function checkObservation(manifest: Manifest, obs: Observation): void {
   const spec = manifest.observation;
   for (const cam of spec.cameras) {
     const frame = obs.cameras.find((c) => c.name === cam.name);
@@ -26,8 +26,26 @@ export function writeObservation(manifest: Manifest, obs: Observation, feeds: Ma
     if (frame.height !== cam.height || frame.width !== cam.width || frame.channels !== cam.channels) {
       throw new RangeError(`observation ${obs.index}: camera '${cam.name}' is ${frame.height}x${frame.width}x${frame.channels}, the policy expects ${cam.height}x${cam.width}x${cam.channels}`);
     }
+    const bytes = cam.height * cam.width * cam.channels;
+    if (frame.data.length !== bytes) throw new RangeError(`observation ${obs.index}: camera '${cam.name}' has ${frame.data.length} bytes, expected ${bytes}`);
+  }
+  const p = spec.proprio;
+  if (obs.proprio.length !== p.names.length) throw new RangeError(`observation ${obs.index}: proprio has ${obs.proprio.length} values, the policy expects ${p.names.length} (${p.names.join(', ')})`);
+  obs.proprio.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new RangeError(`observation ${obs.index}: proprio '${p.names[i]}' is ${v}`);
+  });
+  if (!spec.instruction.tasks.includes(obs.instruction.taskId)) {
+    throw new RangeError(`observation ${obs.index}: task '${obs.instruction.taskId}' is not one of the policy's tasks (${spec.instruction.tasks.join(', ')})`);
+  }
+}
+
+/** Writes observation `obs` (checked first) into batch slot `slot` of the inputs. */
+export function writeObservation(manifest: Manifest, obs: Observation, feeds: Map<string, Feed>, slot: number): void {
+  checkObservation(manifest, obs);
+  const spec = manifest.observation;
+  for (const cam of spec.cameras) {
+    const frame = obs.cameras.find((c) => c.name === cam.name)!;
     const plane = cam.height * cam.width;
-    if (frame.data.length !== plane * cam.channels) throw new RangeError(`observation ${obs.index}: camera '${cam.name}' has ${frame.data.length} bytes, expected ${plane * cam.channels}`);
     const out = feeds.get(cam.name)!.data as Float32Array;
     const base = slot * plane * cam.channels;
     for (let c = 0; c < cam.channels; c++) {
@@ -39,14 +57,7 @@ export function writeObservation(manifest: Manifest, obs: Observation, feeds: Ma
     }
   }
   const p = spec.proprio;
-  if (obs.proprio.length !== p.names.length) throw new RangeError(`observation ${obs.index}: proprio has ${obs.proprio.length} values, the policy expects ${p.names.length} (${p.names.join(', ')})`);
   const proprio = feeds.get('proprio')!.data as Float32Array;
-  for (let i = 0; i < p.names.length; i++) {
-    const v = obs.proprio[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`observation ${obs.index}: proprio '${p.names[i]}' is ${v}`);
-    proprio[slot * p.names.length + i] = (v - p.mean[i]!) / p.std[i]!;
-  }
-  const task = spec.instruction.tasks.indexOf(obs.instruction.taskId);
-  if (task < 0) throw new RangeError(`observation ${obs.index}: task '${obs.instruction.taskId}' is not one of the policy's tasks (${spec.instruction.tasks.join(', ')})`);
-  (feeds.get('task')!.data as BigInt64Array)[slot] = BigInt(task);
+  for (let i = 0; i < p.names.length; i++) proprio[slot * p.names.length + i] = (obs.proprio[i]! - p.mean[i]!) / p.std[i]!;
+  (feeds.get('task')!.data as BigInt64Array)[slot] = BigInt(spec.instruction.tasks.indexOf(obs.instruction.taskId));
 }

@@ -2,6 +2,7 @@
 // into one batched model call per stage. A batch leaves when every registered episode has a
 // request waiting, when it is full, or when the oldest request has waited `waitMs`.
 import type { Observation, StepResult } from '../core/types.js';
+import { checkObservation } from './preprocess.js';
 import type { EpisodeState } from './episode.js';
 import type { Policy } from './policy.js';
 
@@ -52,6 +53,12 @@ export class StepBatcher {
   }
 
   step(episode: EpisodeState, observation: Observation): Promise<StepResult> {
+    // A bad observation fails its own step here, before it can fail a whole batch of sessions.
+    try {
+      checkObservation(this.policy.manifest, observation);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ episode, observation, resolve, reject });
       this.maybeFlush();

@@ -49,6 +49,7 @@ export function parseEpisodeInfo(file: string, records: EpisodeRecords): Recorde
     seed: num(meta, 'seed'),
     device: meta.get('device') ?? '',
     source: meta.get('source') ?? '',
+    noMemory: meta.get('memory') === 'cleared-every-step',
     momentoVersion: meta.get('momento_version') ?? '',
     startNs: num(meta, 'start_ns'),
   };

@@ -334,6 +334,7 @@ export class McapRecorder implements EpisodeSink, AsyncDisposable {
         ['seed', String(info.seed)],
         ['device', info.device],
         ['source', info.source],
+        ['memory', info.noMemory ? 'cleared-every-step' : 'on'],
         ['momento_version', this.#version],
         ['start_ns', String(BigInt(startedAt.getTime()) * 1_000_000n)],
         ['start_time', startedAt.toISOString()],

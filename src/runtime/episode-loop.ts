@@ -10,6 +10,7 @@ export interface EpisodeStepper {
   readonly manifest: { readonly name: string; readonly action: { readonly low: number[]; readonly high: number[]; readonly execute: number } };
   readonly hash: string;
   readonly device: string;
+  readonly noMemory: boolean;
   open(seed: number): EpisodeState;
   step(episode: EpisodeState, observation: Observation): Promise<StepResult>;
   close(episode: EpisodeState): void;
@@ -43,7 +44,7 @@ export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult
   const maxSteps = options.maxSteps ?? 1000;
   const scheduler = new ActionScheduler({ low: spec.low, high: spec.high, maxIndex: spec.execute });
   const episode = stepper.open(seed);
-  recorder?.start({ bundle: stepper.manifest.name, bundleHash: stepper.hash, task, seed, device: stepper.device, source: 'sim' });
+  recorder?.start({ bundle: stepper.manifest.name, bundleHash: stepper.hash, task, seed, device: stepper.device, source: 'sim', noMemory: stepper.noMemory });
   const latenciesMs: number[] = [];
   let reward = 0;
   let steps = 0;

@@ -4,6 +4,7 @@
 import type { EpisodeEnv } from '../core/interfaces.js';
 import type { Policy } from '../policy/policy.js';
 import { StepBatcher } from '../policy/step-batcher.js';
+import { CONTROL_RATE_HZ } from '../../sim/index.js';
 import { McapRecorder } from '../record/index.js';
 import { SimSession } from '../transports/sim/index.js';
 import { runEpisode, type EpisodeResult, type EpisodeStepper } from './episode-loop.js';
@@ -30,6 +31,7 @@ export function batchedStepper(policy: Policy, batcher: StepBatcher): EpisodeSte
     manifest: policy.manifest,
     hash: policy.hash,
     device: policy.provider,
+    noMemory: policy.noMemory,
     open: (seed) => batcher.open(seed),
     step: (episode, observation) => batcher.step(episode, observation),
     close: (episode) => batcher.close(episode),
@@ -43,6 +45,10 @@ export function sessionEnv(session: SimSession, imageSize?: number): EpisodeEnv 
 
 export async function evaluate(options: EvaluateOptions): Promise<{ results: EpisodeResult[]; batchSizes: number[] }> {
   const { policy, tasks, episodes } = options;
+  // The simulator's stamps advance at its control rate; the scheduler plays chunks at the bundle's.
+  if (policy.manifest.action.rate_hz !== CONTROL_RATE_HZ) {
+    throw new RangeError(`policy '${policy.name}': action.rate_hz is ${policy.manifest.action.rate_hz}, the simulator runs at ${CONTROL_RATE_HZ} Hz`);
+  }
   const seedStart = options.seedStart ?? 0;
   const jobs = tasks.flatMap((task) => Array.from({ length: episodes }, (_, i) => ({ task, seed: seedStart + i })));
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
@@ -50,17 +56,25 @@ export async function evaluate(options: EvaluateOptions): Promise<{ results: Epi
   const stepper = batchedStepper(policy, batcher);
   const results: EpisodeResult[] = [];
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
     await using session = await SimSession.connect(options.simUrl);
     const env = sessionEnv(session, policy.manifest.observation.cameras[0]?.height);
-    for (let job = jobs[next++]; job; job = jobs[next++]) {
-      const recorder = options.recordDir ? await McapRecorder.create({ dir: options.recordDir, fileName: `${job.task}-${job.seed}.mcap` }) : undefined;
+    // After one worker fails the others take no new episode, so the caller can release the policy.
+    for (let job = jobs[next++]; job && !failed; job = jobs[next++]) {
+      // Closed even when the episode throws, so the file is complete and readable.
+      await using recorder = options.recordDir ? await McapRecorder.create({ dir: options.recordDir, fileName: `${job.task}-${job.seed}.mcap` }) : undefined;
       const result = await runEpisode({ env, stepper, task: job.task, seed: job.seed, ...(recorder ? { recorder } : {}) });
       results.push(result);
       options.onEpisode?.(result);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: concurrency }, () => worker().catch((err: unknown) => {
+    failed = true;
+    throw err;
+  })));
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
   // Report in job order, whatever order the workers finished in.
   const order = new Map(jobs.map((j, i) => [`${j.task}/${j.seed}`, i]));
   results.sort((a, b) => order.get(`${a.task}/${a.seed}`)! - order.get(`${b.task}/${b.seed}`)!);

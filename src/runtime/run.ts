@@ -43,7 +43,7 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
   const counter = { dropped: 0 };
   let actions = 0;
   const scheduler = new ActionScheduler({ low: m.action.low, high: m.action.high, ensemble: options.ensemble ?? 0, maxIndex: m.action.execute });
-  recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind });
+  recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind, noMemory: policy.noMemory });
   const recordedSource: ObservationSource = recorder ? { kind: source.kind, observation$: source.observation$.pipe(tap((o) => recorder.observation(o))) } : source;
   const emit = async (action: Action): Promise<void> => {
     actions++;

@@ -37,7 +37,8 @@ export class StepStats {
 export function summarize(xs: readonly number[]): StageSummary {
   if (xs.length === 0) return { mean: 0, p50: 0, p99: 0 };
   const sorted = [...xs].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  // Nearest rank: the smallest value with at least q of the samples at or below it.
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: at(0.5), p99: at(0.99) };
 }
 

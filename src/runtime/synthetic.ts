@@ -6,7 +6,8 @@ import type { Observation } from '../core/types.js';
 
 /** One frame per policy call by default (`execute` control periods apart). */
 export function* syntheticObservations(manifest: Manifest, count: number, seed = 0, periodS = manifest.action.execute / manifest.action.rate_hz): Generator<Observation> {
-  const task = manifest.observation.instruction.tasks[seed % manifest.observation.instruction.tasks.length]!;
+  const tasks = manifest.observation.instruction.tasks;
+  const task = tasks[((seed % tasks.length) + tasks.length) % tasks.length]!;
   for (let i = 0; i < count; i++) {
     const cameras = manifest.observation.cameras.map((cam) => {
       const data = new Uint8Array(cam.height * cam.width * cam.channels);

@@ -22,8 +22,14 @@ export function stepLatest<T, R>(project: (value: T) => Promise<R> | Observable<
       let inner: { unsubscribe(): void } | undefined;
 
       const start = (value: T): void => {
+        let result: Promise<R> | Observable<R>;
+        try {
+          result = project(value);
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
         busy = true;
-        const result = project(value);
         const inner$ = result instanceof Observable ? result : new Observable<R>((s) => {
           result.then((r) => { s.next(r); s.complete(); }, (e: unknown) => s.error(e));
         });

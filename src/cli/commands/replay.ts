@@ -10,7 +10,28 @@ import { sessionEnv } from '../../runtime/evaluate.js';
 import { replayActions, replayRegression } from '../../runtime/replay.js';
 import { SimSession } from '../../transports/sim/index.js';
 import { parseDevice } from '../options.js';
+import type { Device } from '../../onnx/graph.js';
 import { table } from '../table.js';
+
+/** The bundle loaded once per memory setting that the episodes ask for. */
+class PolicyCache implements AsyncDisposable {
+  private readonly loaded = new Map<boolean, Promise<Policy>>();
+  constructor(
+    private readonly bundle: string,
+    private readonly device: Device,
+  ) {}
+
+  get(noMemory: boolean): Promise<Policy> {
+    let p = this.loaded.get(noMemory);
+    if (!p) this.loaded.set(noMemory, (p = Policy.load(this.bundle, { device: this.device, noMemory })));
+    return p;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    const all = await Promise.allSettled(this.loaded.values());
+    await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.release() : undefined)));
+  }
+}
 
 interface ReplayOptions {
   policy?: string;
@@ -37,10 +58,13 @@ export function registerReplay(program: Command): void {
       if (files.length === 0) throw new RangeError(`${path}: no .mcap episodes found`);
       let failed = 0;
       if (opts.policy) {
-        await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device) });
+        // An episode recorded with its memory cleared every step (eval --no-memory) replays that way.
+        await using policies = new PolicyCache(opts.policy, parseDevice(opts.device));
         const rows: string[][] = [];
         for (const file of files) {
-          const r = await replayRegression(policy, await readEpisode(file), tolerance);
+          const episode = await readEpisode(file);
+          const policy = await policies.get(episode.info.noMemory ?? false);
+          const r = await replayRegression(policy, episode, tolerance);
           const ok = r.firstDivergence === undefined;
           if (!ok) failed++;
           rows.push([file, String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED']);

@@ -25,13 +25,15 @@ export function registerRun(program: Command): void {
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
     .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string }) => {
       await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed: expected a non-negative integer, got '${opts.seed}'`);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
-      const source = makeSource(opts.source, opts.rate, policy, Number(opts.seed));
+      const source = makeSource(opts.source, opts.rate, policy, seed);
       await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
       const summary = await runSource({
         policy,
         source,
-        seed: Number(opts.seed),
+        seed,
         ...(recorder ? { recorder } : {}),
         ...(opts.sink === 'log' ? { onAction: (a) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {}),
       });

@@ -1,0 +1,23 @@
+// Regression test for a bug found in review; the describe/it names say the expected behaviour.
+import { of, config } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { stepLatest } from '../../src/streams/step-latest.js';
+
+describe('stepLatest: a project function that throws', () => {
+  it('errors the output (like concatMap/switchMap) instead of hanging', async () => {
+    const unhandled: unknown[] = [];
+    const prev = config.onUnhandledError;
+    config.onUnhandledError = (e) => unhandled.push(e);
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        of(1, 2).pipe(stepLatest((): Promise<number> => { throw new Error('bad frame'); }))
+          .subscribe({ next: () => undefined, error: (e: Error) => resolve(`error: ${e.message}`), complete: () => resolve('complete') });
+        setTimeout(() => resolve('hung'), 500);
+      });
+      expect(unhandled).toEqual([]);
+      expect(outcome).toBe('error: bad frame');
+    } finally {
+      config.onUnhandledError = prev;
+    }
+  });
+});
