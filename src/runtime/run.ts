@@ -7,6 +7,7 @@ import { ActionScheduler } from '../policy/action-scheduler.js';
 import { policySteps, scheduleActions } from '../policy/pipeline.js';
 import type { Policy } from '../policy/policy.js';
 import { StepStats } from './stats.js';
+import { strideByStamp } from '../streams/stride.js';
 
 export interface RunOptions {
   readonly policy: Policy;
@@ -21,6 +22,8 @@ export interface RunOptions {
   readonly onStep?: (result: StepResult) => void;
   readonly onAction?: (action: Action) => void;
   readonly task?: string;
+  /** The episode's outcome for the recording, asked when the source completes. Default: not a success. */
+  readonly outcome?: () => { success: boolean; reward: number };
 }
 
 export interface RunSummary {
@@ -31,7 +34,8 @@ export interface RunSummary {
 }
 
 /**
- * Runs until the source completes. Live sources: actions at the control rate from the scheduler.
+ * Runs until the source completes. Live sources: the policy steps on one frame every `execute`
+ * control periods (newest frame while a step runs), actions leave at the control rate.
  * Replay sources: every frame is stepped in order and the first `execute` actions of each chunk
  * are emitted with their due stamps (open loop, no clock).
  */
@@ -42,7 +46,9 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
   const stats = new StepStats();
   const counter = { dropped: 0 };
   let actions = 0;
-  const scheduler = new ActionScheduler({ low: m.action.low, high: m.action.high, ensemble: options.ensemble ?? 0, maxIndex: m.action.execute });
+  // The next chunk normally replaces this one after `execute` actions; if it is late, the rest of
+  // this chunk plays on, and only past its end (the deadline) does the scheduler hold.
+  const scheduler = new ActionScheduler({ low: m.action.low, high: m.action.high, ensemble: options.ensemble ?? 0 });
   recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind, noMemory: policy.noMemory });
   const recordedSource: ObservationSource = recorder ? { kind: source.kind, observation$: source.observation$.pipe(tap((o) => recorder.observation(o))) } : source;
   const emit = async (action: Action): Promise<void> => {
@@ -51,7 +57,11 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
     options.onAction?.(action);
     await sink?.send(action);
   };
-  const steps$ = policySteps(policy, episode, recordedSource, counter).pipe(
+  // Live: one call per `execute` control periods, the stride the policy's memory was trained with.
+  const periodNs = 1e9 / m.action.rate_hz;
+  const stepped: ObservationSource =
+    source.kind === 'live' ? { kind: 'live', observation$: recordedSource.observation$.pipe(strideByStamp(m.action.execute * periodNs, periodNs / 2)) } : recordedSource;
+  const steps$ = policySteps(policy, episode, stepped, counter).pipe(
     tap((r) => {
       stats.add(r);
       recorder?.step(r);
@@ -71,6 +81,7 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
       { defaultValue: undefined },
     );
   }
-  await recorder?.end({ success: false, steps: stats.steps, reward: 0, droppedFrames: counter.dropped });
+  const outcome = options.outcome?.() ?? { success: false, reward: 0 };
+  await recorder?.end({ ...outcome, steps: stats.steps, droppedFrames: counter.dropped });
   return { stats, droppedFrames: counter.dropped, actions, holds: scheduler.holds.late + scheduler.holds.nonFinite + scheduler.holds.start };
 }

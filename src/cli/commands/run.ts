@@ -3,7 +3,10 @@
 // session itself for sim sources).
 import type { Command } from 'commander';
 import { Policy } from '../../policy/policy.js';
-import { runSource } from '../../runtime/run.js';
+import { runSource, type RunSummary } from '../../runtime/run.js';
+import { runLiveSim } from '../../runtime/live-sim.js';
+import { TASK_IDS, isTaskId, startSimServer } from '../../../sim/index.js';
+import type { Action } from '../../core/types.js';
 import { formatTimings } from '../../runtime/stats.js';
 import { fromObservations } from '../../policy/pipeline.js';
 import { syntheticObservations } from '../../runtime/synthetic.js';
@@ -16,27 +19,33 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a policy on a source of observations and send its actions to a sink')
     .requiredOption('--policy <bundle>', 'policy bundle folder')
-    .option('--source <spec>', 'synthetic:<frames> | replay:<file|dir>', 'synthetic:100')
+    .option('--source <spec>', 'synthetic:<frames> | replay:<file|dir> | sim:<task> (a live episode in the real-time simulator)', 'synthetic:100')
+    .option('--sim <url>', 'with sim:<task>: the simulator to use (default: start one in this process)')
     .option('--rate <rate>', "replay sources: 'max' (as fast as possible) or 'recorded' (the recorded rate)", 'max')
     .option('--record <dir>', 'record the run as an MCAP episode into this folder')
     .option('--sink <spec>', 'log | none', 'none')
     .option('--device <device>', 'auto | gpu | cpu', 'cpu')
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string }) => {
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string }) => {
       await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed: expected a non-negative integer, got '${opts.seed}'`);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
-      const source = makeSource(opts.source, opts.rate, policy, seed);
       await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
-      const summary = await runSource({
-        policy,
-        source,
-        seed,
-        ...(recorder ? { recorder } : {}),
-        ...(opts.sink === 'log' ? { onAction: (a) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {}),
-      });
+      const log = opts.sink === 'log' ? { onAction: (a: Action) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {};
+      const [kind, arg = ''] = splitSpec(opts.source);
+      let summary: RunSummary;
+      if (kind === 'sim') {
+        if (!isTaskId(arg)) throw new RangeError(`--source sim:<task>: unknown task '${arg}' (known: ${TASK_IDS.join(', ')})`);
+        await using server = opts.sim ? undefined : await startSimServer();
+        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, ...(recorder ? { recorder } : {}), ...log });
+        console.log(`${arg} seed ${seed}: ${result.success ? 'success' : 'failure'} after ${result.steps} simulator steps (real time)`);
+        summary = result.summary;
+      } else {
+        const source = makeSource(opts.source, opts.rate, policy, seed);
+        summary = await runSource({ policy, source, seed, ...(recorder ? { recorder } : {}), ...log });
+      }
       console.log(`${summary.stats.steps} steps, ${summary.actions} actions, ${summary.droppedFrames} dropped frames, ${summary.holds} holds on ${policy.provider}`);
       console.log(formatTimings(summary.stats.timings()));
     });
@@ -55,7 +64,7 @@ function makeSource(spec: string, rate: string, policy: Policy, seed: number): O
       if (rate !== 'max' && rate !== 'recorded') throw new RangeError(`--rate: expected 'max' or 'recorded', got '${rate}'`);
       return new ReplaySource(arg, { rate });
     default:
-      throw new RangeError(`--source '${spec}': unknown source kind '${kind}' (synthetic:<frames>, replay:<file|dir>)`);
+      throw new RangeError(`--source '${spec}': unknown source kind '${kind}' (synthetic:<frames>, replay:<file|dir>, sim:<task>)`);
   }
 }
 

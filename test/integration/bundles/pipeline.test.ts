@@ -71,7 +71,7 @@ describe('policy pipeline', () => {
 });
 
 describe('live run', () => {
-  it('steps a live source and emits actions at the control rate through the scheduler', { timeout: 20_000 }, async () => {
+  it('steps a live source every execute periods and emits actions at the control rate through the scheduler', { timeout: 20_000 }, async () => {
     await using policy = await Policy.load(join(BUNDLES, 'memoryvla-tiny'));
     const { Observable } = await import('rxjs');
     const frames = [...syntheticObservations(policy.manifest, 12, 0, 0.1)];
@@ -94,7 +94,8 @@ describe('live run', () => {
     };
     const actions: { hold: boolean; reason: string }[] = [];
     const summary = await runSource({ policy, source, onAction: (a) => actions.push(a) });
-    expect(summary.stats.steps).toBe(12);
+    // One call every `execute` = 4 control periods: the frames at 0, 400 and 800 ms.
+    expect(summary.stats.steps).toBe(3);
     expect(summary.droppedFrames).toBe(0);
     // ~1.35 s at 10 Hz: about 13 ticks; after the first chunk arrives no tick holds for lateness.
     expect(actions.length).toBeGreaterThanOrEqual(10);

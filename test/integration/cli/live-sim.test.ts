@@ -1,0 +1,36 @@
+// A live episode as a robot would run it: the real-time simulator advances at 10 Hz on its own
+// (over a real socket), the reference memory policy steps every `execute` periods on the newest
+// frame, actions leave at the control rate — and the task that needs memory succeeds.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readEpisode } from '../../../src/record/index.js';
+import { ROOT, runCli } from '../../helpers/cli.js';
+
+describe('momento run --source sim:<task>', () => {
+  it('runs remember-colour live in the real-time simulator and records it', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'momento-live-'));
+    try {
+      const r = await runCli(['run', '--policy', join(ROOT, 'policies/memoryvla-sim'), '--source', 'sim:remember-colour', '--seed', '5', '--record', dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/remember-colour seed 5: success after \d+ simulator steps \(real time\)/);
+      expect(r.stdout).toMatch(/0 dropped frames, 0 holds on cpu/);
+      const [file] = readdirSync(dir);
+      const episode = await readEpisode(join(dir, file!));
+      expect(episode.outcome?.success).toBe(true);
+      expect(episode.info).toMatchObject({ bundle: 'memoryvla-sim', task: 'remember-colour', seed: 5, source: 'live' });
+      // Every frame is recorded; the policy stepped on one in four.
+      expect(episode.steps.length).toBeGreaterThan(5);
+      expect(episode.observations.length).toBeGreaterThanOrEqual(3 * episode.steps.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names an unknown task', async () => {
+    const r = await runCli(['run', '--policy', join(ROOT, 'policies/memoryvla-sim'), '--source', 'sim:juggling']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--source sim:<task>: unknown task 'juggling' (known: reach, shell-game");
+  });
+});
