@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { SimEnv, startSimServer } from '../../sim/index.js';
-import { projectPath } from '../cli/commands/demo.js';
+import { projectPath } from '../core/project-files.js';
 import { parseDevice } from '../cli/options.js';
 import { table } from '../cli/table.js';
 import { Policy } from '../policy/policy.js';

@@ -6,6 +6,12 @@ export function parseDevice(value: string): Device {
   throw new RangeError(`--device: expected auto, gpu or cpu, got '${value}'`);
 }
 
+export function parseNonNegativeInt(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${option}: expected a non-negative integer, got '${value}'`);
+  return n;
+}
+
 export function parsePositiveInt(option: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${option}: expected a positive integer, got '${value}'`);

@@ -1,9 +1,8 @@
 // Schemas that go into a recording: binary FileDescriptorSets built at run time from
 // proto/momento.proto and from @foxglove/schemas' RawImage definition, so that any MCAP reader
 // (Foxglove, the mcap CLI, Python's protobuf pool) can decode the messages without our code.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../core/project-files.js';
 import foxgloveSchemas from '@foxglove/schemas/internal.js';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor.js';
@@ -19,18 +18,6 @@ export interface RecordSchema {
 
 export const RAW_IMAGE_SCHEMA = 'foxglove.RawImage';
 const TIMESTAMP_FILE = 'google/protobuf/timestamp.proto';
-
-/** Walks up from this module to the first folder that holds `relative` (works from src/ and dist/). */
-export function findUpward(relative: string): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, relative);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find ${relative} above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
 
 type FileDescriptorProto = descriptor.IFileDescriptorProto;
 type DescriptorProto = descriptor.IDescriptorProto;
@@ -83,7 +70,7 @@ export function momentoSchema(messageName: string): RecordSchema {
   if (!momentoCache) {
     const root = new protobuf.Root();
     // keepCase: the recorded descriptor must carry the .proto field names (stamp_ns, not stampNs).
-    protobuf.parse(readFileSync(findUpward('proto/momento.proto'), 'utf8'), root, { keepCase: true });
+    protobuf.parse(readFileSync(projectPath('proto/momento.proto'), 'utf8'), root, { keepCase: true });
     const data = descriptorSet(root, new Map([['momento.v1', { name: 'momento.proto', dependency: [] }]]));
     momentoCache = { root, data };
   }

@@ -1,12 +1,13 @@
 // Regression test for a bug found in review; the describe/it names say the expected behaviour.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startSimServer } from '../../sim/index.js';
 import { Policy } from '../../src/policy/policy.js';
 import { evaluate } from '../../src/runtime/evaluate.js';
-import { BUNDLES } from '../helpers/reference.js';
+import { bundleCopy, removeBundleCopies } from '../helpers/bundle-copy.js';
+
+afterEach(removeBundleCopies);
 
 const openFilesUnder = (dir: string): string[] =>
   readdirSync('/proc/self/fd').flatMap((fd) => {
@@ -20,12 +21,8 @@ const openFilesUnder = (dir: string): string[] =>
 
 describe('evaluate when one episode fails', () => {
   it('closes the recorder of an episode that throws', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'momento-review-'));
-    const bundle = join(root, 'hamlet-few-tasks');
-    cpSync(join(BUNDLES, 'hamlet-tiny'), bundle, { recursive: true });
-    const m = JSON.parse(readFileSync(join(bundle, 'policy.json'), 'utf8'));
-    m.observation.instruction.tasks = ['reach', 'shell-game', 'button-sequence', 'pick-place-twice'];
-    writeFileSync(join(bundle, 'policy.json'), JSON.stringify(m));
+    const bundle = bundleCopy('hamlet-tiny', (m) => (m['observation'].instruction.tasks = ['reach', 'shell-game', 'button-sequence', 'pick-place-twice']), 'hamlet-few-tasks');
+    const root = dirname(bundle);
     await using server = await startSimServer();
     await using policy = await Policy.load(bundle);
     const recordDir = join(root, 'rec');

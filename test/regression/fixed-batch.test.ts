@@ -1,12 +1,11 @@
 // Regression test for a bug found in review; the describe/it names say the expected behaviour.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Policy } from '../../src/policy/policy.js';
 import { syntheticObservations } from '../../src/runtime/synthetic.js';
-import { BUNDLES } from '../helpers/reference.js';
+import { bundleCopy, removeBundleCopies } from '../helpers/bundle-copy.js';
 
 // Rewrites every graph input/output's first dimension of a copy of memoryless-tiny to the fixed
 // value 1 (a graph exported without a dynamic batch axis); the manifest still says "batch".
@@ -22,9 +21,9 @@ for f in sys.argv[1:]:
 `;
 
 describe.skipIf(!existsSync('/usr/lib/python3/dist-packages/onnx'))('graph validation: a fixed batch dimension', () => {
+  afterEach(removeBundleCopies);
   it('a graph whose batch axis is fixed to 1 is rejected at load, naming the tensor', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'momento-review-')), 'fixed-batch');
-    cpSync(join(BUNDLES, 'memoryless-tiny'), dir, { recursive: true });
+    const dir = bundleCopy('memoryless-tiny', undefined, 'fixed-batch');
     execFileSync('/usr/bin/python3', ['-c', PY, join(dir, 'encoder.onnx'), join(dir, 'head.onnx')]);
     const loaded = await Policy.load(dir).then(
       async (policy) => {

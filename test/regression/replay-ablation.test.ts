@@ -1,14 +1,15 @@
 // Regression test for a bug found in review; the describe/it names say the expected behaviour.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { BUNDLES } from '../helpers/reference.js';
 
 describe('replay --policy of an eval --no-memory recording', () => {
-  it('reproduces the recorded chunks (the recording does not say it was memoryless, replay has no --no-memory)', async () => {
+  it('replays it with the memory cleared too, as the recording says, and reproduces the chunks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'momento-review-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const bundle = join(BUNDLES, 'hamlet-tiny');
     const e = await runCli(['eval', '--policy', bundle, '--task', 'reach', '--episodes', '1', '--no-memory', '--record', dir, '--quiet']);
     expect(e.code).toBe(0);

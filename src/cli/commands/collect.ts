@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SimEnv, TASK_IDS, isTaskId } from '../../../sim/index.js';
 import type { Action } from '../../core/types.js';
 import { DatasetWriter, McapRecorder } from '../../record/index.js';
-import { parsePositiveInt } from '../options.js';
+import { parseNonNegativeInt, parsePositiveInt } from '../options.js';
 import { Progress } from '../progress.js';
 
 interface CollectOptions {
@@ -31,8 +31,7 @@ export function registerCollect(program: Command): void {
     .action(async (opts: CollectOptions) => {
       const tasks = parseTasks(opts.task);
       const episodes = parsePositiveInt('--episodes', opts.episodes);
-      const seedStart = Number(opts.seedStart);
-      if (!Number.isInteger(seedStart) || seedStart < 0) throw new RangeError(`--seed-start: expected a non-negative integer, got '${opts.seedStart}'`);
+      const seedStart = parseNonNegativeInt('--seed-start', opts.seedStart);
       const summary = await collect({ tasks, episodes, out: opts.out, seedStart, mcap: opts.mcap, imageSize: parsePositiveInt('--image-size', opts.imageSize) });
       for (const [task, s] of summary) console.log(`${task}: ${s.successes}/${s.episodes} expert successes, ${s.frames} frames`);
       console.log(`dataset written to ${opts.out}`);

@@ -3,7 +3,7 @@
 // design (CI runs it): a few episodes per task, batched sessions.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../core/project-files.js';
 import { listTasks } from '../../../sim/index.js';
 import { parsePositiveInt } from '../options.js';
 import { table } from '../table.js';
@@ -41,11 +41,4 @@ export function registerDemo(program: Command): void {
       console.log(`\n${withMemory!.bundle} on ${withMemory!.device}: ${all.reduce((n, r) => n + r.episodes.length, 0)} episodes in ${all.reduce((n, r) => n + r.seconds, 0).toFixed(1)} s`);
       console.log("memory: the policy as trained; cleared: its memory emptied before every step; twin: the same backbone and head without a past (policies/memoryless-sim: the HAMLET network with a window of one call); chance: the best memoryless strategy's success (sim/README.md)");
     });
-}
-
-/** Resolves a path relative to the project root, from src/ (tsx) or dist/ (compiled). */
-export function projectPath(path: string): string {
-  const here = fileURLToPath(import.meta.url);
-  const base = here.includes('/dist/') ? here.slice(0, here.lastIndexOf('/dist/')) : here.slice(0, here.lastIndexOf('/src/'));
-  return `${base}/${path}`;
 }

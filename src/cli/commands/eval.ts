@@ -9,7 +9,7 @@ import { Policy } from '../../policy/policy.js';
 import type { EpisodeResult } from '../../runtime/episode-loop.js';
 import { REPORT_HEADER, reportRows, reportTasks, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
 import { evaluate } from '../../runtime/evaluate.js';
-import { parseDevice, parsePositiveInt } from '../options.js';
+import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
 import { Progress } from '../progress.js';
 import { table } from '../table.js';
 import { parseTasks } from './collect.js';
@@ -79,8 +79,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const tasks = parseTasks(opts.task);
   const episodes = parsePositiveInt('--episodes', opts.episodes);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
-  const seedStart = Number(opts.seedStart);
-  if (!Number.isInteger(seedStart) || seedStart < 0) throw new RangeError(`--seed-start: expected a non-negative integer, got '${opts.seedStart}'`);
+  const seedStart = parseNonNegativeInt('--seed-start', opts.seedStart);
   const device = parseDevice(opts.device);
   const chance = new Map(listTasks().map((t) => [t.id, t.memorylessChance]));
   await using server = opts.sim ? undefined : await startSimServer();

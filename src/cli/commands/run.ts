@@ -10,7 +10,7 @@ import type { Action } from '../../core/types.js';
 import { formatTimings } from '../../runtime/stats.js';
 import { fromObservations } from '../../policy/pipeline.js';
 import { syntheticObservations } from '../../runtime/synthetic.js';
-import { parseDevice } from '../options.js';
+import { parseDevice, parseNonNegativeInt } from '../options.js';
 import type { ObservationSource } from '../../core/interfaces.js';
 import { McapRecorder, ReplaySource } from '../../record/index.js';
 
@@ -29,8 +29,7 @@ export function registerRun(program: Command): void {
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
     .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string }) => {
       await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed: expected a non-negative integer, got '${opts.seed}'`);
+      const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
       await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
       const log = opts.sink === 'log' ? { onAction: (a: Action) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {};

@@ -1,31 +1,15 @@
 // Bundle loading errors: each failure names the bundle and the file, field or tensor at fault.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BundleError } from '../../../src/core/errors.js';
 import { readManifest } from '../../../src/bundle/load.js';
 import { Policy } from '../../../src/policy/policy.js';
 import { BUNDLES } from '../../helpers/reference.js';
+import { bundleCopy, removeBundleCopies } from '../../helpers/bundle-copy.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A copy of a test bundle with its manifest edited by `edit`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into arbitrary JSON
-type Json = any;
-function bundleWith(name: string, edit: (m: Record<string, Json>) => void): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'momento-bundle-')), name);
-  dirs.push(dir);
-  cpSync(join(BUNDLES, name), dir, { recursive: true });
-  const file = join(dir, 'policy.json');
-  const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Json>;
-  edit(m);
-  writeFileSync(file, JSON.stringify(m));
-  return dir;
-}
+afterEach(removeBundleCopies);
+const bundleWith = bundleCopy;
 
 describe('bundle loading', () => {
   it('loads a valid bundle and hashes its files', () => {
