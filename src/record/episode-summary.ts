@@ -7,6 +7,7 @@ import { decodeStep } from './codec.js';
 import { readEpisodeRecords, type TopicInfo } from './episode-records.js';
 import { parseEpisodeInfo, parseOutcome } from './read-episode.js';
 import { listEpisodeFiles } from './replay-source.js';
+import { table } from '../core/text-table.js';
 import { CAMERA_TOPIC_PREFIX, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
 export interface EpisodeSummary {
@@ -80,18 +81,6 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Columns padded to their widest cell; numbers right-aligned so that they line up. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+( \w+)?%?$|^-$/.test(r[i] ?? '')));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
 /** The `momento info` table: one row per episode, a totals row, and the topics of a single episode. */
 export function formatInfoTable(summaries: readonly EpisodeSummary[]): string {
   if (summaries.length === 0) return 'no episodes';
@@ -108,7 +97,7 @@ export function formatInfoTable(summaries: readonly EpisodeSummary[]): string {
     String(s.memory.totalMerges),
     formatBytes(s.fileBytes),
   ]);
-  const parts = [renderTable(headers, rows)];
+  const parts = [table(headers, rows)];
   if (summaries.length > 1) {
     const ended = summaries.filter((s) => s.success !== undefined);
     const successes = ended.filter((s) => s.success).length;
@@ -122,7 +111,7 @@ export function formatInfoTable(summaries: readonly EpisodeSummary[]): string {
     const [only] = summaries;
     if (only) {
       const topicRows = only.topics.map((t) => [t.topic, t.schemaName, String(t.messageCount)]);
-      parts.push(renderTable(['topic', 'schema', 'messages'], topicRows));
+      parts.push(table(['topic', 'schema', 'messages'], topicRows));
       parts.push(`compression: ${only.compression.join(', ') || '-'}; bundle: ${only.bundle || '-'}`);
     }
   }

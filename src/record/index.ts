@@ -20,6 +20,5 @@ export {
   type DatasetManifest,
   type DatasetWriterOptions,
 } from './dataset.js';
-export { benchRecord, type BenchRecordOptions, type BenchRecordResult } from './bench-record.js';
 export { RAW_IMAGE_SCHEMA } from './schemas.js';
 export * from './topics.js';

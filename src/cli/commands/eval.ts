@@ -11,7 +11,7 @@ import { REPORT_HEADER, reportRows, reportTasks, successChartSvg, type ChartSeri
 import { evaluate } from '../../runtime/evaluate.js';
 import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
 import { Progress } from '../progress.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 import { parseTasks } from './collect.js';
 
 interface EvalOptions {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { readManifest } from '../../bundle/load.js';
 import type { TensorSpec } from '../../bundle/manifest.js';
 import { Policy } from '../../policy/policy.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 
 export function registerInspect(program: Command): void {
   program

@@ -11,7 +11,7 @@ import { replayActions, replayRegression } from '../../runtime/replay.js';
 import { SimSession } from '../../transports/sim/index.js';
 import { parseDevice } from '../options.js';
 import type { Device } from '../../onnx/graph.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 
 /** The bundle loaded once per memory setting that the episodes ask for. */
 class PolicyCache implements AsyncDisposable {
