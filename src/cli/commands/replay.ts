@@ -4,34 +4,10 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { startSimServer } from '../../../sim/index.js';
-import { Policy } from '../../policy/policy.js';
-import { listEpisodeFiles, readEpisode } from '../../record/index.js';
-import { sessionEnv } from '../../runtime/evaluate.js';
-import { replayActions, replayRegression } from '../../runtime/replay.js';
-import { SimSession } from '../../transports/sim/index.js';
+import { listEpisodeFiles } from '../../record/index.js';
+import { replayFilesIntoSim, replayFilesThroughPolicy } from '../../runtime/replay-episodes.js';
 import { parseDevice } from '../options.js';
-import type { Device } from '../../onnx/graph.js';
 import { table } from '../../core/text-table.js';
-
-/** The bundle loaded once per memory setting that the episodes ask for. */
-class PolicyCache implements AsyncDisposable {
-  private readonly loaded = new Map<boolean, Promise<Policy>>();
-  constructor(
-    private readonly bundle: string,
-    private readonly device: Device,
-  ) {}
-
-  get(noMemory: boolean): Promise<Policy> {
-    let p = this.loaded.get(noMemory);
-    if (!p) this.loaded.set(noMemory, (p = Policy.load(this.bundle, { device: this.device, noMemory })));
-    return p;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    const all = await Promise.allSettled(this.loaded.values());
-    await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.release() : undefined)));
-  }
-}
 
 interface ReplayOptions {
   policy?: string;
@@ -58,31 +34,21 @@ export function registerReplay(program: Command): void {
       if (files.length === 0) throw new RangeError(`${path}: no .mcap episodes found`);
       let failed = 0;
       if (opts.policy) {
-        // An episode recorded with its memory cleared every step (eval --no-memory) replays that way.
-        await using policies = new PolicyCache(opts.policy, parseDevice(opts.device));
-        const rows: string[][] = [];
-        for (const file of files) {
-          const episode = await readEpisode(file);
-          const policy = await policies.get(episode.info.noMemory ?? false);
-          const r = await replayRegression(policy, episode, tolerance);
+        const reports = await replayFilesThroughPolicy(files, { bundle: opts.policy, device: parseDevice(opts.device), tolerance });
+        const rows = reports.map((r) => {
           const ok = r.firstDivergence === undefined;
           if (!ok) failed++;
-          rows.push([file, String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED']);
-        }
+          return [r.file, String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED'];
+        });
         console.log(table(['episode', 'steps', 'max |Δ|', 'mean |Δ|', 'first divergence', 'result'], rows));
       } else {
         await using server = opts.to === 'sim' ? await startSimServer() : undefined;
         const url = server?.url ?? opts.to!;
         if (!/^wss?:\/\//.test(url)) throw new RangeError(`--to: expected 'sim' or a ws:// URL, got '${opts.to}'`);
-        await using session = await SimSession.connect(url);
-        const rows: string[][] = [];
-        for (const file of files) {
-          const episode = await readEpisode(file);
-          const size = episode.observations[0]?.cameras[0]?.height;
-          const r = await replayActions(sessionEnv(session, size), episode);
+        const rows = (await replayFilesIntoSim(files, url)).map((r) => {
           if (!r.matches) failed++;
-          rows.push([file, `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, r.matches ? 'matches' : 'DIFFERS']);
-        }
+          return [r.file, `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, r.matches ? 'matches' : 'DIFFERS'];
+        });
         console.log(table(['episode', 'recorded', 'replayed', 'observations compared', 'result'], rows));
       }
       if (failed > 0) {
