@@ -40,7 +40,6 @@ export class ServerSession {
   private heldAction: ArmCommand = ZERO_ACTION;
   private latest: { transition: EnvTransition; stampNs: number } | undefined;
   private ticker: NodeJS.Timeout | undefined;
-  private skippedPushes = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -50,11 +49,6 @@ export class ServerSession {
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', () => this.stopTicker());
     socket.on('error', () => this.stopTicker());
-  }
-
-  /** Real-time pushes skipped because the client did not read them fast enough. */
-  get droppedPushes(): number {
-    return this.skippedPushes;
   }
 
   close(): void {
@@ -125,8 +119,8 @@ export class ServerSession {
         const transition = this.env.stepWith(this.heldAction);
         const stampNs = epochNs();
         this.latest = { transition, stampNs };
-        if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.skippedPushes++;
-        else this.send(encodeTransition(0, transition, this.env.privilegedJson(), stampNs));
+        // A client that does not read its pushes misses some rather than buffering without bound.
+        if (this.socket.bufferedAmount <= MAX_BUFFERED_BYTES) this.send(encodeTransition(0, transition, this.env.privilegedJson(), stampNs));
         if (transition.done) return;
       } catch (error) {
         // A timer callback must never throw: report on the session and stop ticking.

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { BundleError } from '../core/errors.js';
-import { OnnxGraph, type Device, type Provider } from '../onnx/graph.js';
+import { OnnxGraph, type Device } from '../onnx/graph.js';
 import { ManifestSchema, type GraphRole, type GraphSpec, type Manifest, type TensorSpec } from './manifest.js';
 
 export interface BundleGraphs {
@@ -75,10 +75,6 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
     await Promise.all(opened.map((g) => g.release()));
     throw err;
   }
-}
-
-export function providerOf(graphs: BundleGraphs): Provider {
-  return graphs.encoder.provider;
 }
 
 function roles(manifest: Manifest): GraphRole[] {

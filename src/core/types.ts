@@ -78,5 +78,3 @@ export interface StepResult {
   /** Policy step index within the episode. */
   readonly step: number;
 }
-
-export const EMPTY_MEMORY_STATS: MemoryStats = Object.freeze({ entries: 0, merges: 0, streams: [] });

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { decodeStep } from './codec.js';
 import { readEpisodeRecords, type TopicInfo } from './episode-records.js';
-import { parseEpisodeInfo, parseOutcome } from './read-episode.js';
+import { parseEpisodeInfo, parseOutcome } from './episode-metadata.js';
 import { listEpisodeFiles } from './replay-source.js';
 import { table } from '../core/text-table.js';
 import { CAMERA_TOPIC_PREFIX, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';

@@ -11,6 +11,7 @@ import { cameraTopic, encodeAction, encodeCameraFrame, encodeObservation, encode
 import { chunkCompressor, type ChunkCompression, type CompressChunk } from './compression.js';
 import { RecordQueue, type DropClass } from './record-queue.js';
 import { momentoVersion } from './version.js';
+import { episodeMetadata, outcomeMetadata } from './episode-metadata.js';
 import { momentoSchema, rawImageSchema, type RecordSchema } from './schemas.js';
 import { META_EPISODE, META_OUTCOME, TOPIC_ACTION, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
@@ -327,19 +328,7 @@ export class McapRecorder implements EpisodeSink, AsyncDisposable {
     // Written before any chunk, so even a file cut short after one chunk says what it records.
     await writer.addMetadata({
       name: META_EPISODE,
-      metadata: new Map([
-        ['bundle', info.bundle],
-        ['bundle_hash', info.bundleHash],
-        ['task', info.task],
-        ['seed', String(info.seed)],
-        ['device', info.device],
-        ['source', info.source],
-        ['memory', info.noMemory ? 'cleared-every-step' : 'on'],
-        ['momento_version', this.#version],
-        ['start_ns', String(BigInt(startedAt.getTime()) * 1_000_000n)],
-        ['start_time', startedAt.toISOString()],
-        ['observation_pixels', 'camera_topics'],
-      ]),
+      metadata: episodeMetadata(info, this.#version, startedAt),
     });
     episode.writer = writer;
   }
@@ -351,15 +340,7 @@ export class McapRecorder implements EpisodeSink, AsyncDisposable {
         if (outcome) {
           await writer.addMetadata({
             name: META_OUTCOME,
-            metadata: new Map([
-              ['success', String(outcome.success)],
-              ['steps', String(outcome.steps)],
-              ['reward', String(outcome.reward)],
-              ['dropped_frames', String(outcome.droppedFrames)],
-              ['recorder_dropped_frames', String(episode.droppedFrames)],
-              ['recorder_dropped_messages', String(episode.droppedMessages)],
-              ['end_ns', String(BigInt(Date.now()) * 1_000_000n)],
-            ]),
+            metadata: outcomeMetadata(outcome, episode, new Date()),
           });
         }
         await writer.end();
