@@ -3,7 +3,6 @@
 // as fast as the subscriber takes them or spaced like the recorded stamps.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
 import type { ObservationSource } from '../core/interfaces.js';
 import type { Observation } from '../core/types.js';
@@ -46,7 +45,8 @@ export class ReplaySource implements ObservationSource {
             if (abort.signal.aborted) return;
             if (rate === 'recorded') {
               const wait = origin + (obs.stampNs - first.stampNs) / 1e6 - performance.now();
-              if (wait > 0) await sleep(wait, undefined, { signal: abort.signal });
+              if (wait > 0) await sleep(wait, abort.signal);
+              if (abort.signal.aborted) return;
             }
             subscriber.next(obs);
           }
@@ -59,4 +59,20 @@ export class ReplaySource implements ObservationSource {
       return () => abort.abort();
     });
   }
+}
+
+/**
+ * Waits `ms` on the global timer, which a test can replace with its own clock (node:timers/promises
+ * cannot be); resolves early when `signal` aborts.
+ */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
