@@ -3,6 +3,7 @@
 // last action, and pushes transitions with id 0. Every refusal is a SimError; nothing throws out.
 import type { RawData, WebSocket } from 'ws';
 import { pb } from '../src/core/wire.js';
+import { frameBytes } from '../src/core/ws-frame.js';
 import type { momento } from '../src/core/wire.js';
 import { parseAction } from './action.js';
 import { CONTROL_RATE_HZ } from './arm.js';
@@ -27,11 +28,6 @@ export interface ServerSessionOptions {
 /** Wall-clock time in ns since the Unix epoch, for real-time stamps. */
 function epochNs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1e6);
-}
-
-function frameBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 export class ServerSession {

@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { McapWriter, type IWritable } from '@mcap/core';
 import { FileHandleWritable } from '@mcap/nodejs';
 import type { EpisodeOutcome, EpisodeSink, EpisodeStart } from '../core/interfaces.js';
+import { deferred, type Deferred } from '../core/deferred.js';
 import type { Action, CameraFrame, Observation, StepResult } from '../core/types.js';
 import { cameraTopic, encodeAction, encodeCameraFrame, encodeObservation, encodeStep } from './codec.js';
 import { chunkCompressor, type ChunkCompression, type CompressChunk } from './compression.js';
@@ -78,23 +79,6 @@ type Op =
   | { kind: 'observation'; episode: Episode; obs: Observation; dropClass: DropClass; weight: number }
   | { kind: 'step'; episode: Episode; result: StepResult; dropClass: DropClass; weight: number }
   | { kind: 'action'; episode: Episode; action: Action; sequence: number; dropClass: DropClass; weight: number };
-
-interface Deferred {
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-// Promise.withResolvers arrives with Node 22; momento supports Node 20.
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
 const DEFAULT_MAX_QUEUE = 256;
