@@ -1,5 +1,5 @@
 import { firstValueFrom, toArray } from 'rxjs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatInfoTable, summarizeDir, summarizeEpisode } from '../../../src/record/episode-summary.js';
 import { ReplaySource } from '../../../src/record/replay-source.js';
 import { SYNTHETIC_PERIOD_NS, syntheticImage } from '../../../src/record/synthetic-episode.js';
@@ -22,23 +22,25 @@ describe('ReplaySource', () => {
 
   // The pacing runs on the test's clock (fake timers and performance.now), advanced in small steps
   // while the file is read for real: frames are due on the recorded stamps, not this machine's speed.
-  const CLOCK_STEP_MS = 10;
-  /**
-   * Advances the fake clock in small steps, letting real I/O run between them, until `done()`.
-   * How far the clock gets while the file is read does not matter: pacing starts after the read.
-   */
-  async function runClockUntil(done: () => boolean): Promise<void> {
-    while (!done()) {
-      await vi.advanceTimersByTimeAsync(CLOCK_STEP_MS);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
+  describe("at rate 'recorded', on the test clock", () => {
+    const CLOCK_STEP_MS = 10;
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] }));
+    afterEach(() => vi.useRealTimers());
 
-  it("spaces frames like their stamps at rate 'recorded'", async () => {
-    await using dir = await tempDir();
-    const file = await writeSyntheticEpisode(dir.path, { steps: 6, size: 16 });
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    try {
+    /**
+     * Advances the fake clock in small steps, letting real I/O run between them, until `done()`.
+     * How far the clock gets while the file is read does not matter: pacing starts after the read.
+     */
+    async function runClockUntil(done: () => boolean): Promise<void> {
+      while (!done()) {
+        await vi.advanceTimersByTimeAsync(CLOCK_STEP_MS);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+
+    it('spaces frames like their stamps', async () => {
+      await using dir = await tempDir();
+      const file = await writeSyntheticEpisode(dir.path, { steps: 6, size: 16 });
       const arrivals: number[] = [];
       let completed = false;
       new ReplaySource(file, { rate: 'recorded' }).observation$.subscribe({ next: () => arrivals.push(performance.now()), complete: () => (completed = true) });
@@ -46,27 +48,20 @@ describe('ReplaySource', () => {
       expect(arrivals).toHaveLength(6);
       const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
       expect(gaps).toEqual(Array(5).fill(SYNTHETIC_PERIOD_NS / 1e6));
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('stops reading and emitting when unsubscribed', async () => {
-    await using dir = await tempDir();
-    const file = await writeSyntheticEpisode(dir.path, { steps: 5, size: 16 });
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    try {
+    it('stops reading and emitting when unsubscribed', async () => {
+      await using dir = await tempDir();
+      const file = await writeSyntheticEpisode(dir.path, { steps: 5, size: 16 });
       const seen: number[] = [];
       const subscription = new ReplaySource(file, { rate: 'recorded' }).observation$.subscribe((o) => seen.push(o.index));
       await runClockUntil(() => seen.length === 2);
       subscription.unsubscribe();
       // Far past the episode's end on the test clock: nothing more arrives, no timer is left.
-      await vi.advanceTimersByTimeAsync(10 * SYNTHETIC_PERIOD_NS / 1e6);
+      await vi.advanceTimersByTimeAsync((10 * SYNTHETIC_PERIOD_NS) / 1e6);
       expect(seen).toEqual([0, 1]);
       expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('rejects an unknown rate', () => {
