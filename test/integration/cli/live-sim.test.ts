@@ -15,10 +15,18 @@ describe('momento run --source sim:<task>', () => {
       const r = await runCli(['run', '--policy', join(ROOT, 'policies/memoryvla-sim'), '--source', 'sim:remember-colour', '--seed', '5', '--record', dir]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/remember-colour seed 5: success after \d+ simulator steps \(real time\)/);
-      expect(r.stdout).toMatch(/0 dropped frames, 0 holds on cpu/);
+      // How many frames drop and ticks hold depends on this machine's load (the simulator does not
+      // wait); that the report and the recording agree on them does not.
+      const counts = /(\d+) steps, (\d+) actions, (\d+) dropped frames, (\d+) holds on cpu/.exec(r.stdout);
+      expect(counts).not.toBeNull();
+      const [steps, actions, dropped, holds] = counts!.slice(1).map(Number) as [number, number, number, number];
       const [file] = readdirSync(dir);
       const episode = await readEpisode(join(dir, file!));
       expect(episode.outcome?.success).toBe(true);
+      expect(episode.steps).toHaveLength(steps);
+      expect(episode.actions).toHaveLength(actions);
+      expect(episode.actions.filter((a) => a.hold)).toHaveLength(holds);
+      expect(episode.outcome?.droppedFrames).toBe(dropped);
       expect(episode.info).toMatchObject({ bundle: 'memoryvla-sim', task: 'remember-colour', seed: 5, source: 'live' });
       // Every frame is recorded; the policy stepped on one in four.
       expect(episode.steps.length).toBeGreaterThan(5);
