@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { BundleError } from '../core/errors.js';
-import { OnnxGraph, type Device, type Provider } from '../onnx/graph.js';
+import { OnnxGraph, type Device, type InferenceMode, type Provider } from '../onnx/graph.js';
 import { ManifestSchema, type GraphRole, type GraphSpec, type Manifest, type TensorSpec } from './manifest.js';
 
 export interface BundleGraphs {
@@ -20,6 +20,8 @@ export interface LoadOptions {
   readonly device?: Device;
   /** CPU threads per graph. Default 1 (see OnnxGraphOptions.threads). */
   readonly threads?: number;
+  /** Graph calls on the calling thread or in the inference worker. Default 'inline' (see OnnxGraphOptions.inference). */
+  readonly inference?: InferenceMode;
   readonly warn?: (message: string) => void;
 }
 
