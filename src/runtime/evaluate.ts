@@ -3,7 +3,7 @@
 // count from `seedStart` (0 by default; training data uses seeds from 100000).
 import type { EpisodeEnv } from '../core/interfaces.js';
 import type { Policy } from '../policy/policy.js';
-import { StepBatcher } from '../policy/step-batcher.js';
+import { StepBatcher, type BatchSizeHistogram } from '../policy/step-batcher.js';
 import { CONTROL_RATE_HZ } from '../../sim/index.js';
 import { McapRecorder } from '../record/index.js';
 import { SimSession } from '../transports/sim/index.js';
@@ -43,7 +43,7 @@ export function sessionEnv(session: SimSession, imageSize?: number): EpisodeEnv 
   return { reset: (task, seed) => session.reset({ task, seed, ...(imageSize ? { imageSize } : {}) }), step: (action) => session.step(action) };
 }
 
-export async function evaluate(options: EvaluateOptions): Promise<{ results: EpisodeResult[]; batchSizes: number[] }> {
+export async function evaluate(options: EvaluateOptions): Promise<{ results: EpisodeResult[]; batchSizes: BatchSizeHistogram }> {
   const { policy, tasks, episodes } = options;
   // The simulator's stamps advance at its control rate; the scheduler plays chunks at the bundle's.
   if (policy.manifest.action.rate_hz !== CONTROL_RATE_HZ) {

@@ -113,7 +113,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       device: policy.provider,
       reports: reportTasks(results, chance),
       episodes: results,
-      meanBatch: batchSizes.reduce((a, b) => a + b, 0) / Math.max(1, batchSizes.length),
+      meanBatch: batchSizes.mean,
       seconds: (performance.now() - started) / 1000,
     });
   }
