@@ -9,6 +9,7 @@ import { contractProblems } from './contract.js';
 import { ServerFault, asFault, shown } from './fault.js';
 import { observationFromWire } from './observation-input.js';
 import { stepResultToWire } from './step-wire.js';
+import { checkRequestWireTypes } from './wire-check.js';
 
 export const PROTOCOL_VERSION = 1;
 export const CAPABILITIES = ['sessions', 'resume', 'snapshot', 'restore', 'batching', 'latest-only'];
@@ -66,6 +67,11 @@ export class ServerConnection {
       return this.sendFault(0, new ServerFault('frame-too-large', 'frame', `${data.length} bytes`, `frames are limited to ${this.ctx.maxFrameBytes} bytes`));
     }
     let request: momento.v1.ServerRequest;
+    try {
+      checkRequestWireTypes(data);
+    } catch (err) {
+      return this.sendFault(0, err);
+    }
     try {
       request = pb.ServerRequest.decode(data);
     } catch (err) {
