@@ -32,8 +32,21 @@ export class ServerMetrics {
     this.dropped = new Counter({ name: 'momento_dropped_frames_total', help: 'step requests dropped because a newer one of the same session arrived', labelNames: ['bundle'], registers });
     this.errors = new Counter({ name: 'momento_errors_total', help: 'requests refused, by error code', labelNames: ['code'], registers });
     collectDefaultMetrics({ register: this.registry });
+    // Node's default lag metrics sample every 10 ms; this one every 1 ms, reset at every scrape,
+    // so that one scrape before and one after a run give the run's own percentiles.
     this.loopDelay = monitorEventLoopDelay({ resolution: 1 });
     this.loopDelay.enable();
+    const delay = this.loopDelay;
+    new Gauge({
+      name: 'momento_event_loop_delay_seconds',
+      help: 'event-loop delay since the previous scrape (1 ms sampling), by quantile',
+      labelNames: ['quantile'],
+      registers,
+      collect() {
+        for (const q of [50, 99, 100]) this.set({ quantile: String(q / 100) }, (q === 100 ? delay.max : delay.percentile(q)) / 1e9);
+        delay.reset();
+      },
+    });
   }
 
   close(): void {
