@@ -4,21 +4,21 @@
 import type { EpisodeEnv, EpisodeSink } from '../core/interfaces.js';
 import type { Action, Observation, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
-import type { EpisodeState } from '../policy/episode.js';
 
-export interface EpisodeStepper {
+export interface EpisodeStepper<Episode = unknown> {
   readonly manifest: { readonly name: string; readonly action: { readonly low: number[]; readonly high: number[]; readonly execute: number } };
   readonly hash: string;
   readonly device: string;
   readonly noMemory: boolean;
-  open(seed: number): EpisodeState;
-  step(episode: EpisodeState, observation: Observation): Promise<StepResult>;
-  close(episode: EpisodeState): void;
+  open(seed: number): Episode;
+  step(episode: Episode, observation: Observation): Promise<StepResult>;
+  /** The episode is over (a remote one closes its server session). */
+  close(episode: Episode): void | Promise<void>;
 }
 
-export interface EpisodeOptions {
+export interface EpisodeOptions<Episode = unknown> {
   readonly env: EpisodeEnv;
-  readonly stepper: EpisodeStepper;
+  readonly stepper: EpisodeStepper<Episode>;
   readonly task: string;
   readonly seed: number;
   /** Hard cap on environment steps (the environment normally ends the episode first). Default 1000. */
@@ -38,7 +38,7 @@ export interface EpisodeResult {
   readonly holds: number;
 }
 
-export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult> {
+export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Promise<EpisodeResult> {
   const { env, stepper, task, seed, recorder } = options;
   const { action: spec } = stepper.manifest;
   const maxSteps = options.maxSteps ?? 1000;
@@ -70,6 +70,6 @@ export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult
     await recorder?.end({ success: tr.success, steps, reward, droppedFrames: 0 });
     return result;
   } finally {
-    stepper.close(episode);
+    await stepper.close(episode);
   }
 }

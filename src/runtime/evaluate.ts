@@ -2,15 +2,18 @@
 // sessions, several at once, with their policy steps batched into shared model calls. Seeds
 // count from `seedStart` (0 by default; training data uses seeds from 100000).
 import type { EpisodeEnv } from '../core/interfaces.js';
-import type { Policy } from '../policy/policy.js';
-import { StepBatcher, type BatchSizeHistogram } from '../policy/step-batcher.js';
+import type { PolicyBackend } from '../policy/backend.js';
+import type { EpisodeState } from '../policy/episode.js';
+import { Policy } from '../policy/policy.js';
+import { BatchSizeHistogram, StepBatcher } from '../policy/step-batcher.js';
 import { CONTROL_RATE_HZ } from '../../sim/index.js';
 import { McapRecorder } from '../record/index.js';
 import { SimSession } from '../transports/sim/index.js';
 import { runEpisode, type EpisodeResult, type EpisodeStepper } from './episode-loop.js';
 
 export interface EvaluateOptions {
-  readonly policy: Policy;
+  /** The in-process Policy (its sessions' steps batched here) or a remote one (batched by its server). */
+  readonly policy: PolicyBackend;
   /** Simulator URL, e.g. ws://127.0.0.1:8765. */
   readonly simUrl: string;
   readonly tasks: readonly string[];
@@ -26,7 +29,7 @@ export interface EvaluateOptions {
 }
 
 /** A policy as the episode loop sees it, with steps of concurrent episodes batched. */
-export function batchedStepper(policy: Policy, batcher: StepBatcher): EpisodeStepper {
+export function batchedStepper(policy: Policy, batcher: StepBatcher): EpisodeStepper<EpisodeState> {
   return {
     manifest: policy.manifest,
     hash: policy.hash,
@@ -35,6 +38,19 @@ export function batchedStepper(policy: Policy, batcher: StepBatcher): EpisodeSte
     open: (seed) => batcher.open(seed),
     step: (episode, observation) => batcher.step(episode, observation),
     close: (episode) => batcher.close(episode),
+  };
+}
+
+/** Any policy backend as the episode loop sees it, one step at a time per episode (a remote server batches on its side). */
+export function backendStepper<Episode>(policy: PolicyBackend<Episode>): EpisodeStepper<Episode> {
+  return {
+    manifest: policy.manifest,
+    hash: policy.hash,
+    device: policy.provider,
+    noMemory: policy.noMemory,
+    open: (seed) => policy.newEpisode(seed),
+    step: (episode, observation) => policy.step(episode, observation),
+    close: (episode) => policy.endEpisode?.(episode),
   };
 }
 
@@ -52,8 +68,8 @@ export async function evaluate(options: EvaluateOptions): Promise<{ results: Epi
   const seedStart = options.seedStart ?? 0;
   const jobs = tasks.flatMap((task) => Array.from({ length: episodes }, (_, i) => ({ task, seed: seedStart + i })));
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
-  const batcher = new StepBatcher(policy, { maxBatch: concurrency });
-  const stepper = batchedStepper(policy, batcher);
+  const batcher = policy instanceof Policy ? new StepBatcher(policy, { maxBatch: concurrency }) : undefined;
+  const stepper: EpisodeStepper = policy instanceof Policy ? batchedStepper(policy, batcher!) : backendStepper(policy);
   const results: EpisodeResult[] = [];
   let next = 0;
   let failed = false;
@@ -78,5 +94,5 @@ export async function evaluate(options: EvaluateOptions): Promise<{ results: Epi
   // Report in job order, whatever order the workers finished in.
   const order = new Map(jobs.map((j, i) => [`${j.task}/${j.seed}`, i]));
   results.sort((a, b) => order.get(`${a.task}/${a.seed}`)! - order.get(`${b.task}/${b.seed}`)!);
-  return { results, batchSizes: batcher.batchSizes };
+  return { results, batchSizes: batcher?.batchSizes ?? new BatchSizeHistogram(1) };
 }

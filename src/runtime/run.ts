@@ -5,12 +5,13 @@ import type { ActionSink, EpisodeSink, ObservationSource } from '../core/interfa
 import type { Action, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
 import { policySteps, scheduleActions } from '../policy/pipeline.js';
-import type { Policy } from '../policy/policy.js';
+import type { PolicyBackend } from '../policy/backend.js';
 import { StepStats } from './stats.js';
 import { strideByStamp } from '../streams/stride.js';
 
 export interface RunOptions {
-  readonly policy: Policy;
+  /** The in-process Policy or a remote one (PolicyClient). */
+  readonly policy: PolicyBackend;
   readonly source: ObservationSource;
   /** Where executed actions go. Default: nowhere (the chunks are still computed and counted). */
   readonly sink?: ActionSink;
@@ -81,6 +82,7 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
       { defaultValue: undefined },
     );
   }
+  await policy.endEpisode?.(episode);
   const outcome = options.outcome?.() ?? { success: false, reward: 0 };
   await recorder?.end({ ...outcome, steps: stats.steps, droppedFrames: counter.dropped });
   return { stats, droppedFrames: counter.dropped, actions, holds: scheduler.holds.late + scheduler.holds.nonFinite + scheduler.holds.start };

@@ -5,11 +5,11 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { listTasks, startSimServer } from '../../../sim/index.js';
-import { Policy } from '../../policy/policy.js';
 import type { EpisodeResult } from '../../runtime/episode-loop.js';
 import { REPORT_HEADER, reportRows, reportTasks, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
 import { evaluate } from '../../runtime/evaluate.js';
 import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
+import { openPolicy } from '../policy-spec.js';
 import { Progress } from '../progress.js';
 import { table } from '../table.js';
 import { parseTasks } from './collect.js';
@@ -45,7 +45,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a policy on simulator tasks: success with 95% intervals, steps, latency')
-    .requiredOption('--policy <bundle>', 'policy bundle folder')
+    .requiredOption('--policy <bundle>', 'policy bundle folder, or ws://host:port/<bundle> of a momento policy server')
     .option('--task <task>', "task id, comma-separated ids, or 'all'", 'all')
     .option('--episodes <n>', 'episodes per task', '20')
     .option('--no-memory', 'clear the memory every step (the memoryless ablation of the same bundle)')
@@ -87,7 +87,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const variants = opts.ablation ? [false, true] : [!opts.memory];
   const runs: EvalRun[] = [];
   for (const noMemory of variants) {
-    await using policy = await Policy.load(opts.policy, { device, noMemory });
+    await using policy = await openPolicy(opts.policy, { device, noMemory });
     const label = noMemory ? `${policy.name} --no-memory` : policy.name;
     const progress = opts.quiet ? undefined : new Progress(`eval ${label}`, tasks.length * episodes);
     const started = performance.now();

@@ -2,7 +2,8 @@
 // stream), replay:<file|dir>, sim://host:port/<task>?seed=N; sinks: log, none (and the sim
 // session itself for sim sources).
 import type { Command } from 'commander';
-import { Policy } from '../../policy/policy.js';
+import type { PolicyBackend } from '../../policy/backend.js';
+import { openPolicy } from '../policy-spec.js';
 import { runSource, type RunSummary } from '../../runtime/run.js';
 import { runLiveSim } from '../../runtime/live-sim.js';
 import { TASK_IDS, isTaskId, startSimServer } from '../../../sim/index.js';
@@ -18,7 +19,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run a policy on a source of observations and send its actions to a sink')
-    .requiredOption('--policy <bundle>', 'policy bundle folder')
+    .requiredOption('--policy <bundle>', 'policy bundle folder, or ws://host:port/<bundle> of a momento policy server')
     .option('--source <spec>', 'synthetic:<frames> | replay:<file|dir> | sim:<task> (a live episode in the real-time simulator)', 'synthetic:100')
     .option('--sim <url>', 'with sim:<task>: the simulator to use (default: start one in this process)')
     .option('--rate <rate>', "replay sources: 'max' (as fast as possible) or 'recorded' (the recorded rate)", 'max')
@@ -28,7 +29,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
     .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string }) => {
-      await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
+      await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
       await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
@@ -50,7 +51,7 @@ export function registerRun(program: Command): void {
     });
 }
 
-function makeSource(spec: string, rate: string, policy: Policy, seed: number): ObservationSource {
+function makeSource(spec: string, rate: string, policy: PolicyBackend, seed: number): ObservationSource {
   const [kind, arg = ''] = splitSpec(spec);
   switch (kind) {
     case 'synthetic': {
