@@ -5,6 +5,7 @@
 // (Prometheus, read from /metrics); batched vs batching off vs graphs inline; and, in the same
 // run, the graphs' own batched throughput (Policy.stepBatch in process) as the physical floor.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import { table } from '../cli/table.js';
 import { projectPath } from '../core/project-files.js';
 import type { InferenceMode } from '../onnx/graph.js';
 import { Policy } from '../policy/policy.js';
+import { StepBatcher } from '../policy/step-batcher.js';
 import { summarize } from '../runtime/stats.js';
 import { syntheticObservations } from '../runtime/synthetic.js';
 import { PolicyClient } from '../server/policy-client.js';
@@ -149,6 +151,31 @@ async function nativeFloor(bundle: string, sizes: readonly number[], inference: 
   return out;
 }
 
+/**
+ * Event-loop delay of one process whose 32 sessions step one Policy through a StepBatcher, graphs
+ * inline or in the inference worker: the A/B of the worker, without sockets or a simulator.
+ */
+async function inProcessLag(bundle: string, inference: InferenceMode, sessions: number, seconds: number): Promise<{ inference: InferenceMode; sessions: number; stepsPerSecond: number; lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; meanBatch: number }> {
+  await using policy = await Policy.load(bundle, { inference });
+  const obs = [...syntheticObservations(policy.manifest, 64, 0)];
+  const batcher = new StepBatcher(policy, { maxBatch: 32 });
+  const episodes = Array.from({ length: sessions }, (_, s) => batcher.open(s));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const t0 = performance.now();
+  let steps = 0;
+  await Promise.all(
+    episodes.map(async (e, s) => {
+      for (let i = 0; performance.now() - t0 < seconds * 1000; i++) {
+        await batcher.step(e, obs[(i + s) % obs.length]!);
+        steps++;
+      }
+    }),
+  );
+  delay.disable();
+  return { inference, sessions, stepsPerSecond: steps / ((performance.now() - t0) / 1000), lagP50Ms: delay.percentile(50) / 1e6, lagP99Ms: delay.percentile(99) / 1e6, lagMaxMs: delay.max / 1e6, meanBatch: batcher.batchSizes.mean };
+}
+
 export async function benchServer(argv: readonly string[]): Promise<void> {
   const positional = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const bundle = positional[0] ?? projectPath('policies/memoryvla-sim');
@@ -159,6 +186,8 @@ export async function benchServer(argv: readonly string[]): Promise<void> {
   const sizes = [1, 8, 32, 64];
   const floor = await nativeFloor(bundle, sizes, 'inline');
   const floorWorker = await nativeFloor(bundle, [1], 'worker');
+  const lag = [await inProcessLag(bundle, 'inline', 32, seconds), await inProcessLag(bundle, 'worker', 32, seconds)];
+  for (const l of lag) console.log(`in process, 32 sessions, graphs ${l.inference}: ${l.stepsPerSecond.toFixed(0)} steps/s, batch ${l.meanBatch.toFixed(1)}, event-loop delay p50 ${l.lagP50Ms.toFixed(2)} / p99 ${l.lagP99Ms.toFixed(2)} / max ${l.lagMaxMs.toFixed(2)} ms`);
   await using sim = await startSimServer();
   const configs: ServerConfig[] = [
     ...sizes.map((n) => ({ label: 'batched', sessions: n, batching: true, inference: 'worker' as const })),
@@ -181,6 +210,6 @@ export async function benchServer(argv: readonly string[]): Promise<void> {
   );
   console.log(`graphs alone (in process, inline): ${sizes.map((s) => `B=${s} ${floor[s]!.toFixed(0)} steps/s`).join(', ')}; B=1 through the worker ${floorWorker[1]!.toFixed(0)} steps/s`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, loadavg: loadavg(), bundle: basename(bundle), seconds, floor, floorWorkerB1: floorWorker[1], runs }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, loadavg: loadavg(), bundle: basename(bundle), seconds, floor, floorWorkerB1: floorWorker[1], inProcessLag: lag, runs }, null, 2));
   console.log(`\nwrote ${out}`);
 }

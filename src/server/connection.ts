@@ -8,7 +8,7 @@ import type { BundleHost, Session } from './bundle-host.js';
 import { contractProblems } from './contract.js';
 import { ServerFault, asFault, shown } from './fault.js';
 import { observationFromWire } from './observation-input.js';
-import { stepResultToWire } from './step-wire.js';
+import { stepToProto } from '../record/codec.js';
 import { checkRequestWireTypes } from './wire-check.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -137,7 +137,7 @@ export class ServerConnection {
             const response: momento.v1.IServerResponse = {
               id,
               step: {
-                result: stepResultToWire(outcome.result),
+                result: stepToProto(outcome.result),
                 queueWaitMs: outcome.queueWaitMs,
                 batchSize: outcome.batchSize,
                 serverReceiveNs: receivedNs,

@@ -9,7 +9,7 @@ import { pb, type momento } from '../core/wire.js';
 import type { PolicyBackend } from '../policy/backend.js';
 import { PROTOCOL_VERSION } from './connection.js';
 import { observationToWire } from './observation-input.js';
-import { stepResultFromWire } from './step-wire.js';
+import { stepFromProto } from '../record/codec.js';
 
 /** A refusal by the server, with its code, field and value (see ServerError in proto/momento.proto). */
 export class PolicyServerError extends Error {
@@ -167,7 +167,7 @@ export class RemoteEpisode {
     const response = await this.call({ step: { observation: observationToWire(observation) } });
     const { result, ...info } = response.step!;
     this.lastInfo = info;
-    return stepResultFromWire(result!);
+    return stepFromProto(result!);
   }
 
   /** Drops the socket without closing the session (tests: a network failure). */
