@@ -29,6 +29,10 @@ export class Session {
   detachedAt: number | undefined;
   private inFlight = false;
   private waiting: Waiting | undefined;
+  /** Where replies go: the connection that holds the session now (it changes on a resume). */
+  replyTo: ((frame: Uint8Array) => void) | undefined;
+  /** Request ids of steps running now: a resumed client repeating one waits for its reply. */
+  readonly runningIds = new Set<number>();
   /** The last step's reply, resent when a resumed client repeats that request id. */
   lastReply: { readonly id: number; readonly frame: Uint8Array } | undefined;
 

@@ -36,6 +36,9 @@ function epochNs(): number {
 export class ServerConnection {
   private session: Session | undefined;
   private refused = false;
+  private readonly replyHere = (frame: Uint8Array): void => {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+  };
 
   constructor(
     private readonly socket: WebSocket,
@@ -44,6 +47,7 @@ export class ServerConnection {
     socket.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     socket.on('close', () => {
       if (this.session && !this.session.closed) this.ctx.detach(this.session);
+      if (this.session?.replyTo === this.replyHere) this.session.replyTo = undefined;
       this.session = undefined;
     });
   }
@@ -112,6 +116,7 @@ export class ServerConnection {
         if (!Number.isSafeInteger(seed) || seed < 0) throw new ServerFault('bad-field', 'open.seed', shown(request.open!.seed), 'not a non-negative safe integer');
         const { session, token } = this.ctx.openSession(this.ctx.host, seed, request.open!.noMemory ?? false);
         this.session = session;
+        session.replyTo = this.replyHere;
         this.send({ id, opened: { sessionId: session.id, resumeToken: token, ttlS: this.ctx.ttlS, step: 0, noMemory: session.noMemory, seed } });
         return;
       }
@@ -120,6 +125,7 @@ export class ServerConnection {
         const { sessionId, resumeToken } = request.resume!;
         const session = this.ctx.resumeSession(this.ctx.host, sessionId ?? '', resumeToken ?? '');
         this.session = session;
+        session.replyTo = this.replyHere;
         this.send({ id, opened: { sessionId: session.id, resumeToken, ttlS: this.ctx.ttlS, step: session.episode.step, noMemory: session.noMemory, seed: session.seed } });
         return;
       }
@@ -130,7 +136,10 @@ export class ServerConnection {
           if (this.socket.readyState === this.socket.OPEN) this.socket.send(session.lastReply.frame);
           return;
         }
+        // Still running (the socket dropped mid-step): its reply goes to this connection when done.
+        if (session.runningIds.has(id)) return;
         const observation = observationFromWire(session.host.policy.manifest, request.step!.observation);
+        session.runningIds.add(id);
         session.step(observation).then(
           (outcome) => {
             this.ctx.stepped(session, receivedNs, outcome);
@@ -147,10 +156,12 @@ export class ServerConnection {
             };
             const frame = pb.ServerResponse.encode(response).finish();
             session.lastReply = { id, frame };
+            session.runningIds.delete(id);
             // The session may have moved to another socket (resume) while the step ran: reply where it lives now.
-            if (this.session === session && this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+            session.replyTo?.(frame);
           },
           (err: unknown) => {
+            session.runningIds.delete(id);
             if (this.session === session) this.sendFault(id, err);
           },
         );
