@@ -63,6 +63,36 @@ describe('policy server sessions', () => {
     expect(server.health().sessions).toBe(1);
   });
 
+  it('a step in flight when the socket drops runs once and its reply reaches the resumed connection', async () => {
+    const timers: (() => void)[] = [];
+    await using server = await PolicyServer.create({ bundles: [BUNDLES.direct], port: 0, schedule: (run) => (timers.push(run), () => undefined) });
+    await using client = await PolicyClient.connect(`${server.url}/memoryvla-tiny`);
+    const obs = observations(client, 3, 4);
+    // An attached, idle second session: a step of the first now waits for the (hand-fired) window.
+    await client.snapshot(client.newEpisode(9));
+    const episode = client.newEpisode(4);
+    const settle = async <T>(p: Promise<T>): Promise<T> => {
+      let done = false;
+      const r = p.finally(() => (done = true));
+      while (!done) {
+        await new Promise((resolve) => setImmediate(resolve));
+        timers.shift()?.();
+      }
+      return r;
+    };
+    const first = client.step(episode, obs[0]!);
+    while (timers.length === 0) await new Promise((r) => setImmediate(r));
+    await episode.dropConnection();
+    while (server.health().attached < 2 || server.health().sessions < 2) await new Promise((r) => setImmediate(r));
+    const r0 = await settle(first);
+    const r1 = await settle(client.step(episode, obs[1]!));
+    expect([r0.step, r1.step]).toEqual([0, 1]);
+    const [reference] = await referenceChunks(BUNDLES.direct, [{ seed: 4, obs: obs.slice(0, 2) }]);
+    const snapshot = await client.snapshot(episode);
+    expect(Number(snapshot.step)).toBe(2);
+    expect(maxDiff([r0.chunk.values, r1.chunk.values], reference!)).toBeLessThan(1e-5);
+  });
+
   it('tells a client whose session outlived the TTL that the episode was lost', async () => {
     let now = 1_000_000;
     await using server = await PolicyServer.create({ bundles: [BUNDLES.direct], port: 0, ttlS: 60, now: () => now });
