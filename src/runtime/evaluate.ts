@@ -28,30 +28,19 @@ export interface EvaluateOptions {
   readonly onEpisode?: (result: EpisodeResult) => void;
 }
 
+/** What the episode loop records of any policy backend. */
+function describe(policy: PolicyBackend): Pick<EpisodeStepper, 'manifest' | 'hash' | 'device' | 'noMemory'> {
+  return { manifest: policy.manifest, hash: policy.hash, device: policy.provider, noMemory: policy.noMemory };
+}
+
 /** A policy as the episode loop sees it, with steps of concurrent episodes batched. */
 export function batchedStepper(policy: Policy, batcher: StepBatcher): EpisodeStepper<EpisodeState> {
-  return {
-    manifest: policy.manifest,
-    hash: policy.hash,
-    device: policy.provider,
-    noMemory: policy.noMemory,
-    open: (seed) => batcher.open(seed),
-    step: (episode, observation) => batcher.step(episode, observation),
-    close: (episode) => batcher.close(episode),
-  };
+  return { ...describe(policy), open: (seed) => batcher.open(seed), step: (episode, observation) => batcher.step(episode, observation), close: (episode) => batcher.close(episode) };
 }
 
 /** Any policy backend as the episode loop sees it, one step at a time per episode (a remote server batches on its side). */
 export function backendStepper<Episode>(policy: PolicyBackend<Episode>): EpisodeStepper<Episode> {
-  return {
-    manifest: policy.manifest,
-    hash: policy.hash,
-    device: policy.provider,
-    noMemory: policy.noMemory,
-    open: (seed) => policy.newEpisode(seed),
-    step: (episode, observation) => policy.step(episode, observation),
-    close: (episode) => policy.endEpisode?.(episode),
-  };
+  return { ...describe(policy), open: (seed) => policy.newEpisode(seed), step: (episode, observation) => policy.step(episode, observation), close: (episode) => policy.endEpisode?.(episode) };
 }
 
 /** A lock-step sim session as an episode environment, rendering at the policy's camera size. */
