@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEval } from '../../../src/cli/commands/eval.js';
 import { PolicyServer } from '../../../src/server/policy-server.js';
+import { PolicyClient } from '../../../src/server/policy-client.js';
+import { Policy } from '../../../src/policy/policy.js';
+import { fromObservations } from '../../../src/policy/pipeline.js';
+import type { PolicyBackend } from '../../../src/policy/backend.js';
+import { runSource } from '../../../src/runtime/run.js';
+import { syntheticObservations } from '../../../src/runtime/synthetic.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const BUNDLE = join(ROOT, 'policies', 'memoryvla-sim');
@@ -19,6 +25,24 @@ describe('remote policy', () => {
     expect(outcome(remote)).toEqual(outcome(local));
     expect(remote!.episodes.some((e) => e.success)).toBe(true);
     // Every episode's session was closed at its end.
+    expect(server.health().sessions).toBe(0);
+  });
+
+  it('runSource (momento run) gives the same chunks and actions through a PolicyClient', async () => {
+    const dir = join(ROOT, 'test/fixtures/bundles/hamlet-tiny');
+    const run = async (policy: PolicyBackend) => {
+      const chunks: number[][] = [];
+      const actions: number[][] = [];
+      const summary = await runSource({ policy, source: fromObservations(syntheticObservations(policy.manifest, 10, 2)), seed: 2, onStep: (r) => chunks.push([...r.chunk.values]), onAction: (a) => actions.push([...a.values]) });
+      return { chunks, actions, steps: summary.stats.steps };
+    };
+    await using local = await Policy.load(dir);
+    const expected = await run(local);
+    await using server = await PolicyServer.create({ bundles: [dir], port: 0 });
+    await using client = await PolicyClient.connect(`${server.url}/hamlet-tiny`);
+    const remote = await run(client);
+    expect(remote.steps).toBe(10);
+    expect(remote).toEqual(expected);
     expect(server.health().sessions).toBe(0);
   });
 
