@@ -12,7 +12,7 @@ import { BundleError } from '../core/errors.js';
 import type { MemoryStats, Observation, StageTimings, StepResult } from '../core/types.js';
 import { createMemoryState } from '../memory/create-memory-state.js';
 import type { MemoryState, MemoryStepContext, TensorReader } from '../memory/memory-state.js';
-import type { Feed, OnnxGraph, Provider } from '../onnx/graph.js';
+import type { Feed, Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
 import type { NoiseGenerator } from './noise.js';
 import { allocateInputs, writeObservation } from './preprocess.js';

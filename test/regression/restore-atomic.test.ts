@@ -28,7 +28,7 @@ describe('EpisodeState.restore is all or nothing', () => {
       ['cognitive missing', { ...source, banks: source.banks.filter((b) => b.stream !== 'cognitive') }, /bank 'cognitive' missing/],
       ['cognitive twice', { ...source, banks: [...source.banks, source.banks.find((b) => b.stream === 'cognitive')!] }, /bank 'cognitive' appears 2 times/],
       ['unknown stream', { ...source, banks: [...source.banks, { stream: 'episodic', capacity: 4 }] }, /bank 'episodic' is not a stream/],
-      ['bad cognitive tensor', { ...source, banks: source.banks.map((b) => (b.stream === 'cognitive' ? { ...b, entries: [{ timestep: 0, tokens: { ...b.entries[0]!.tokens, shape: [2, 16] } }] } : b)) }, /shape must be \[1, 16\]/],
+      ['bad cognitive tensor', { ...source, banks: source.banks.map((b) => (b.stream === 'cognitive' ? { ...b, entries: [{ timestep: 0, tokens: { ...b.entries![0]!.tokens, shape: [2, 16] } }] } : b)) }, /shape must be \[1, 16\]/],
       ['entry not before the step', { ...source, step: 2 }, /timestep.* is not before the snapshot's step 2/],
       ['negative step', { ...source, step: -1 }, /'step' must be a non-negative integer/],
       ['noise state out of range', { ...source, noiseState: 2 ** 33 }, /'noiseState' must be a uint32/],
@@ -47,7 +47,7 @@ describe('EpisodeState.restore is all or nothing', () => {
     const target = await episodeAfter(policy, 'hamlet-tiny', 1, 3);
     const source = decodeMemorySnapshot(encodeMemorySnapshot((await episodeAfter(policy, 'hamlet-tiny', 2, 5)).snapshot()));
     const before = bytes(target);
-    const moments = source.window!.moments;
+    const moments = source.window!.moments!;
     expect(() => target.restore({ ...source, window: { length: 4, moments: [...moments.slice(0, 3), { ...moments[3]!, data: new Uint8Array(3) }] } })).toThrow(/moments\[3\]/);
     expect(() => target.restore({ ...source, window: null })).toThrow(/window missing/);
     expect(bytes(target).equals(before)).toBe(true);
