@@ -34,7 +34,7 @@ function encoderWithoutTask(flat = true): ModelSpec {
     ],
     initializers: [
       { name: 'w', dims: [7, 24], data: Float32Array.from({ length: 7 * 24 }, (_, i) => 0.1 * Math.sin(i)) },
-      { name: 'keep_batch', dims: [2], data: BigInt64Array.of(0n, -1n) },
+      ...(flat ? [{ name: 'keep_batch', dims: [2], data: BigInt64Array.of(0n, -1n) }] : []),
     ],
   };
 }
