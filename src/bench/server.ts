@@ -75,7 +75,7 @@ async function runConfig(bundle: string, simUrl: string, config: ServerConfig, s
     await using client = await PolicyClient.connect(url);
     const m = client.manifest;
     const sims = await Promise.all(Array.from({ length: config.sessions }, () => SimSession.connect(simUrl)));
-    const tasks = m.observation.instruction.tasks;
+    const tasks = m.observation.instruction?.tasks ?? ['reach'];
     const latencies: number[] = [];
     // Warm-up round (connections, first batches), then the lag histogram restarts at the scrape.
     const episodes = sims.map((_, i) => client.newEpisode(i));

@@ -9,7 +9,7 @@ export function contractOf(manifest: Manifest, hash: string): momento.v1.IPolicy
     bundleHash: hash,
     cameras: manifest.observation.cameras.map((c) => ({ name: c.name, height: c.height, width: c.width, channels: c.channels })),
     proprioNames: [...manifest.observation.proprio.names],
-    tasks: [...manifest.observation.instruction.tasks],
+    tasks: [...(manifest.observation.instruction?.tasks ?? [])],
     actionNames: [...manifest.action.names],
     chunk: manifest.action.chunk,
     execute: manifest.action.execute,

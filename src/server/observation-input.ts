@@ -52,8 +52,9 @@ export function observationFromWire(manifest: Manifest, message: momento.v1.IObs
     proprio[i] = v;
   });
   const taskId = message.instruction?.taskId ?? '';
-  if (!spec.instruction.tasks.includes(taskId)) {
-    throw new ServerFault('bad-field', 'observation.instruction.task_id', shown(taskId), `not one of the bundle's tasks (${shown(spec.instruction.tasks.join(', '), 200)})`);
+  const tasks = spec.instruction?.tasks;
+  if (tasks && !tasks.includes(taskId)) {
+    throw new ServerFault('bad-field', 'observation.instruction.task_id', shown(taskId), `not one of the bundle's tasks (${shown(tasks.join(', '), 200)})`);
   }
   const stampNs = Number(message.stampNs ?? 0);
   const index = Number(message.index ?? 0);

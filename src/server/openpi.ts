@@ -20,7 +20,8 @@ export type OpenpiKeyMap = Readonly<Record<string, string>>;
 /** `observation/image` → the first camera, `observation/<camera>` → each further camera, `observation/state` → proprio, `prompt` → task. */
 export function defaultOpenpiKeys(host: BundleHost): OpenpiKeyMap {
   const cams = host.policy.manifest.observation.cameras;
-  const keys: Record<string, string> = { 'observation/state': 'proprio', prompt: 'task' };
+  const keys: Record<string, string> = { 'observation/state': 'proprio' };
+  if (host.policy.manifest.observation.instruction) keys['prompt'] = 'task';
   cams.forEach((c, i) => {
     keys[i === 0 ? 'observation/image' : `observation/${c.name}`] = c.name;
   });
@@ -83,7 +84,7 @@ export class OpenpiEndpoint {
       execute: m.action.execute,
       rate_hz: m.action.rate_hz,
       memory: m.memory.kind,
-      tasks: [...m.observation.instruction.tasks],
+      tasks: [...(m.observation.instruction?.tasks ?? [])],
       keys: { ...this.keys },
     };
   }
@@ -161,7 +162,8 @@ export class OpenpiEndpoint {
       if (value === undefined) throw new ServerFault('bad-field', key, 'missing', `the key map sends '${key}' to '${target}'`);
       if (target === 'task') {
         if (typeof value !== 'string') throw new ServerFault('bad-field', key, typeof value, 'the prompt must be a string (one of the bundle\'s task ids)');
-        if (!m.observation.instruction.tasks.includes(value)) throw new ServerFault('bad-field', key, shown(value), `not one of the bundle's tasks (${m.observation.instruction.tasks.join(', ')})`);
+        const tasks = m.observation.instruction?.tasks ?? [];
+        if (!tasks.includes(value)) throw new ServerFault('bad-field', key, shown(value), `not one of the bundle's tasks (${tasks.join(', ')})`);
         taskId = value;
       } else if (target === 'proprio') {
         if (!(value instanceof NdArray)) throw new ServerFault('bad-field', key, typeof value, 'expected a numpy array');
@@ -179,7 +181,7 @@ export class OpenpiEndpoint {
         cameras.push({ name: cam.name, height: cam.height, width: cam.width, channels: cam.channels, data: value.data });
       }
     }
-    return { cameras, proprio: proprio ?? new Float32Array(0), instruction: { taskId: taskId ?? m.observation.instruction.tasks[0] ?? '', text: '' }, stampNs: Math.round(index * 1e9 / m.action.rate_hz), index };
+    return { cameras, proprio: proprio ?? new Float32Array(0), instruction: { taskId: taskId ?? m.observation.instruction?.tasks[0] ?? '', text: '' }, stampNs: Math.round(index * 1e9 / m.action.rate_hz), index };
   }
 
   async close(): Promise<void> {
