@@ -10,6 +10,6 @@ export { MAX_QUOTED_CHARS, SimRequestError, quoted } from './errors.js';
 export type { SimErrorCode } from './errors.js';
 export { SeededRandom } from './random.js';
 export { CONTROL_RATE_HZ, MAX_SPEED, STEP_NS } from './arm.js';
-export { ACTION_FIELDS, parseAction } from './action.js';
+export { ACTION_FIELDS, ACTION_SPACE, parseAction } from './action.js';
 export { TASK_IDS, expertAction, expertCommand, isTaskId, listTasks, taskInfo } from './tasks/registry.js';
 export type { TaskId, TaskInfo, TaskState } from './tasks/registry.js';

@@ -32,6 +32,8 @@ export interface ServerSessionOptions {
   readonly maxBufferedBytes: number;
   /** Called once when the session is closed as a slow reader. */
   readonly onSlowReader?: () => void;
+  /** Fault injection: true drops the connection instead of answering the request just read. */
+  readonly dropThisRequest?: () => boolean;
 }
 
 /** Wall-clock time in ns since the Unix epoch, for real-time stamps. */
@@ -79,6 +81,11 @@ export class ServerSession {
     const unread = this.socket.bufferedAmount;
     if (unread > this.options.maxBufferedBytes) {
       this.closeSlowReader(unread);
+      return;
+    }
+    if (this.options.dropThisRequest?.()) {
+      this.stopTicker();
+      this.socket.terminate();
       return;
     }
     let id = 0;

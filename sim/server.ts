@@ -46,6 +46,11 @@ export interface SimServer extends AsyncDisposable {
   readonly counters: SimServerCounters;
   /** Fault injection for tests and demos: drops every connection as a network failure would; returns how many. */
   dropConnections(): number;
+  /**
+   * Fault injection: the `nth` request received from now on (over all sessions; 1 = the next)
+   * drops its connection instead of being answered, so the client has a request in flight.
+   */
+  dropAtRequest(nth: number): void;
   /** Ends every session and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -69,6 +74,8 @@ class WebSocketSimServer implements SimServer {
   private readonly handshaking = new Map<Socket, NodeJS.Timeout>();
   private readonly counts = { handshakeTimeouts: 0, refusedSessions: 0, slowReaders: 0 };
   private closing: Promise<void> | undefined;
+  /** Requests still to arrive before the injected drop; 0 when none is armed. */
+  private dropCountdown = 0;
 
   constructor(
     private readonly http: HttpServer,
@@ -119,6 +126,11 @@ class WebSocketSimServer implements SimServer {
     return count;
   }
 
+  dropAtRequest(nth: number): void {
+    if (!Number.isSafeInteger(nth) || nth < 1) throw new RangeError(`dropAtRequest: nth must be a positive integer, got ${nth}`);
+    this.dropCountdown = nth;
+  }
+
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve, reject) => {
       this.dropConnections();
@@ -144,6 +156,7 @@ class WebSocketSimServer implements SimServer {
       maxImageSize: limits.maxImageSize,
       maxBufferedBytes: limits.maxBufferedBytes,
       onSlowReader: () => this.counts.slowReaders++,
+      dropThisRequest: () => this.dropCountdown > 0 && --this.dropCountdown === 0,
     });
     this.open.set(socket, session);
     socket.on('close', () => {
