@@ -4,7 +4,7 @@
 // verifies (decompresses and matches its CRC), skips the ones that do not and stops cleanly at a
 // cut-off tail. Errors name the file.
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from '@foxglove/crc';
 import { McapIndexedReader, McapStreamReader, type McapTypes } from '@mcap/core';
 import { FileHandleReadable } from '@mcap/nodejs';
@@ -45,6 +45,54 @@ export type TopicFilter = (topic: string) => boolean;
 const ALL_TOPICS: TopicFilter = () => true;
 
 /**
+ * Largest uncompressed chunk read. A chunk's size comes from the file: without a bound a damaged
+ * or hostile header would make the decompressor allocate whatever it claims. The recorder writes
+ * 256 KiB chunks; one message larger than a chunk (a 4K frame is 25 MB) still fits.
+ */
+export const MAX_CHUNK_BYTES = 128 * 1024 * 1024;
+
+/**
+ * FileHandleReadable with its reads checked against the file: offsets and lengths come from the
+ * file's footer and indexes, and a damaged one (beyond the end, or over 2 GiB) would otherwise
+ * allocate what it claims or abort the process inside Node's fs.read.
+ */
+class BoundedFileReadable {
+  private readonly inner: FileHandleReadable;
+  private fileSize: bigint | undefined;
+
+  constructor(handle: FileHandle) {
+    this.inner = new FileHandleReadable(handle);
+  }
+
+  async size(): Promise<bigint> {
+    return (this.fileSize ??= await this.inner.size());
+  }
+
+  async read(offset: bigint, length: bigint): Promise<Uint8Array> {
+    const size = await this.size();
+    if (offset < 0n || length < 0n || offset + length > size) throw new RangeError(`read of ${length} bytes at offset ${offset} is outside the file (${size} bytes)`);
+    if (length > BigInt(2 * MAX_CHUNK_BYTES)) throw new RangeError(`read of ${length} bytes at offset ${offset} exceeds the limit of ${2 * MAX_CHUNK_BYTES}`);
+    return this.inner.read(offset, length);
+  }
+}
+
+type DecompressHandlers = Awaited<ReturnType<typeof loadDecompressHandlers>>;
+
+/** The standard handlers, refusing chunks that claim more than MAX_CHUNK_BYTES. */
+async function boundedHandlers(): Promise<DecompressHandlers> {
+  const handlers = await loadDecompressHandlers();
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, decompress]) => [
+      name,
+      (buffer: Uint8Array, size: bigint): Uint8Array => {
+        if (size > BigInt(MAX_CHUNK_BYTES)) throw new RangeError(`chunk claims ${size} uncompressed bytes (limit ${MAX_CHUNK_BYTES})`);
+        return decompress(buffer, size);
+      },
+    ]),
+  );
+}
+
+/**
  * Reads an episode file, falling back to a streaming pass when the summary is missing or a
  * chunk is damaged. Throws only when nothing of the file is readable, with the file's name.
  */
@@ -62,8 +110,8 @@ async function readRecords(file: string, wanted: TopicFilter): Promise<EpisodeRe
   let reader: McapIndexedReader;
   try {
     reader = await McapIndexedReader.Initialize({
-      readable: new FileHandleReadable(handle),
-      decompressHandlers: await loadDecompressHandlers(),
+      readable: new BoundedFileReadable(handle),
+      decompressHandlers: await boundedHandlers(),
     });
   } catch {
     // No footer or summary (or a damaged one): read what the data section holds.
@@ -128,7 +176,7 @@ async function streamEpisodeRecords(file: string, wanted: TopicFilter): Promise<
     }
     return bytes;
   };
-  const handlers = await loadDecompressHandlers();
+  const handlers = await boundedHandlers();
   const tolerant = Object.fromEntries(
     Object.entries(handlers).map(([name, decompress]) => [
       name,
