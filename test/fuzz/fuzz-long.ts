@@ -30,9 +30,8 @@ for (const make of ALL_TARGETS) {
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const started = performance.now();
-  let ran = 0;
   const details = await fc.check(await target.property(), { numRuns: cases, seed, endOnFailure: true, reporter: () => undefined });
-  ran = details.numRuns;
+  const ran = details.numRuns;
   clearInterval(sampler);
   await target.dispose();
   peak = Math.max(peak, process.memoryUsage.rss());

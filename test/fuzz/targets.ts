@@ -258,7 +258,7 @@ export function manifestTarget(bundle = 'hamlet-tiny'): FuzzTarget {
           } catch (error) {
             rejected++;
             if (!(error instanceof BundleError)) throw new Error(`untyped manifest error: ${String(error)}`, { cause: error });
-            if (!error.message.includes(bundle)) throw new Error(`manifest error does not name the bundle: ${error.message}`);
+            if (!error.message.includes(bundle)) throw new Error(`manifest error does not name the bundle: ${error.message}`, { cause: error });
           }
           return Promise.resolve();
         }),
