@@ -25,8 +25,14 @@ export interface EvaluateOptions {
   /** Write one MCAP file per episode here. */
   readonly recordDir?: string;
   readonly onEpisode?: (result: EpisodeResult) => void;
-  /** Episodes failed by faults one after another (over all sessions) before the run aborts. Default 5. */
+  /**
+   * Episodes failed by faults one after another (over all sessions, no episode ending normally
+   * in between) before the run aborts. Default: twice the concurrency, at least 5 — a simulator
+   * restart fails every episode in flight at once.
+   */
   readonly maxConsecutiveFaults?: number;
+  /** Wraps each session's environment (instrumentation: timing, fault injection). */
+  readonly wrapEnv?: (env: EpisodeEnv) => EpisodeEnv;
   /** Reconnect and timeout settings of the sim sessions. */
   readonly session?: SimSessionOptions;
   /** Attempts to open a fresh session after one was lost, with the session's reconnect backoff. Default 5. */
@@ -115,7 +121,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const { policy, tasks, episodes } = options;
   const sessionOptions = options.session ?? {};
   const connectAttempts = options.connectAttempts ?? 5;
-  const maxConsecutiveFaults = options.maxConsecutiveFaults ?? 5;
   {
     await using probe = await connectWithRetry(options.simUrl, sessionOptions, connectAttempts);
     checkControlRate(policy.name, policy.manifest.action.rate_hz, tasks, await probe.tasks());
@@ -123,6 +128,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const seedStart = options.seedStart ?? 0;
   const jobs = tasks.flatMap((task) => Array.from({ length: episodes }, (_, i) => ({ task, seed: seedStart + i })));
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
+  const maxConsecutiveFaults = options.maxConsecutiveFaults ?? Math.max(5, 2 * concurrency);
   const batcher = new StepBatcher(policy, { maxBatch: concurrency });
   const stepper = batchedStepper(policy, batcher);
   const imageSize = policy.manifest.observation.cameras[0]?.height;
@@ -157,7 +163,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         }
         // Closed even when the episode throws, so the file is complete and readable.
         await using recorder = options.recordDir ? await McapRecorder.create({ dir: options.recordDir, fileName: `${job.task}-${job.seed}.mcap` }) : undefined;
-        const result = await runEpisode({ env: sessionEnv(session, imageSize), stepper, task: job.task, seed: job.seed, classifyFault: simFault, ...(recorder ? { recorder } : {}) });
+        const env = sessionEnv(session, imageSize);
+        const result = await runEpisode({ env: options.wrapEnv ? options.wrapEnv(env) : env, stepper, task: job.task, seed: job.seed, classifyFault: simFault, ...(recorder ? { recorder } : {}) });
         if (result.fault === CONNECTION_LOST) {
           // The session may still be reconnecting on its own: start the next episode on a fresh one.
           await session.close();

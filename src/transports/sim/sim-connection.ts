@@ -72,9 +72,10 @@ function frameBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-function connectSocket(url: string): Promise<WebSocket> {
+/** Opens the socket; a handshake that does not complete in `timeoutMs` (a stalled simulator) fails. */
+function connectSocket(url: string, timeoutMs: number): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
     socket.once('open', () => {
       socket.removeListener('error', reject);
       resolve(socket);
@@ -106,7 +107,7 @@ export class SimConnection {
 
   static async open(url: string, options: SimConnectionOptions, hooks: SimConnectionHooks): Promise<SimConnection> {
     try {
-      return new SimConnection(url, await connectSocket(url), options, hooks);
+      return new SimConnection(url, await connectSocket(url, options.requestTimeoutMs), options, hooks);
     } catch (error) {
       throw new SimConnectionError('connect', `could not connect to the simulator at ${url}: ${(error as Error).message}`, { cause: error });
     }
@@ -193,7 +194,7 @@ export class SimConnection {
       await this.backoff(Math.min(this.options.reconnectDelayMs * 2 ** (attempt - 1), this.options.maxReconnectDelayMs));
       if (this.closed) return;
       try {
-        this.socket = await connectSocket(this.url);
+        this.socket = await connectSocket(this.url, this.options.requestTimeoutMs);
         this.attach(this.socket);
         await this.hooks.restore();
         this.reconnects++;
