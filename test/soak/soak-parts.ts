@@ -84,23 +84,22 @@ export class SimChild {
 
 /** A TCP proxy to the simulator's current port; dropAll() cuts every connection through it. */
 export class SocketProxy {
-  private readonly pairs = new Set<[Socket, Socket]>();
-
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly pairs: Set<[Socket, Socket]>,
   ) {}
 
   static async start(target: () => number): Promise<SocketProxy> {
-    let proxy: SocketProxy | undefined;
+    const pairs = new Set<[Socket, Socket]>();
     const server = createServer((client) => {
       const upstream = connect(target(), '127.0.0.1');
       const pair: [Socket, Socket] = [client, upstream];
-      proxy?.pairs.add(pair);
+      pairs.add(pair);
       const end = (): void => {
         client.destroy();
         upstream.destroy();
-        proxy?.pairs.delete(pair);
+        pairs.delete(pair);
       };
       client.on('error', end).on('close', end);
       upstream.on('error', end).on('close', end);
@@ -110,8 +109,7 @@ export class SocketProxy {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new TypeError('proxy has no TCP address');
-    proxy = new SocketProxy(server, address.port);
-    return proxy;
+    return new SocketProxy(server, address.port, pairs);
   }
 
   get url(): string {
