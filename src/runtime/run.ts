@@ -69,18 +69,25 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
       options.onStep?.(r);
     }),
   );
+  // Replay: the first `execute` actions of each chunk, with their due stamps (open loop).
+  const playChunk = async (r: StepResult): Promise<void> => {
+    scheduler.push(r.chunk);
+    for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
+  };
   if (source.kind === 'live') {
     await lastValueFrom(steps$.pipe(scheduleActions(scheduler, m.action.rate_hz), concatMap(emit)), { defaultValue: undefined });
+  } else if (source.frames) {
+    // Pulled one frame at a time: nothing is generated or decoded before the policy wants it.
+    for await (const obs of source.frames()) {
+      recorder?.observation(obs);
+      const r = await policy.step(episode, obs);
+      stats.add(r);
+      recorder?.step(r);
+      options.onStep?.(r);
+      await playChunk(r);
+    }
   } else {
-    await lastValueFrom(
-      steps$.pipe(
-        concatMap(async (r) => {
-          scheduler.push(r.chunk);
-          for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
-        }),
-      ),
-      { defaultValue: undefined },
-    );
+    await lastValueFrom(steps$.pipe(concatMap(playChunk)), { defaultValue: undefined });
   }
   await policy.endEpisode?.(episode);
   const outcome = options.outcome?.() ?? { success: false, reward: 0 };

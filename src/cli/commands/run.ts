@@ -9,8 +9,7 @@ import { runLiveSim } from '../../runtime/live-sim.js';
 import { TASK_IDS, isTaskId, startSimServer } from '../../../sim/index.js';
 import type { Action } from '../../core/types.js';
 import { formatTimings } from '../../runtime/stats.js';
-import { fromObservations } from '../../policy/pipeline.js';
-import { syntheticObservations } from '../../runtime/synthetic.js';
+import { syntheticSource } from '../../runtime/synthetic.js';
 import { parseDevice, parseNonNegativeInt } from '../options.js';
 import type { ObservationSource } from '../../core/interfaces.js';
 import { McapRecorder, ReplaySource } from '../../record/index.js';
@@ -57,7 +56,7 @@ function makeSource(spec: string, rate: string, policy: PolicyBackend, seed: num
     case 'synthetic': {
       const frames = Number(arg || 100);
       if (!Number.isInteger(frames) || frames <= 0) throw new RangeError(`--source synthetic:<frames>: frames must be a positive integer, got '${arg}'`);
-      return fromObservations(syntheticObservations(policy.manifest, frames, seed));
+      return syntheticSource(policy.manifest, frames, seed);
     }
     case 'replay':
       if (!arg) throw new RangeError('--source replay:<file|dir>: give an episode file or folder');
