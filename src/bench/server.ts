@@ -12,7 +12,8 @@ import { basename, dirname, join } from 'node:path';
 import { startSimServer } from '../../sim/index.js';
 import { table } from '../cli/table.js';
 import { projectPath } from '../core/project-files.js';
-import type { InferenceMode } from '../onnx/graph.js';
+import type { Device, InferenceMode } from '../onnx/graph.js';
+import { parseDevice } from '../cli/options.js';
 import { Policy } from '../policy/policy.js';
 import { StepBatcher } from '../policy/step-batcher.js';
 import { summarize } from '../runtime/stats.js';
@@ -38,10 +39,13 @@ interface ServerRun extends ServerConfig {
   readonly steps: number;
 }
 
+/** `--device`: where the server and the in-process floor run their graphs (default cpu). */
+let device: Device = 'cpu';
+
 const CLI = join(dirname(new URL(import.meta.url).pathname), '..', 'cli', 'main.js');
 
 async function startServe(bundle: string, config: ServerConfig, snapshotDir?: string): Promise<{ child: ChildProcess; url: string; http: string }> {
-  const args = [CLI, 'serve', '--policy', bundle, '--port', '0', '--inference', config.inference, ...(config.batching ? [] : ['--no-batching']), ...(snapshotDir ? ['--snapshot-dir', snapshotDir] : [])];
+  const args = [CLI, 'serve', '--policy', bundle, '--port', '0', '--device', device, '--inference', config.inference, ...(config.batching ? [] : ['--no-batching']), ...(snapshotDir ? ['--snapshot-dir', snapshotDir] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -137,7 +141,7 @@ async function runConfig(bundle: string, simUrl: string, config: ServerConfig, s
 
 /** The graphs alone: Policy.stepBatch at batch B in this process, steps/s (the floor for the server). */
 async function nativeFloor(bundle: string, sizes: readonly number[], inference: InferenceMode): Promise<Record<number, number>> {
-  await using policy = await Policy.load(bundle, { inference });
+  await using policy = await Policy.load(bundle, { inference, device });
   const obs = [...syntheticObservations(policy.manifest, 64, 0)];
   const out: Record<number, number> = {};
   for (const size of sizes) {
@@ -156,7 +160,7 @@ async function nativeFloor(bundle: string, sizes: readonly number[], inference: 
  * inline or in the inference worker: the A/B of the worker, without sockets or a simulator.
  */
 async function inProcessLag(bundle: string, inference: InferenceMode, sessions: number, seconds: number): Promise<{ inference: InferenceMode; sessions: number; stepsPerSecond: number; lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; meanBatch: number }> {
-  await using policy = await Policy.load(bundle, { inference });
+  await using policy = await Policy.load(bundle, { inference, device });
   const obs = [...syntheticObservations(policy.manifest, 64, 0)];
   const batcher = new StepBatcher(policy, { maxBatch: 32 });
   const episodes = Array.from({ length: sessions }, (_, s) => batcher.open(s));
@@ -180,9 +184,10 @@ export async function benchServer(argv: readonly string[]): Promise<void> {
   const positional = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const bundle = positional[0] ?? projectPath('policies/memoryvla-sim');
   const seconds = Number(argv[argv.indexOf('--seconds') + 1] ?? 4) || 4;
-  const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : 'bench-results/bench-server.json';
+  device = argv.includes('--device') ? parseDevice(argv[argv.indexOf('--device') + 1] ?? '') : 'cpu';
+  const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : `bench-results/bench-server-${device}.json`;
   const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  console.log(`momento bench server — ${new Date().toISOString()} — ${machine} — load ${loadavg().map((l) => l.toFixed(1)).join(' ')} — ${basename(bundle)}\n`);
+  console.log(`momento bench server — ${new Date().toISOString()} — ${machine} — load ${loadavg().map((l) => l.toFixed(1)).join(' ')} — ${basename(bundle)} — device ${device}\n`);
   const sizes = [1, 8, 32, 64];
   const floor = await nativeFloor(bundle, sizes, 'inline');
   const floorWorker = await nativeFloor(bundle, [1], 'worker');
@@ -210,6 +215,6 @@ export async function benchServer(argv: readonly string[]): Promise<void> {
   );
   console.log(`graphs alone (in process, inline): ${sizes.map((s) => `B=${s} ${floor[s]!.toFixed(0)} steps/s`).join(', ')}; B=1 through the worker ${floorWorker[1]!.toFixed(0)} steps/s`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, loadavg: loadavg(), bundle: basename(bundle), seconds, floor, floorWorkerB1: floorWorker[1], inProcessLag: lag, runs }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, loadavg: loadavg(), bundle: basename(bundle), device, seconds, floor, floorWorkerB1: floorWorker[1], inProcessLag: lag, runs }, null, 2));
   console.log(`\nwrote ${out}`);
 }
