@@ -2,7 +2,8 @@
 //   policy  per-stage step timings of each bundle (batch 1), batched throughput (B = 1, 4, 16) and
 //           the memory bundles' latency against their memoryless twin;
 //   record  MCAP write throughput;
-//   sim     simulator steps per second, expert and memoryless success per task.
+//   sim     simulator steps per second, expert and memoryless success per task;
+//   server  the policy server (src/bench/server.ts; its own options, run on its own).
 // No section named: all of them. Prints tables and writes JSON (--out). Options: --device
 // cpu|gpu|auto, --threads N, --steps 300, --seconds 1.5, --out bench-results/NAME.json.
 // Like the CLI, this is a composition root: it may import sim/; nothing imports it.
@@ -19,6 +20,12 @@ import { benchSim, formatSimResult } from './sim.js';
 const SECTIONS = ['policy', 'record', 'sim'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
+
+if (process.argv[2] === 'server') {
+  // `npm run bench -- server [bundle] [--seconds 4] [--out file]`: the policy server section (own options).
+  await (await import('./server.js')).benchServer(process.argv.slice(3));
+  process.exit(0);
+}
 
 const DEFAULT_BUNDLES = ['policies/hamlet-sim', 'policies/memoryvla-sim', 'policies/memoryless-sim', 'test/fixtures/bundles/hamlet-tiny', 'test/fixtures/bundles/memoryvla-tiny', 'test/fixtures/bundles/memoryless-tiny'];
 

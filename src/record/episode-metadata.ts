@@ -87,7 +87,7 @@ const num = (meta: ReadonlyMap<string, string>, key: string): number => Number(m
 
 export function parseEpisodeInfo(file: string, records: EpisodeRecords): RecordedEpisodeInfo {
   const meta = records.metadata.get(META_EPISODE);
-  if (!meta) throw new Error(`${file}: no '${META_EPISODE}' metadata record; not a momento episode`);
+  if (!meta) throw new Error(`${file ? `${file}: ` : ''}no '${META_EPISODE}' metadata record; not a momento episode`);
   return {
     bundle: meta.get(EPISODE.bundle) ?? '',
     bundleHash: meta.get(EPISODE.bundleHash) ?? '',

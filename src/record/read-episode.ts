@@ -4,7 +4,7 @@
 import type { Action, CameraFrame, Observation, StepResult } from '../core/types.js';
 import { decodeAction, decodeCameraFrame, decodeObservation, decodeStep } from './codec.js';
 import { parseEpisodeInfo, parseOutcome, type RecordedEpisodeInfo, type RecordedOutcome } from './episode-metadata.js';
-import { readEpisodeRecords } from './episode-records.js';
+import { readEpisodeRecords, type EpisodeRecords } from './episode-records.js';
 import { CAMERA_TOPIC_PREFIX, TOPIC_ACTION, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
 // The metadata types, where readers of this module found them before they moved.
@@ -25,12 +25,22 @@ export interface RecordedEpisode {
   readonly incompleteObservations: number;
   /** true when the file was cut short (no summary); it holds everything up to the last complete chunk. */
   readonly truncated: boolean;
+  /** Chunks left out because they failed to verify (the rest of the file is read). */
+  readonly damagedChunks: number;
 }
 
-/** Reads a whole episode file (complete or cut short) into runtime types. */
+/** Reads a whole episode file (complete, cut short or with damaged chunks) into runtime types. Errors name the file. */
 export async function readEpisode(file: string): Promise<RecordedEpisode> {
   const records = await readEpisodeRecords(file);
-  const info = parseEpisodeInfo(file, records);
+  try {
+    return episodeFrom(file, records);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function episodeFrom(file: string, records: EpisodeRecords): RecordedEpisode {
+  const info = parseEpisodeInfo('', records);
   const outcome = parseOutcome(records);
 
   const frames = new Map<number, Map<string, CameraFrame>>();
@@ -82,5 +92,6 @@ export async function readEpisode(file: string): Promise<RecordedEpisode> {
     droppedFrames: outcome?.recorderDroppedFrames ?? missingImages,
     incompleteObservations,
     truncated: records.truncated,
+    damagedChunks: records.damagedChunks,
   };
 }

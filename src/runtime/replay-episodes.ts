@@ -3,7 +3,7 @@
 // what these return; the comparisons themselves are in replay.ts.
 import type { Device } from '../onnx/graph.js';
 import { Policy } from '../policy/policy.js';
-import { readEpisode } from '../record/index.js';
+import { readEpisode, type RecordedEpisode } from '../record/index.js';
 import { SimSession } from '../transports/sim/index.js';
 import { sessionEnv } from './evaluate.js';
 import { replayActions, replayRegression, type ActionReplayReport, type RegressionReport } from './replay.js';
@@ -35,26 +35,32 @@ export interface PolicyReplayOptions {
   readonly tolerance: number;
 }
 
-/** Each episode through the bundle, open loop; an episode recorded with its memory cleared every step replays that way. */
-export async function replayFilesThroughPolicy(files: readonly string[], options: PolicyReplayOptions): Promise<RegressionReport[]> {
-  await using policies = new PolicyCache(options.bundle, options.device);
-  const reports: RegressionReport[] = [];
+/** One file's replay: its report, or why it could not be read or replayed (one bad file does not stop the rest). */
+export type FileReplay<R> =
+  | { readonly file: string; readonly episode: RecordedEpisode; readonly report: R }
+  | { readonly file: string; readonly error: Error };
+
+async function eachFile<R>(files: readonly string[], replay: (episode: RecordedEpisode) => Promise<R>): Promise<FileReplay<R>[]> {
+  const results: FileReplay<R>[] = [];
   for (const file of files) {
-    const episode = await readEpisode(file);
-    const policy = await policies.get(episode.info.noMemory ?? false);
-    reports.push(await replayRegression(policy, episode, options.tolerance));
+    try {
+      const episode = await readEpisode(file);
+      results.push({ file, episode, report: await replay(episode) });
+    } catch (error) {
+      results.push({ file, error: error instanceof Error ? error : new Error(String(error)) });
+    }
   }
-  return reports;
+  return results;
+}
+
+/** Each episode through the bundle, open loop; an episode recorded with its memory cleared every step replays that way. */
+export async function replayFilesThroughPolicy(files: readonly string[], options: PolicyReplayOptions): Promise<FileReplay<RegressionReport>[]> {
+  await using policies = new PolicyCache(options.bundle, options.device);
+  return eachFile(files, async (episode) => replayRegression(await policies.get(episode.info.noMemory ?? false), episode, options.tolerance));
 }
 
 /** Each episode's recorded actions into one session of the simulator at `simUrl`, rendering at the recorded camera size. */
-export async function replayFilesIntoSim(files: readonly string[], simUrl: string): Promise<ActionReplayReport[]> {
+export async function replayFilesIntoSim(files: readonly string[], simUrl: string): Promise<FileReplay<ActionReplayReport>[]> {
   await using session = await SimSession.connect(simUrl);
-  const reports: ActionReplayReport[] = [];
-  for (const file of files) {
-    const episode = await readEpisode(file);
-    const size = episode.observations[0]?.cameras[0]?.height;
-    reports.push(await replayActions(sessionEnv(session, size), episode));
-  }
-  return reports;
+  return eachFile(files, (episode) => replayActions(sessionEnv(session, episode.observations[0]?.cameras[0]?.height), episode));
 }

@@ -28,7 +28,7 @@ const taskOf = (manifest: Manifest, seed: number): string => [...syntheticObserv
 describe('synthetic source with a negative seed', () => {
   it('syntheticObservations picks the task by seed modulo the task count, negative seeds included', async () => {
     await using policy = await Policy.load(BUNDLE);
-    const tasks = policy.manifest.observation.instruction.tasks;
+    const tasks = policy.manifest.observation.instruction?.tasks ?? [];
     expect(tasks.length).toBeGreaterThan(1);
     expect(taskOf(policy.manifest, -1)).toBe(tasks.at(-1));
     expect(taskOf(policy.manifest, -1)).toBe(taskOf(policy.manifest, tasks.length - 1));

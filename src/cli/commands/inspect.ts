@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { readManifest } from '../../bundle/load.js';
 import type { TensorSpec } from '../../bundle/manifest.js';
 import { Policy } from '../../policy/policy.js';
+import { limitsOutside } from '../../runtime/evaluate.js';
+import { ACTION_FIELDS, ACTION_SPACE } from '../../../sim/index.js';
 import { table } from '../../core/text-table.js';
 
 export function registerInspect(program: Command): void {
@@ -29,7 +31,7 @@ export function registerInspect(program: Command): void {
           [
             ...m.observation.cameras.map((c) => [`camera ${c.name}`, `${c.height}x${c.width}x${c.channels} uint8, mean [${c.mean.join(', ')}] std [${c.std.join(', ')}]`]),
             ['proprio', m.observation.proprio.names.join(', ')],
-            ['tasks', m.observation.instruction.tasks.join(', ')],
+            ['tasks', m.observation.instruction?.tasks.join(', ') ?? '(no instruction: any task)'],
             ['action', `${m.action.names.join(', ')}; chunk ${m.action.chunk}, execute ${m.action.execute}, ${m.action.rate_hz} Hz`],
             ['limits', m.action.names.map((n, i) => `${n} [${m.action.low[i]}, ${m.action.high[i]}]`).join('; ')],
             ['memory', memory],
@@ -46,5 +48,11 @@ export function registerInspect(program: Command): void {
       }
       out.push('', table(['graph', '', 'tensor'], rows));
       console.log(out.join('\n'));
+      // A bundle for the simulator's arm (its 3 action dims) that may command more than the
+      // simulator accepts would have its episodes refused there.
+      if (m.action.low.length === ACTION_FIELDS.length) {
+        const outside = limitsOutside(m.action, ACTION_SPACE);
+        if (outside.length > 0) console.error(`momento: warning: ${m.name}: action limits exceed the simulator's action space: ${outside.join('; ')}`);
+      }
     });
 }

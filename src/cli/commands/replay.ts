@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { startSimServer } from '../../../sim/index.js';
 import { listEpisodeFiles } from '../../record/index.js';
-import { replayFilesIntoSim, replayFilesThroughPolicy } from '../../runtime/replay-episodes.js';
+import { replayFilesIntoSim, replayFilesThroughPolicy, type FileReplay } from '../../runtime/replay-episodes.js';
 import { parseDevice } from '../options.js';
 import { table } from '../../core/text-table.js';
 
@@ -32,28 +32,42 @@ export function registerReplay(program: Command): void {
       if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
       const files = await listEpisodeFiles(path);
       if (files.length === 0) throw new RangeError(`${path}: no .mcap episodes found`);
-      let failed = 0;
+      // Each file is replayed on its own: one unreadable file does not stop the rest.
+      const outcomes = { ok: 0, differs: 0, unreadable: 0 };
+      const rows: string[][] = [];
+      const each = <R>(results: readonly FileReplay<R>[], format: (done: Extract<FileReplay<R>, { report: R }>) => { ok: boolean; row: string[] }): void => {
+        for (const result of results) {
+          if ('error' in result) {
+            outcomes.unreadable++;
+            rows.push([result.file, `ERROR: ${result.error.message}`]);
+          } else {
+            const { ok, row } = format(result);
+            outcomes[ok ? 'ok' : 'differs']++;
+            rows.push([result.file, ...row]);
+          }
+        }
+      };
       if (opts.policy) {
-        const reports = await replayFilesThroughPolicy(files, { bundle: opts.policy, device: parseDevice(opts.device), tolerance });
-        const rows = reports.map((r) => {
+        each(await replayFilesThroughPolicy(files, { bundle: opts.policy, device: parseDevice(opts.device), tolerance }), ({ report: r }) => {
           const ok = r.firstDivergence === undefined;
-          if (!ok) failed++;
-          return [r.file, String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED'];
+          return { ok, row: [String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED'] };
         });
         console.log(table(['episode', 'steps', 'max |Δ|', 'mean |Δ|', 'first divergence', 'result'], rows));
       } else {
         await using server = opts.to === 'sim' ? await startSimServer() : undefined;
         const url = server?.url ?? opts.to!;
         if (!/^wss?:\/\//.test(url)) throw new RangeError(`--to: expected 'sim' or a ws:// URL, got '${opts.to}'`);
-        const rows = (await replayFilesIntoSim(files, url)).map((r) => {
-          if (!r.matches) failed++;
-          return [r.file, `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, r.matches ? 'matches' : 'DIFFERS'];
+        each(await replayFilesIntoSim(files, url), ({ episode, report: r }) => {
+          const recorded = r.partial ? `incomplete, ${episode.actions.length} actions` : `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`;
+          const result = r.matches ? (r.partial ? 'matches (incomplete file: observations only)' : 'matches') : 'DIFFERS';
+          return { ok: r.matches, row: [recorded, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, result] };
         });
         console.log(table(['episode', 'recorded', 'replayed', 'observations compared', 'result'], rows));
       }
-      if (failed > 0) {
-        console.error(`momento: ${failed} of ${files.length} episodes did not match`);
-        process.exitCode = 1;
-      }
+      console.log(`${files.length} episodes: ${outcomes.ok} match, ${outcomes.differs} ${opts.policy ? 'diverged' : 'differ'}, ${outcomes.unreadable} could not be replayed`);
+      // Exit code by the worst episode: 2 when one could not be read or replayed, 1 when one did not match.
+      if (outcomes.unreadable > 0) process.exitCode = 2;
+      else if (outcomes.differs > 0) process.exitCode = 1;
+      if (outcomes.differs > 0) console.error(`momento: ${outcomes.differs} of ${files.length} episodes did not match`);
     });
 }

@@ -9,7 +9,7 @@ const START = { bundle: 'hamlet-tiny', bundleHash: 'abc123', task: 'shell-game',
 const STARTED_AT = new Date('2026-11-30T12:34:56.789Z');
 
 function records(metadata: Map<string, Map<string, string>>): EpisodeRecords {
-  return { file: 'x.mcap', truncated: false, metadata, topics: [], messages: [], chunkCompression: [], startTime: undefined, endTime: undefined };
+  return { file: 'x.mcap', truncated: false, damagedChunks: 0, metadata, topics: [], messages: [], chunkCompression: [], startTime: undefined, endTime: undefined };
 }
 
 describe('episode metadata', () => {

@@ -43,7 +43,7 @@ describe('wilson', () => {
 
 describe('reportTasks', () => {
   const episode = (task: string, seed: number, success: boolean, steps: number, latenciesMs: number[]): EpisodeResult =>
-    ({ task, seed, success, steps, reward: success ? 1 : 0, latenciesMs, holds: 0 });
+    ({ task, seed, success, steps, reward: success ? 1 : 0, latenciesMs, holds: 0, nonFiniteChunks: 0 });
 
   it('groups by task in first-seen order with rate, interval, mean steps, latency percentiles and chance', () => {
     // reach's latencies pooled over its episodes: 1, 2, 4, 5, 6 → nearest-rank p50 = 4, p99 = 6.
