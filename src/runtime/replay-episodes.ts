@@ -56,11 +56,11 @@ async function eachFile<R>(files: readonly string[], replay: (episode: RecordedE
 /** Each episode through the bundle, open loop; an episode recorded with its memory cleared every step replays that way. */
 export async function replayFilesThroughPolicy(files: readonly string[], options: PolicyReplayOptions): Promise<FileReplay<RegressionReport>[]> {
   await using policies = new PolicyCache(options.bundle, options.device);
-  return eachFile(files, async (episode) => replayRegression(await policies.get(episode.info.noMemory ?? false), episode, options.tolerance));
+  return await eachFile(files, async (episode) => replayRegression(await policies.get(episode.info.noMemory ?? false), episode, options.tolerance));
 }
 
 /** Each episode's recorded actions into one session of the simulator at `simUrl`, rendering at the recorded camera size. */
 export async function replayFilesIntoSim(files: readonly string[], simUrl: string): Promise<FileReplay<ActionReplayReport>[]> {
   await using session = await SimSession.connect(simUrl);
-  return eachFile(files, (episode) => replayActions(sessionEnv(session, episode.observations[0]?.cameras[0]?.height), episode));
+  return await eachFile(files, (episode) => replayActions(sessionEnv(session, episode.observations[0]?.cameras[0]?.height), episode));
 }
