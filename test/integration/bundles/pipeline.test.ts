@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fromObservations, policySteps } from '../../../src/policy/pipeline.js';
+import { policySteps } from '../../../src/policy/pipeline.js';
+import { fromObservations } from '../../../src/streams/from-observations.js';
 import { Policy } from '../../../src/policy/policy.js';
 import { StepBatcher } from '../../../src/policy/step-batcher.js';
 import { runSource } from '../../../src/runtime/run.js';
