@@ -132,6 +132,7 @@ export function encodeStep(result: StepResult): Uint8Array {
     timings: { ...timings },
     memory: { entries: memory.entries, merges: memory.merges, streams: encodeStreams(memory.streams) },
     step: result.step,
+    ...(result.placement ? { placement: { ...result.placement } } : {}),
   }).finish();
 }
 
@@ -165,6 +166,7 @@ export function decodeStep(bytes: Uint8Array): StepResult {
     },
     memory,
     step: Number(m.step),
+    ...(m.placement ? { placement: { delayTicks: m.placement.delayTicks ?? 0, startIndex: m.placement.startIndex ?? 0, expired: m.placement.expired ?? false } } : {}),
   };
 }
 
@@ -174,10 +176,12 @@ export function encodeAction(action: Action): Uint8Array {
     stampNs: action.stampNs,
     hold: action.hold,
     reason: action.reason,
+    ...(action.tick !== undefined ? { tick: action.tick } : {}),
   }).finish();
 }
 
 export function decodeAction(bytes: Uint8Array): Action {
   const m = pb.Action.decode(bytes);
-  return { values: Float32Array.from(m.values), stampNs: Number(m.stampNs), hold: m.hold, reason: m.reason };
+  const action: Action = { values: Float32Array.from(m.values), stampNs: Number(m.stampNs), hold: m.hold, reason: m.reason };
+  return m.tick === undefined || m.tick === null ? action : { ...action, tick: Number(m.tick) };
 }

@@ -46,7 +46,7 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
     sink,
     seed,
     task,
-    outcome: () => ({ success: session.lastTransition?.success ?? false, reward: session.lastTransition?.reward ?? 0 }),
+    outcome: () => ({ success: session.lastTransition?.success ?? false, reward: session.lastTransition?.reward ?? 0, steps: session.lastTransition?.step ?? 0 }),
     ...(options.switching ? { switching: options.switching } : {}),
     ...(options.injectLatencyMs ? { injectLatencyMs: options.injectLatencyMs } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),

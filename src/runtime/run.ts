@@ -30,8 +30,11 @@ export interface RunOptions {
   readonly onStep?: (result: StepResult) => void;
   readonly onAction?: (action: Action) => void;
   readonly task?: string;
-  /** The episode's outcome for the recording, asked when the source completes. Default: not a success. */
-  readonly outcome?: () => { success: boolean; reward: number };
+  /**
+   * The episode's outcome for the recording, asked when the source completes; `steps` in the
+   * source's unit (simulator steps), default the number of policy steps. Default: not a success.
+   */
+  readonly outcome?: () => { success: boolean; reward: number; steps?: number };
 }
 
 export interface RunSummary {
@@ -127,7 +130,7 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
     );
   }
   const outcome = options.outcome?.() ?? { success: false, reward: 0 };
-  await recorder?.end({ ...outcome, steps: stats.steps, droppedFrames: counter.dropped });
+  await recorder?.end({ success: outcome.success, reward: outcome.reward, steps: outcome.steps ?? stats.steps, droppedFrames: counter.dropped });
   return {
     stats,
     droppedFrames: counter.dropped,
