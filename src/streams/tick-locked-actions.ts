@@ -15,6 +15,11 @@ export interface TickPlanner {
   next(tickStampNs: number): Action;
 }
 
+/** How far one frame's stamp moves the tick grid (the loop filter of the phase lock). */
+const GRID_GAIN = 1 / 8;
+/** Frames remembered for placing chunks (a chunk older than this many frames is long expired). */
+const FRAME_MEMORY = 64;
+
 export interface TickCounters {
   /** Ticks emitted. */
   ticks: number;
@@ -71,19 +76,23 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
   return (frame$) =>
     new Observable<TickAction>((subscriber) => {
       const counters = options.counters ?? newTickCounters();
-      /** The newest frame: its stamp and tick on the source's clock, its arrival on ours (ms). */
-      let anchor: { stampNs: number; tick: number; arrivedMs: number } | undefined;
+      /** The newest frame's tick, the grid's stamp for it (jitter filtered) and its arrival on our clock (ms). */
+      let anchor: { tick: number; gridNs: number; arrivedMs: number } | undefined;
+      /** Recent frames' stamps → ticks, to place chunks on the tick of their frame exactly. */
+      const frameTicks = new Map<number, number>();
       let lastEmitted = -1;
       let fallback: Subscription | undefined;
       let framesDone = false;
       let chunksDone = false;
 
+      // The planner works on the pure tick grid (tick t at t * period): its index arithmetic is
+      // then exact, whatever the jitter of the source's stamps.
       const emit = (tick: number, stampNs: number, byFallback: boolean): void => {
         if (lastEmitted >= 0 && tick > lastEmitted + 1) counters.skippedTicks += tick - lastEmitted - 1;
         lastEmitted = tick;
         counters.ticks++;
         if (byFallback) counters.fallbackTicks++;
-        subscriber.next({ ...planner.next(stampNs), tick, fallback: byFallback });
+        subscriber.next({ ...planner.next(tick * periodNs), stampNs, tick, fallback: byFallback });
       };
       const armFallback = (): void => {
         fallback?.unsubscribe();
@@ -91,10 +100,11 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
         const tick = lastEmitted + 1;
         const dueMs = a.arrivedMs + ((tick - a.tick) * periodNs + graceNs) / 1e6;
         fallback = clock.schedule(() => {
-          emit(tick, a.stampNs + (tick - a.tick) * periodNs, true);
+          emit(tick, Math.round(a.gridNs + (tick - a.tick) * periodNs), true);
           armFallback();
         }, Math.max(0, dueMs - clock.now()));
       };
+      const tickOf = (stampNs: number): number => frameTicks.get(stampNs) ?? (anchor ? anchor.tick + Math.round((stampNs - anchor.gridNs) / periodNs) : 0);
       const finish = (): void => {
         if (framesDone && chunksDone) subscriber.complete();
       };
@@ -102,17 +112,28 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
       const frames = frame$.subscribe({
         next: (frame) => {
           let tick = 0;
+          let gridNs = frame.stampNs;
           if (anchor) {
-            const steps = Math.round((frame.stampNs - anchor.stampNs) / periodNs);
+            const steps = Math.round((frame.stampNs - anchor.gridNs) / periodNs);
             if (steps < 1) {
               counters.staleFrames++;
               return;
             }
             tick = anchor.tick + steps;
+            // A first-order phase-locked loop: the grid follows the source's clock (its rate and
+            // phase) while one frame's jitter moves it by only GRID_GAIN of its error.
+            const predicted = anchor.gridNs + steps * periodNs;
+            gridNs = predicted + GRID_GAIN * (frame.stampNs - predicted);
           }
-          anchor = { stampNs: frame.stampNs, tick, arrivedMs: clock.now() };
-          if (tick <= lastEmitted) counters.staleFrames++;
-          else emit(tick, frame.stampNs, false);
+          if (tick <= lastEmitted) {
+            // Its tick went out at the deadline already; the armed fallback keeps the grid.
+            counters.staleFrames++;
+            return;
+          }
+          anchor = { tick, gridNs, arrivedMs: clock.now() };
+          frameTicks.set(frame.stampNs, tick);
+          if (frameTicks.size > FRAME_MEMORY) frameTicks.delete(frameTicks.keys().next().value!);
+          emit(tick, frame.stampNs, false);
           armFallback();
         },
         error: (e: unknown) => subscriber.error(e),
@@ -124,7 +145,7 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
       });
       const chunks = chunk$.subscribe({
         next: (item) => {
-          const placement = planner.push(item.chunk);
+          const placement = planner.push({ ...item.chunk, stampNs: tickOf(item.chunk.stampNs) * periodNs });
           options.onChunk?.(item, placement);
         },
         error: (e: unknown) => subscriber.error(e),
