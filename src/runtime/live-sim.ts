@@ -6,7 +6,7 @@ import { concat, map, of, takeWhile } from 'rxjs';
 import type { ActionSink, EpisodeSink } from '../core/interfaces.js';
 import type { Action, StepResult } from '../core/types.js';
 import type { Policy } from '../policy/policy.js';
-import { SimSession } from '../transports/sim/index.js';
+import { SimServerError, SimSession } from '../transports/sim/index.js';
 import { runSource, type RunSummary } from './run.js';
 
 export interface LiveSimOptions {
@@ -38,8 +38,18 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
   const first = await session.reset({ task, seed, mode: 'realtime', imageSize: policy.manifest.observation.cameras[0]?.height ?? 0 });
   let done = first.done;
   const transitions$ = concat(of(first), session.transition$).pipe(takeWhile((t) => !t.done, true));
-  // Actions still in flight after the episode ended have nowhere to go: drop them quietly.
-  const sink: ActionSink = { send: (action) => (done ? Promise.resolve() : session.send(action)) };
+  // Actions still in flight after the episode ended have nowhere to go: drop them quietly. The
+  // simulator may end the episode on its own tick while an action is on its way: the same.
+  const sink: ActionSink = {
+    send: async (action) => {
+      if (done) return;
+      try {
+        await session.send(action);
+      } catch (error) {
+        if (!(error instanceof SimServerError && error.code === 'episode-done')) throw error;
+      }
+    },
+  };
   const summary = await runSource({
     policy,
     source: { kind: 'live', observation$: transitions$.pipe(map((t) => ((done = t.done), t.observation))) },
