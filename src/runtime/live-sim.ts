@@ -56,6 +56,8 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
     sink,
     seed,
     task,
+    // The simulator numbers its frames by step: no jitter of its stamps can move a tick.
+    ticksFrom: 'index',
     outcome: () => ({ success: session.lastTransition?.success ?? false, reward: session.lastTransition?.reward ?? 0, steps: session.lastTransition?.step ?? 0 }),
     ...(options.switching ? { switching: options.switching } : {}),
     ...(options.injectLatencyMs ? { injectLatencyMs: options.injectLatencyMs } : {}),

@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly switching?: 'delay-aware' | 'naive';
   /** Live runs, for evaluation: extra latency in ms added to each policy step (called once per step). */
   readonly injectLatencyMs?: () => number;
+  /** Live runs: number ticks by the frames' stamps (default) or by the source's frame index (the simulator's step). */
+  readonly ticksFrom?: 'stamp' | 'index';
   /** Live runs: timers of the fallback clock (tests). Default: the process clock. */
   readonly clock?: SchedulerLike;
   readonly onStep?: (result: StepResult) => void;
@@ -103,6 +105,7 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
       tickLockedActions(scheduler, steps$, {
         periodNs,
         counters: ticks,
+        ...(options.ticksFrom ? { ticksFrom: options.ticksFrom } : {}),
         ...(options.clock ? { scheduler: options.clock } : {}),
         onChunk: (r, placement) => {
           chunkDelays.push(placement.delayTicks);

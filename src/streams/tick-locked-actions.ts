@@ -39,6 +39,12 @@ export interface TickLockedOptions<C> {
   /** Timers and `now()` of the fallback clock. Default: rxjs asyncScheduler (the process clock). */
   readonly scheduler?: SchedulerLike;
   readonly counters?: TickCounters;
+  /**
+   * How frames are numbered: 'stamp' (default) from their stamps on the period grid; 'index'
+   * from the source's own frame counter (`index`, e.g. the simulator's step), which no jitter of
+   * the stamps can move.
+   */
+  readonly ticksFrom?: 'stamp' | 'index';
   /** Called when a chunk reached the scheduler, with where it starts. */
   readonly onChunk?: (item: C, placement: ChunkPlacement) => void;
 }
@@ -67,12 +73,13 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
   planner: TickPlanner,
   chunk$: Observable<C>,
   options: TickLockedOptions<C>,
-): OperatorFunction<{ readonly stampNs: number }, TickAction> {
+): OperatorFunction<{ readonly stampNs: number; readonly index?: number }, TickAction> {
   const { periodNs } = options;
   if (!(periodNs > 0 && Number.isFinite(periodNs))) throw new RangeError(`tickLockedActions: periodNs must be a positive finite number, got ${periodNs}`);
   const graceNs = options.graceNs ?? periodNs / 2;
   if (!(graceNs >= 0 && graceNs < periodNs)) throw new RangeError(`tickLockedActions: graceNs must be in [0, periodNs), got ${graceNs}`);
   const clock = options.scheduler ?? asyncScheduler;
+  const byIndex = options.ticksFrom === 'index';
   return (frame$) =>
     new Observable<TickAction>((subscriber) => {
       const counters = options.counters ?? newTickCounters();
@@ -81,6 +88,7 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
       /** Recent frames' stamps → ticks, to place chunks on the tick of their frame exactly. */
       const frameTicks = new Map<number, number>();
       let lastEmitted = -1;
+      let firstIndex = 0;
       let fallback: Subscription | undefined;
       let framesDone = false;
       let chunksDone = false;
@@ -113,8 +121,13 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
         next: (frame) => {
           let tick = 0;
           let gridNs = frame.stampNs;
+          if (byIndex && !Number.isSafeInteger(frame.index)) {
+            subscriber.error(new TypeError(`tickLockedActions: ticksFrom 'index' needs an integer frame index, got ${frame.index}`));
+            return;
+          }
+          if (!anchor) firstIndex = frame.index ?? 0;
           if (anchor) {
-            const steps = Math.round((frame.stampNs - anchor.gridNs) / periodNs);
+            const steps = byIndex ? frame.index! - firstIndex - anchor.tick : Math.round((frame.stampNs - anchor.gridNs) / periodNs);
             if (steps < 1) {
               counters.staleFrames++;
               return;

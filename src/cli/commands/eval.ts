@@ -9,6 +9,7 @@ import { Policy } from '../../policy/policy.js';
 import type { EpisodeResult } from '../../runtime/episode-loop.js';
 import { REPORT_HEADER, reportRows, reportTasks, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
 import { evaluate } from '../../runtime/evaluate.js';
+import { evaluateLive, parseLatency, type LatencySpec } from '../../runtime/live-eval.js';
 import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
 import { Progress } from '../progress.js';
 import { table } from '../table.js';
@@ -28,6 +29,9 @@ interface EvalOptions {
   svg?: string;
   record?: string;
   quiet?: boolean;
+  live?: boolean;
+  latency?: string;
+  switching?: string;
 }
 
 export interface EvalRun {
@@ -58,6 +62,9 @@ export function registerEval(program: Command): void {
     .option('--svg <file>', 'write a success chart as SVG')
     .option('--record <dir>', 'record every episode as MCAP into this folder')
     .option('--quiet', 'no progress output')
+    .option('--live', 'real-time episodes: the simulator advances at its control rate whatever the policy does (--concurrency sessions at once)')
+    .option('--latency <ms>', "with --live: inference latency to inject per policy step: '150ms', or uniform '50-250ms'", '0')
+    .option('--switching <mode>', "with --live: where a late chunk starts: 'delay-aware' or 'naive' (index 0)", 'delay-aware')
     .action(async (opts: EvalOptions) => {
       const runs = await runEval(opts);
       for (const run of runs) {
@@ -75,8 +82,16 @@ function writeOut(file: string, text: string): void {
   console.log(`wrote ${file}`);
 }
 
+function liveOptions(opts: EvalOptions): { latency: LatencySpec; switching: 'delay-aware' | 'naive' } {
+  const switching = opts.switching ?? 'delay-aware';
+  if (switching !== 'delay-aware' && switching !== 'naive') throw new RangeError(`--switching: expected 'delay-aware' or 'naive', got '${switching}'`);
+  return { latency: parseLatency(opts.latency ?? '0'), switching };
+}
+
 export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const tasks = parseTasks(opts.task);
+  if (!opts.live && (opts.latency ?? '0') !== '0') throw new RangeError('--latency needs --live (lock-step episodes wait for the policy whatever its latency)');
+  if (opts.live && opts.record) throw new RangeError('--record is not supported with --live yet: record live episodes with momento run --source sim:<task> --record');
   const episodes = parsePositiveInt('--episodes', opts.episodes);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const seedStart = parseNonNegativeInt('--seed-start', opts.seedStart);
@@ -92,7 +107,11 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
     const progress = opts.quiet ? undefined : new Progress(`eval ${label}`, tasks.length * episodes);
     const started = performance.now();
     let successes = 0;
-    const { results, batchSizes } = await evaluate({
+    const onEpisode = (r: EpisodeResult): void => {
+      if (r.success) successes++;
+      progress?.tick(`${successes} successes`);
+    };
+    const { results, batchSizes } = opts.live ? { results: await evaluateLive({ policy, simUrl, tasks, episodes, seedStart, concurrency, ...liveOptions(opts), onEpisode }), batchSizes: [1] } : await evaluate({
       policy,
       simUrl,
       tasks,
@@ -100,14 +119,11 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       seedStart,
       concurrency,
       ...(opts.record ? { recordDir: resolve(opts.record, noMemory ? 'no-memory' : 'memory') } : {}),
-      onEpisode: (r) => {
-        if (r.success) successes++;
-        progress?.tick(`${successes} successes`);
-      },
+      onEpisode,
     });
     progress?.stop();
     runs.push({
-      label,
+      label: opts.live ? `${label} live (latency ${opts.latency ?? '0'}, ${opts.switching ?? 'delay-aware'})` : label,
       bundle: policy.name,
       noMemory,
       device: policy.provider,
