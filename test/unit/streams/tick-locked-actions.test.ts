@@ -105,6 +105,19 @@ describe('tickLockedActions', () => {
     expect(counters.skippedTicks).toBe(2);
   });
 
+  it("ticksFrom 'index': the source's frame counter numbers the ticks, whatever the jitter of its stamps", () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      // Stamps 0, 17, 18, 38 ms (a late timer, then a catch-up tick) for frames 5, 6, 7, 8.
+      const at = (index: number, ms: number): { stampNs: number; index: number } => ({ stampNs: ms * MS, index });
+      const frames = hot('a 9ms b 9ms c 9ms d', { a: at(5, 0), b: at(6, 17), c: at(7, 18), d: at(8, 38) });
+      const chunks = hot('1ms A', { A: chunk(0, 0) });
+      const counters = newTickCounters();
+      const out = frames.pipe(tickLockedActions(planner(), chunks, { periodNs: PERIOD_NS, ticksFrom: 'index', counters }), map(label));
+      expectObservable(out, '^ 31ms !').toBe('a 9ms b 9ms c 9ms d', { a: '0:h', b: '1:1', c: '2:2', d: '3:3' });
+      return () => expect(counters).toMatchObject({ ticks: 4, skippedTicks: 0, staleFrames: 0 });
+    });
+  });
+
   it('unsubscribes the frames, the chunks and its fallback timer on teardown', () => {
     testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
       const frames = hot('a 9ms b', { a: frame(0), b: frame(10) });
