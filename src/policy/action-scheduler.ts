@@ -123,6 +123,43 @@ export class ActionScheduler {
     if (this.poisoned) return this.emitHold(nowNs, 'non-finite');
     const covering = this.chunks.filter((s) => this.indexAt(s, nowNs) >= 0);
     if (covering.length === 0) return this.emitHold(nowNs, this.pushedAny ? 'late' : 'start');
+    const values = this.blend(covering, nowNs);
+    // Belt and braces: finite inputs and weights cannot give NaN, but nothing unsafe leaves here.
+    if (!values.every(Number.isFinite)) return this.emitHold(nowNs, 'non-finite');
+    this.last = values;
+    return { values, stampNs: nowNs, hold: false, reason: '' };
+  }
+
+  /**
+   * What the ticks from `fromNs` on will play, as planned now (no state changes): `count` rows of
+   * actions, row-major, stopping at the first tick no good chunk covers. Real-time chunking
+   * passes this committed prefix to the sampler of the next chunk.
+   */
+  planned(fromNs: number, count: number): Float32Array {
+    const rows: number[] = [];
+    if (this.poisoned) return new Float32Array(0);
+    for (let r = 0; r < count; r++) {
+      const tickNs = fromNs + r * (this.chunks[0]?.periodNs ?? 0);
+      const covering = this.chunks.filter((s) => {
+        const i = this.indexAt(s, tickNs);
+        return i >= 0 && i < this.usable(s);
+      });
+      if (covering.length === 0) break;
+      rows.push(...this.blend(covering, tickNs));
+    }
+    return Float32Array.from(rows);
+  }
+
+  /** Forgets queued chunks and the tick grid (episode end); the last action stays for holds. */
+  clear(): void {
+    this.chunks = [];
+    this.poisoned = false;
+    this.pushedAny = false;
+    this.lastTickNs = undefined;
+  }
+
+  /** The covering chunks' actions for the tick, blended by age and clamped. */
+  private blend(covering: readonly Scheduled[], nowNs: number): Float32Array {
     const sums = new Float64Array(this.dims);
     let total = 0;
     covering.forEach((s, age) => {
@@ -133,18 +170,7 @@ export class ActionScheduler {
     });
     const values = new Float32Array(this.dims);
     for (let d = 0; d < this.dims; d++) values[d] = clamp(sums[d]! / total, this.options.low[d]!, this.options.high[d]!);
-    // Belt and braces: finite inputs and weights cannot give NaN, but nothing unsafe leaves here.
-    if (!values.every(Number.isFinite)) return this.emitHold(nowNs, 'non-finite');
-    this.last = values;
-    return { values, stampNs: nowNs, hold: false, reason: '' };
-  }
-
-  /** Forgets queued chunks and the tick grid (episode end); the last action stays for holds. */
-  clear(): void {
-    this.chunks = [];
-    this.poisoned = false;
-    this.pushedAny = false;
-    this.lastTickNs = undefined;
+    return values;
   }
 
   private indexAt(s: Scheduled, nowNs: number): number {

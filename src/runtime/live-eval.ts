@@ -59,6 +59,8 @@ export interface LiveEvaluateOptions {
   readonly concurrency?: number;
   readonly latency?: LatencySpec;
   readonly switching?: 'delay-aware' | 'naive';
+  /** Flow heads: real-time chunking (inpaint the committed prefix). */
+  readonly realTimeChunking?: boolean;
   readonly onEpisode?: (result: LiveEpisodeResult) => void;
 }
 
@@ -81,6 +83,7 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         task: job.task,
         seed: job.seed,
         switching: options.switching ?? 'delay-aware',
+        realTimeChunking: options.realTimeChunking ?? false,
         injectLatencyMs: latencySampler(latency, job.seed),
         onStep: (s) => {
           latenciesMs.push(s.timings.totalMs);

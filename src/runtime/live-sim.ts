@@ -17,6 +17,8 @@ export interface LiveSimOptions {
   readonly recorder?: EpisodeSink;
   /** Where late chunks start: 'delay-aware' (default) or 'naive'. */
   readonly switching?: 'delay-aware' | 'naive';
+  /** Flow heads: inpaint the committed prefix into each new chunk (real-time chunking). */
+  readonly realTimeChunking?: boolean;
   /** Extra latency in ms per policy step (evaluation of latency robustness). */
   readonly injectLatencyMs?: () => number;
   readonly onStep?: (result: StepResult) => void;
@@ -60,6 +62,7 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
     ticksFrom: 'index',
     outcome: () => ({ success: session.lastTransition?.success ?? false, reward: session.lastTransition?.reward ?? 0, steps: session.lastTransition?.step ?? 0 }),
     ...(options.switching ? { switching: options.switching } : {}),
+    ...(options.realTimeChunking ? { realTimeChunking: true } : {}),
     ...(options.injectLatencyMs ? { injectLatencyMs: options.injectLatencyMs } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),

@@ -27,6 +27,11 @@ export interface RunOptions {
   readonly injectLatencyMs?: () => number;
   /** Live runs: number ticks by the frames' stamps (default) or by the source's frame index (the simulator's step). */
   readonly ticksFrom?: 'stamp' | 'index';
+  /**
+   * Live runs with a flow head: real-time chunking — each step gets the actions committed for its
+   * chunk's first ticks (as many as the last chunk's delay) and the sampler inpaints them. Default false.
+   */
+  readonly realTimeChunking?: boolean;
   /** Live runs: timers of the fallback clock (tests). Default: the process clock. */
   readonly clock?: SchedulerLike;
   readonly onStep?: (result: StepResult) => void;
@@ -90,11 +95,18 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
   if (source.kind === 'live') {
     const periodNs = 1e9 / m.action.rate_hz;
     const inject = options.injectLatencyMs;
+    // Real-time chunking: the frame's tick (the clock saw it first) and the last chunk's delay say
+    // which planned actions will have played by the time this step's chunk arrives.
+    const frameTicks = new Map<number, number>();
+    const rtc = options.realTimeChunking === true && m.head.kind === 'flow';
     const step = async (obs: Observation): Promise<StepResult> => {
-      const result = await policy.step(episode, obs);
+      const tick = frameTicks.get(obs.stampNs);
+      const expectedDelay = Math.min(m.action.chunk - 1, Math.max(1, chunkDelays.at(-1) ?? 1));
+      const prefix = rtc && tick !== undefined ? scheduler.planned(tick * periodNs, expectedDelay) : undefined;
+      const [result] = await policy.stepBatch([{ episode, observation: obs, ...(prefix && prefix.length > 0 ? { prefix } : {}) }]);
       const extraMs = inject?.() ?? 0;
       if (extraMs > 0) await new Promise((resolve) => setTimeout(resolve, extraMs));
-      return result;
+      return result!;
     };
     // One subscription to the source feeds both the clock (every frame) and the policy (one
     // frame every `execute` periods, the stride its memory was trained with). The clock
@@ -106,6 +118,10 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
         periodNs,
         counters: ticks,
         ...(options.ticksFrom ? { ticksFrom: options.ticksFrom } : {}),
+        onFrameTick: (stampNs, tick) => {
+          frameTicks.set(stampNs, tick);
+          if (frameTicks.size > 64) frameTicks.delete(frameTicks.keys().next().value!);
+        },
         ...(options.clock ? { scheduler: options.clock } : {}),
         onChunk: (r, placement) => {
           chunkDelays.push(placement.delayTicks);

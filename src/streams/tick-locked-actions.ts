@@ -45,6 +45,8 @@ export interface TickLockedOptions<C> {
    * the stamps can move.
    */
   readonly ticksFrom?: 'stamp' | 'index';
+  /** Called for each frame that emitted its tick, with the tick (before any step starts on it). */
+  readonly onFrameTick?: (stampNs: number, tick: number) => void;
   /** Called when a chunk reached the scheduler, with where it starts. */
   readonly onChunk?: (item: C, placement: ChunkPlacement) => void;
 }
@@ -147,6 +149,7 @@ export function tickLockedActions<C extends { readonly chunk: ActionChunk }>(
           frameTicks.set(frame.stampNs, tick);
           if (frameTicks.size > FRAME_MEMORY) frameTicks.delete(frameTicks.keys().next().value!);
           emit(tick, frame.stampNs, false);
+          options.onFrameTick?.(frame.stampNs, tick);
           armFallback();
         },
         error: (e: unknown) => subscriber.error(e),

@@ -28,7 +28,8 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
     .option('--switching <mode>', "live sources: where a late chunk starts — 'delay-aware' (at the current tick) or 'naive' (at index 0)", 'delay-aware')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string }) => {
+    .option('--rtc', 'live sources, flow heads: real-time chunking (inpaint the committed actions into each new chunk)')
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean }) => {
       await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
@@ -40,7 +41,7 @@ export function registerRun(program: Command): void {
       if (kind === 'sim') {
         if (!isTaskId(arg)) throw new RangeError(`--source sim:<task>: unknown task '${arg}' (known: ${TASK_IDS.join(', ')})`);
         await using server = opts.sim ? undefined : await startSimServer();
-        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, switching, ...(recorder ? { recorder } : {}), ...log });
+        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, switching, realTimeChunking: opts.rtc === true, ...(recorder ? { recorder } : {}), ...log });
         console.log(formatTimings(result.summary.stats.timings()));
         // The outcome is the last line, and the exit code says it, so that scripts can use both.
         console.log(formatLiveOutcome(arg, seed, result));

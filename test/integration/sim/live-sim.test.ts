@@ -80,4 +80,35 @@ describe('live episodes in the real-time simulator', () => {
     // with other jobs can miss its period); it is measured in `npm run bench -- live`. Logged here.
     console.log(`live memoryvla-sim: ${successes} of ${runs.length} history episodes succeeded`);
   });
+
+  it('real-time chunking (flow head, hamlet-tiny): each new chunk starts with the actions its predecessor had committed for those ticks', { timeout: 60_000 }, async () => {
+    await using policy = await Policy.load(join(ROOT, 'test/fixtures/bundles/hamlet-tiny'));
+    const file = 'rtc.mcap';
+    {
+      await using recorder = await McapRecorder.create({ dir, fileName: file });
+      await runLiveSim({ policy, simUrl: url, task: 'remember-colour', seed: 0, realTimeChunking: true, recorder });
+    }
+    const recorded = await readEpisode(join(dir, file));
+    const tickOf = new Map(recorded.observations.map((o) => [o.stampNs, o.index]));
+    const { low, high, names } = policy.manifest.action;
+    const A = names.length;
+    const clamp = (v: number, d: number): number => Math.min(high[d]!, Math.max(low[d]!, v));
+    const k = policy.manifest.action.chunk;
+    let checked = 0;
+    for (let n = 1; n < recorded.steps.length; n++) {
+      const [prev, next] = [recorded.steps[n - 1]!, recorded.steps[n]!];
+      const offset = tickOf.get(next.chunk.stampNs)! - tickOf.get(prev.chunk.stampNs)!;
+      // Only where the previous chunk was playing when this step started (it arrived before this
+      // step's frame); the committed prefix is as long as its delay (at least 1), within its end.
+      if (prev.placement!.expired || prev.placement!.delayTicks >= offset) continue;
+      const d = Math.min(Math.max(1, prev.placement!.delayTicks), k - offset);
+      for (let i = 0; i < d; i++) {
+        for (let a = 0; a < A; a++) {
+          expect(next.chunk.values[i * A + a], `step ${n}, action ${i}, dim ${a}`).toBeCloseTo(clamp(prev.chunk.values[(offset + i) * A + a]!, a), 5);
+        }
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(2);
+  });
 });
