@@ -18,6 +18,8 @@ export interface LiveBenchOptions {
   readonly concurrency: number;
   readonly out: string;
   readonly machine: string;
+  /** Only these bundles of the plan (default: all). */
+  readonly only?: readonly string[];
 }
 
 interface Cell {
@@ -25,6 +27,7 @@ interface Cell {
   readonly mode: string;
   readonly latencyMs: number;
   readonly switching: string;
+  readonly rtc: boolean;
   readonly successByTask: Record<string, number>;
   readonly episodes: number;
   readonly meanDelayTicks: number;
@@ -39,12 +42,13 @@ interface Cell {
 const pct = (k: number, n: number): number => (100 * k) / Math.max(1, n);
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-function summarizeLive(bundle: string, latencyMs: number, switching: string, rs: readonly LiveEpisodeResult[], seconds: number): Cell {
+function summarizeLive(bundle: string, latencyMs: number, switching: string, rtc: boolean, rs: readonly LiveEpisodeResult[], seconds: number): Cell {
   return {
     bundle,
     mode: 'live',
     latencyMs,
     switching,
+    rtc,
     successByTask: Object.fromEntries(TASK_IDS.map((t) => [t, pct(rs.filter((r) => r.task === t && r.success).length, rs.filter((r) => r.task === t).length)])),
     episodes: rs.length,
     meanDelayTicks: mean(rs.flatMap((r) => r.chunkDelays)),
@@ -63,12 +67,14 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
   // socket work of dozens of sessions on this event loop (a robot's clock would not either).
   await using server = await simProcess();
   const cells: Cell[] = [];
-  const plan: { bundle: string; latencies: number[]; switchings: ('delay-aware' | 'naive')[] }[] = [
-    { bundle: 'memoryvla-sim', latencies: [0, 50, 150, 300], switchings: ['delay-aware', 'naive'] },
-    { bundle: 'hamlet-sim', latencies: [0, 150], switchings: ['delay-aware'] },
-  ];
-  for (const { bundle, latencies, switchings } of plan) {
-    await using policy = await Policy.load(projectPath(`policies/${bundle}`));
+  const plan: { bundle: string; dir: string; latencies: number[]; switchings: ('delay-aware' | 'naive')[]; rtc: boolean[] }[] = [
+    { bundle: 'memoryvla-sim', dir: 'policies/memoryvla-sim', latencies: [0, 50, 150, 300], switchings: ['delay-aware', 'naive'], rtc: [false] },
+    { bundle: 'hamlet-sim', dir: 'policies/hamlet-sim', latencies: [0, 150], switchings: ['delay-aware'], rtc: [false] },
+    // A flow head (the tiny test bundle: its success means nothing, its jerk at chunk boundaries does).
+    { bundle: 'hamlet-tiny', dir: 'test/fixtures/bundles/hamlet-tiny', latencies: [150], switchings: ['delay-aware', 'naive'], rtc: [false, true] },
+  ].filter((p) => !options.only || options.only.includes(p.bundle));
+  for (const { bundle, dir, latencies, switchings, rtc } of plan) {
+    await using policy = await Policy.load(projectPath(dir));
     let t0 = performance.now();
     const { results } = await evaluate({ policy, simUrl: server.url, tasks: TASK_IDS, episodes, concurrency: 8 });
     cells.push({
@@ -76,6 +82,7 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
       mode: 'lock-step',
       latencyMs: 0,
       switching: '-',
+      rtc: false,
       successByTask: Object.fromEntries(TASK_IDS.map((t) => [t, pct(results.filter((r) => r.task === t && r.success).length, episodes)])),
       episodes: results.length,
       meanDelayTicks: 0,
@@ -88,23 +95,26 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
     });
     for (const latencyMs of latencies) {
       for (const switching of switchings) {
-        t0 = performance.now();
-        const rs = await evaluateLive({ policy, simUrl: server.url, tasks: TASK_IDS, episodes, concurrency, latency: { minMs: latencyMs, maxMs: latencyMs }, switching });
-        const cell = summarizeLive(bundle, latencyMs, switching, rs, (performance.now() - t0) / 1000);
-        cells.push(cell);
-        console.log(`${bundle} live ${latencyMs} ms ${switching}: ${TASK_IDS.map((t) => `${t} ${cell.successByTask[t]!.toFixed(0)}`).join(', ')} (${cell.seconds.toFixed(0)} s)`);
+        for (const realTimeChunking of switching === 'naive' ? [false] : rtc) {
+          t0 = performance.now();
+          const rs = await evaluateLive({ policy, simUrl: server.url, tasks: TASK_IDS, episodes, concurrency, latency: { minMs: latencyMs, maxMs: latencyMs }, switching, realTimeChunking });
+          const cell = summarizeLive(bundle, latencyMs, switching, realTimeChunking, rs, (performance.now() - t0) / 1000);
+          cells.push(cell);
+          console.log(`${bundle} live ${latencyMs} ms ${switching}${realTimeChunking ? ' rtc' : ''}: ${TASK_IDS.map((t) => `${t} ${cell.successByTask[t]!.toFixed(0)}`).join(', ')} (${cell.seconds.toFixed(0)} s)`);
+        }
       }
     }
   }
   console.log(
     '\n' +
       table(
-        ['bundle', 'mode', 'latency ms', 'switching', ...TASK_IDS, 'mean delay ticks', 'expired chunks', 'fallback ticks', 'skipped ticks', 'jerk boundary', 'jerk inside'],
+        ['bundle', 'mode', 'latency ms', 'switching', 'rtc', ...TASK_IDS, 'mean delay ticks', 'expired chunks', 'fallback ticks', 'skipped ticks', 'jerk boundary', 'jerk inside'],
         cells.map((c) => [
           c.bundle,
           c.mode,
           String(c.latencyMs),
           c.switching,
+          c.rtc ? 'yes' : 'no',
           ...TASK_IDS.map((t) => c.successByTask[t]!.toFixed(1)),
           c.meanDelayTicks.toFixed(2),
           String(c.expiredChunks),

@@ -1,7 +1,7 @@
 // `npm run bench`: per-stage step timings of each bundle (batch 1), batched throughput across
 // sessions (B = 1, 4, 16), the memory bundles' latency against their memoryless twin, MCAP
 // write throughput and simulator steps per second. Prints tables and writes JSON.
-//   node dist/src/bench/main.js live [--episodes 100] [--concurrency 48]   (live section: src/bench/live.ts)
+//   node dist/src/bench/main.js live [--episodes 100] [--concurrency 48] [--only memoryvla-sim,hamlet-sim,hamlet-tiny]   (live section: src/bench/live.ts)
 //   node dist/src/bench/main.js [--device cpu|gpu|auto] [--threads N] [--steps 300] [--out bench-results/NAME.json] [bundle …]
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -101,7 +101,8 @@ async function simRates(): Promise<{ inProcess: number; loopback1: number; loopb
 const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 if (args[0] === 'live') {
   // The live section alone: real-time episodes take minutes, the rest of the bench seconds.
-  await benchLive({ episodes: Number(flag('--episodes', '100')), concurrency: Number(flag('--concurrency', '48')), out: out.replace(/bench-[^/]*\.json$/, 'live.json'), machine });
+  const only = flag('--only', '');
+  await benchLive({ episodes: Number(flag('--episodes', '100')), concurrency: Number(flag('--concurrency', '48')), ...(only ? { only: only.split(',') } : {}), out: out.replace(/bench-[^/]*\.json$/, 'live.json'), machine });
   process.exit(0);
 }
 console.log(`momento bench — ${new Date().toISOString()} — ${machine} — device ${device}\n`);
