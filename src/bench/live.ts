@@ -67,12 +67,15 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
   // socket work of dozens of sessions on this event loop (a robot's clock would not either).
   await using server = await simProcess();
   const cells: Cell[] = [];
-  const plan: { bundle: string; dir: string; latencies: number[]; switchings: ('delay-aware' | 'naive')[]; rtc: boolean[] }[] = [
+  type Switching = 'delay-aware' | 'naive';
+  const plan: { bundle: string; dir: string; latencies: number[]; switchings: Switching[]; rtc: boolean[] }[] = (
+    [
     { bundle: 'memoryvla-sim', dir: 'policies/memoryvla-sim', latencies: [0, 50, 150, 300], switchings: ['delay-aware', 'naive'], rtc: [false] },
     { bundle: 'hamlet-sim', dir: 'policies/hamlet-sim', latencies: [0, 150], switchings: ['delay-aware'], rtc: [false] },
     // A flow head (the tiny test bundle: its success means nothing, its jerk at chunk boundaries does).
-    { bundle: 'hamlet-tiny', dir: 'test/fixtures/bundles/hamlet-tiny', latencies: [150], switchings: ['delay-aware', 'naive'], rtc: [false, true] },
-  ].filter((p) => !options.only || options.only.includes(p.bundle));
+      { bundle: 'hamlet-tiny', dir: 'test/fixtures/bundles/hamlet-tiny', latencies: [150], switchings: ['delay-aware', 'naive'], rtc: [false, true] },
+    ] satisfies { bundle: string; dir: string; latencies: number[]; switchings: Switching[]; rtc: boolean[] }[]
+  ).filter((p) => !options.only || options.only.includes(p.bundle));
   for (const { bundle, dir, latencies, switchings, rtc } of plan) {
     await using policy = await Policy.load(projectPath(dir));
     let t0 = performance.now();
