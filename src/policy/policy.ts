@@ -15,6 +15,7 @@ import type { MemoryState, MemoryStepContext, TensorReader } from '../memory/mem
 import type { Feed, Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
 import type { NoiseGenerator } from './noise.js';
+import type { StepOptions } from './backend.js';
 import { allocateInputs, writeObservation } from './preprocess.js';
 import { sampleChunks } from './sampler.js';
 
@@ -101,8 +102,8 @@ export class Policy implements AsyncDisposable {
   }
 
   /** Runs one step of one episode. */
-  async step(episode: EpisodeState, observation: Observation): Promise<StepResult> {
-    const [result] = await this.stepBatch([{ episode, observation }]);
+  async step(episode: EpisodeState, observation: Observation, options?: StepOptions): Promise<StepResult> {
+    const [result] = await this.stepBatch([{ episode, observation, ...(options?.prefix ? { prefix: options.prefix } : {}) }]);
     return result!;
   }
 

@@ -3,7 +3,7 @@
 // inference latency and a choice of chunk switching. Reports success like lock-step `eval`,
 // plus the control clock's counts and jerk at chunk boundaries against jerk inside chunks.
 import type { Action, StepResult } from '../core/types.js';
-import type { Policy } from '../policy/policy.js';
+import type { PolicyBackend } from '../policy/backend.js';
 import type { EpisodeResult } from './episode-loop.js';
 import { runLiveSim } from './live-sim.js';
 
@@ -50,7 +50,7 @@ export interface LiveEpisodeResult extends EpisodeResult {
 }
 
 export interface LiveEvaluateOptions {
-  readonly policy: Policy;
+  readonly policy: PolicyBackend;
   readonly simUrl: string;
   readonly tasks: readonly string[];
   readonly episodes: number;
@@ -100,6 +100,7 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         reward: 0,
         latenciesMs,
         holds: s.holds,
+        nonFiniteChunks: s.rejectedChunks,
         failure: r.failure,
         chunkDelays: s.chunkDelays,
         expiredChunks: s.expiredChunks,

@@ -5,14 +5,15 @@ import type { ActionSink, EpisodeSink, ObservationSource } from '../core/interfa
 import type { Action, Observation, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
 import { policySteps } from '../policy/pipeline.js';
-import type { Policy } from '../policy/policy.js';
+import type { PolicyBackend } from '../policy/backend.js';
 import { StepStats } from './stats.js';
 import { strideByStamp } from '../streams/stride.js';
 import { stepLatest, type DropCounter } from '../streams/step-latest.js';
 import { newTickCounters, tickLockedActions, type TickAction, type TickCounters } from '../streams/tick-locked-actions.js';
 
 export interface RunOptions {
-  readonly policy: Policy;
+  /** The in-process Policy or a remote one (PolicyClient). */
+  readonly policy: PolicyBackend;
   readonly source: ObservationSource;
   /** Where executed actions go. Default: nowhere (the chunks are still computed and counted). */
   readonly sink?: ActionSink;
@@ -57,6 +58,8 @@ export interface RunSummary {
   readonly chunkDelays: readonly number[];
   /** Live runs: chunks that arrived with nothing left to play. */
   readonly expiredChunks: number;
+  /** Chunks refused for a NaN or infinite value (played as holds). */
+  readonly rejectedChunks: number;
 }
 
 /**
@@ -92,6 +95,11 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
     recorder?.step(r);
     options.onStep?.(r);
   };
+  // Replay: the first `execute` actions of each chunk, with their due stamps (open loop).
+  const playChunk = async (r: StepResult): Promise<void> => {
+    scheduler.push(r.chunk);
+    for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
+  };
   if (source.kind === 'live') {
     const periodNs = 1e9 / m.action.rate_hz;
     const inject = options.injectLatencyMs;
@@ -103,10 +111,10 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
       const tick = frameTicks.get(obs.stampNs);
       const expectedDelay = Math.min(m.action.chunk - 1, Math.max(1, chunkDelays.at(-1) ?? 1));
       const prefix = rtc && tick !== undefined ? scheduler.planned(tick * periodNs, expectedDelay) : undefined;
-      const [result] = await policy.stepBatch([{ episode, observation: obs, ...(prefix && prefix.length > 0 ? { prefix } : {}) }]);
+      const result = await policy.step(episode, obs, prefix && prefix.length > 0 ? { prefix } : undefined);
       const extraMs = inject?.() ?? 0;
       if (extraMs > 0) await new Promise((resolve) => setTimeout(resolve, extraMs));
-      return result!;
+      return result;
     };
     // One subscription to the source feeds both the clock (every frame) and the policy (one
     // frame every `execute` periods, the stride its memory was trained with). The clock
@@ -136,18 +144,18 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
     } finally {
       connection.unsubscribe();
     }
+  } else if (source.frames) {
+    // Pulled one frame at a time: nothing is generated or decoded before the policy wants it.
+    for await (const obs of source.frames()) {
+      recorder?.observation(obs);
+      const r = await policy.step(episode, obs);
+      stepped(r);
+      await playChunk(r);
+    }
   } else {
-    await lastValueFrom(
-      policySteps(policy, episode, { kind: source.kind, observation$: recorded$ }, counter).pipe(
-        tap(stepped),
-        concatMap(async (r) => {
-          scheduler.push(r.chunk);
-          for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
-        }),
-      ),
-      { defaultValue: undefined },
-    );
+    await lastValueFrom(policySteps(policy, episode, { kind: source.kind, observation$: recorded$ }, counter).pipe(tap(stepped), concatMap(playChunk)), { defaultValue: undefined });
   }
+  await policy.endEpisode?.(episode);
   const outcome = options.outcome?.() ?? { success: false, reward: 0 };
   await recorder?.end({ success: outcome.success, reward: outcome.reward, steps: outcome.steps ?? stats.steps, droppedFrames: counter.dropped });
   return {
@@ -159,5 +167,6 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
     replacedSends: sends.dropped,
     chunkDelays,
     expiredChunks: scheduler.expiredChunks,
+    rejectedChunks: scheduler.rejectedChunks,
   };
 }
