@@ -29,7 +29,7 @@ function recordingEnv(length: number): EpisodeEnv & { applied: number[] } {
 }
 
 const episode = (actions: Action[], steps: number): RecordedEpisode =>
-  ({ file: 'f.mcap', info: { task: 't', seed: 0 }, observations: [], steps: [], actions, outcome: { success: true, steps } }) as unknown as RecordedEpisode;
+  ({ file: 'f.mcap', info: { task: 't', seed: 0 }, observations: Array.from({ length: steps + 1 }, (_, i) => obs(i)), steps: [], actions, outcome: { success: true, steps } }) as unknown as RecordedEpisode;
 
 describe('replayActions', () => {
   it('maps a live recording by tick, holding through a tick whose action never reached the simulator', async () => {
