@@ -3,7 +3,9 @@
 //           the memory bundles' latency against their memoryless twin;
 //   record  MCAP write throughput;
 //   sim     simulator steps per second, expert and memoryless success per task;
-//   server  the policy server (src/bench/server.ts; its own options, run on its own).
+//   server  the policy server (src/bench/server.ts; its own options, run on its own);
+//   live    real-time episodes (src/bench/live.ts; its own options: --episodes 100 --concurrency 48
+//           --only a,b --out bench-results/live.json; run on its own).
 // No section named: all of them. Prints tables and writes JSON (--out). Options: --device
 // cpu|gpu|auto, --threads N, --steps 300, --seconds 1.5, --out bench-results/NAME.json.
 // Like the CLI, this is a composition root: it may import sim/; nothing imports it.
@@ -16,10 +18,23 @@ import { parseDevice } from '../onnx/device.js';
 import { benchBundle, formatPolicyResults, latencyRatios, type BundleResult } from './policy.js';
 import { benchRecord } from './record.js';
 import { benchSim, formatSimResult } from './sim.js';
+import { benchLive } from './live.js';
 
 const SECTIONS = ['policy', 'record', 'sim'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
+
+const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+
+if (process.argv[2] === 'live') {
+  // The live section alone: real-time episodes take minutes, the rest of the bench seconds.
+  const { values: live } = parseArgs({
+    args: process.argv.slice(3),
+    options: { episodes: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '48' }, only: { type: 'string' }, out: { type: 'string', default: 'bench-results/live.json' } },
+  });
+  await benchLive({ episodes: Number(live.episodes), concurrency: Number(live.concurrency), ...(live.only ? { only: live.only.split(',') } : {}), out: live.out, machine });
+  process.exit(0);
+}
 
 if (process.argv[2] === 'server') {
   // `npm run bench -- server [bundle] [--seconds 4] [--out file]`: the policy server section (own options).
@@ -57,7 +72,6 @@ const bundleArgs = positionals.filter((p) => !isSection(p));
 for (const b of bundleArgs) if (!existsSync(b)) throw new Error(`${b}: no such bundle folder (sections are ${SECTIONS.join(', ')})`);
 const bundles = bundleArgs.length > 0 ? bundleArgs : DEFAULT_BUNDLES.map(projectPath).filter((b) => existsSync(b));
 
-const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`momento bench — ${new Date().toISOString()} — ${machine} — device ${device} — ${sections.join(', ')}\n`);
 const report: Record<string, unknown> = { date: new Date().toISOString(), machine, device, steps, sections };
 

@@ -423,6 +423,9 @@ export namespace momento {
             /** Action reason. */
             reason: string;
 
+            /** Action tick. */
+            tick?: (number|null);
+
             /**
              * Creates a new Action instance using the specified properties.
              * @param [properties] Properties to set
@@ -473,6 +476,9 @@ export namespace momento {
 
                 /** Action reason */
                 reason?: (string|null);
+
+                /** Action tick */
+                tick?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -789,6 +795,9 @@ export namespace momento {
             /** StepResult step. */
             step: number;
 
+            /** StepResult placement. */
+            placement?: (momento.v1.ChunkPlacement.$Properties|null);
+
             /**
              * Creates a new StepResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -840,12 +849,99 @@ export namespace momento {
                 /** StepResult step */
                 step?: (number|null);
 
+                /** StepResult placement */
+                placement?: (momento.v1.ChunkPlacement.$Properties|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepResult. */
             type $Shape = momento.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of a ChunkPlacement.
+         * @deprecated Use momento.v1.ChunkPlacement.$Properties instead.
+         */
+        interface IChunkPlacement extends momento.v1.ChunkPlacement.$Properties {
+        }
+
+        /** Represents a ChunkPlacement. */
+        class ChunkPlacement {
+
+            /**
+             * Constructs a new ChunkPlacement.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ChunkPlacement.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChunkPlacement delayTicks. */
+            delayTicks: number;
+
+            /** ChunkPlacement startIndex. */
+            startIndex: number;
+
+            /** ChunkPlacement expired. */
+            expired: boolean;
+
+            /**
+             * Creates a new ChunkPlacement instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ChunkPlacement instance
+             */
+            static create(properties: momento.v1.ChunkPlacement.$Shape): momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape;
+            static create(properties?: momento.v1.ChunkPlacement.$Properties): momento.v1.ChunkPlacement;
+
+            /**
+             * Encodes the specified ChunkPlacement message. Does not implicitly {@link momento.v1.ChunkPlacement.verify|verify} messages.
+             * @param message ChunkPlacement message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ChunkPlacement.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ChunkPlacement message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape} ChunkPlacement
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape;
+
+            /**
+             * Gets the type url for ChunkPlacement
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ChunkPlacement {
+
+            /** Properties of a ChunkPlacement. */
+            interface $Properties {
+
+                /** ChunkPlacement delayTicks */
+                delayTicks?: (number|null);
+
+                /** ChunkPlacement startIndex */
+                startIndex?: (number|null);
+
+                /** ChunkPlacement expired */
+                expired?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChunkPlacement. */
+            type $Shape = momento.v1.ChunkPlacement.$Properties;
         }
 
         /**

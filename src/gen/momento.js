@@ -1002,6 +1002,7 @@ export const momento = $root.momento = (() => {
              * @property {number|null} [stampNs] Action stampNs
              * @property {boolean|null} [hold] Action hold
              * @property {string|null} [reason] Action reason
+             * @property {number|null} [tick] Action tick
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1067,6 +1068,23 @@ export const momento = $root.momento = (() => {
             Action.prototype.reason = "";
 
             /**
+             * Action tick.
+             * @member {number|null|undefined} tick
+             * @memberof momento.v1.Action
+             * @instance
+             */
+            Action.prototype.tick = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Action.prototype, "_tick", {
+                get: $util.oneOfGetter($oneOfFields = ["tick"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
              * Creates a new Action instance using the specified properties.
              * @function create
              * @memberof momento.v1.Action
@@ -1106,6 +1124,8 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 3, wireType 0 =*/24).bool(message.hold);
                 if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
                     writer.uint32(/* id 4, wireType 2 =*/34).string(message.reason);
+                if (message.tick != null && $Object.hasOwnProperty.call(message, "tick"))
+                    writer.uint32(/* id 20, wireType 0 =*/160).int64(message.tick);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1189,6 +1209,13 @@ export const momento = $root.momento = (() => {
                                 message.reason = value;
                             else
                                 delete message.reason;
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 0)
+                                break;
+                            message.tick = reader.int64();
+                            message._tick = "tick";
                             continue;
                         }
                     }
@@ -1945,6 +1972,7 @@ export const momento = $root.momento = (() => {
              * @property {momento.v1.StageTimings.$Properties|null} [timings] StepResult timings
              * @property {momento.v1.MemoryStats.$Properties|null} [memory] StepResult memory
              * @property {number|null} [step] StepResult step
+             * @property {momento.v1.ChunkPlacement.$Properties|null} [placement] StepResult placement
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2009,6 +2037,14 @@ export const momento = $root.momento = (() => {
             StepResult.prototype.step = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * StepResult placement.
+             * @member {momento.v1.ChunkPlacement.$Properties|null|undefined} placement
+             * @memberof momento.v1.StepResult
+             * @instance
+             */
+            StepResult.prototype.placement = null;
+
+            /**
              * Creates a new StepResult instance using the specified properties.
              * @function create
              * @memberof momento.v1.StepResult
@@ -2048,6 +2084,8 @@ export const momento = $root.momento = (() => {
                     $root.momento.v1.MemoryStats.encode(message.memory, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
                 if (message.step != null && $Object.hasOwnProperty.call(message, "step") && (typeof message.step === "object" ? message.step.low || message.step.high : message.step !== 0))
                     writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.step);
+                if (message.placement != null && $Object.hasOwnProperty.call(message, "placement"))
+                    $root.momento.v1.ChunkPlacement.encode(message.placement, writer.uint32(/* id 20, wireType 2 =*/162).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2119,6 +2157,12 @@ export const momento = $root.momento = (() => {
                                 delete message.step;
                             continue;
                         }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            message.placement = $root.momento.v1.ChunkPlacement.decode(reader, reader.size(), $undefined, _depth + 1, message.placement);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2151,6 +2195,212 @@ export const momento = $root.momento = (() => {
             };
 
             return StepResult;
+        })();
+
+        v1.ChunkPlacement = (function() {
+
+            /**
+             * Properties of a ChunkPlacement.
+             * @typedef {Object} momento.v1.ChunkPlacement.$Properties
+             * @property {number|null} [delayTicks] ChunkPlacement delayTicks
+             * @property {number|null} [startIndex] ChunkPlacement startIndex
+             * @property {boolean|null} [expired] ChunkPlacement expired
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ChunkPlacement.
+             * @memberof momento.v1
+             * @interface IChunkPlacement
+             * @augments momento.v1.ChunkPlacement.$Properties
+             * @deprecated Use momento.v1.ChunkPlacement.$Properties instead.
+             */
+
+            /**
+             * Shape of a ChunkPlacement.
+             * @typedef {momento.v1.ChunkPlacement.$Properties} momento.v1.ChunkPlacement.$Shape
+             */
+
+            /**
+             * Constructs a new ChunkPlacement.
+             * @memberof momento.v1
+             * @classdesc Represents a ChunkPlacement.
+             * @constructor
+             * @param {momento.v1.ChunkPlacement.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ChunkPlacement = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ChunkPlacement delayTicks.
+             * @member {number} delayTicks
+             * @memberof momento.v1.ChunkPlacement
+             * @instance
+             */
+            ChunkPlacement.prototype.delayTicks = 0;
+
+            /**
+             * ChunkPlacement startIndex.
+             * @member {number} startIndex
+             * @memberof momento.v1.ChunkPlacement
+             * @instance
+             */
+            ChunkPlacement.prototype.startIndex = 0;
+
+            /**
+             * ChunkPlacement expired.
+             * @member {boolean} expired
+             * @memberof momento.v1.ChunkPlacement
+             * @instance
+             */
+            ChunkPlacement.prototype.expired = false;
+
+            /**
+             * Creates a new ChunkPlacement instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {momento.v1.ChunkPlacement.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ChunkPlacement} ChunkPlacement instance
+             * @type {{
+             *   (properties: momento.v1.ChunkPlacement.$Shape): momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape;
+             *   (properties?: momento.v1.ChunkPlacement.$Properties): momento.v1.ChunkPlacement;
+             * }}
+             */
+            ChunkPlacement.create = function(properties) {
+                return new ChunkPlacement(properties);
+            };
+
+            /**
+             * Encodes the specified ChunkPlacement message. Does not implicitly {@link momento.v1.ChunkPlacement.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {momento.v1.ChunkPlacement.$Properties} message ChunkPlacement message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ChunkPlacement.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.delayTicks != null && $Object.hasOwnProperty.call(message, "delayTicks") && message.delayTicks !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.delayTicks);
+                if (message.startIndex != null && $Object.hasOwnProperty.call(message, "startIndex") && message.startIndex !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.startIndex);
+                if (message.expired != null && $Object.hasOwnProperty.call(message, "expired") && message.expired !== false)
+                    writer.uint32(/* id 3, wireType 0 =*/24).bool(message.expired);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ChunkPlacement message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape} ChunkPlacement
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ChunkPlacement.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ChunkPlacement();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.delayTicks = value;
+                            else
+                                delete message.delayTicks;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.startIndex = value;
+                            else
+                                delete message.startIndex;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.expired = value;
+                            else
+                                delete message.expired;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ChunkPlacement
+             * @function getTypeUrl
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ChunkPlacement.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ChunkPlacement";
+            };
+
+            return ChunkPlacement;
         })();
 
         v1.BankEntry = (function() {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/bundle/manifest.js';
 import { Policy } from '../../src/policy/policy.js';
 import { runSource } from '../../src/runtime/run.js';
-import { fromObservations } from '../../src/policy/pipeline.js';
+import { fromObservations } from '../../src/streams/from-observations.js';
 import { syntheticObservations } from '../../src/runtime/synthetic.js';
 import { runCli } from '../helpers/cli.js';
 import { BUNDLES } from '../helpers/reference.js';

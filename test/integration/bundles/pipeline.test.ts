@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Observable, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import type { Observation } from '../../../src/core/types.js';
-import { fromObservations, policySteps } from '../../../src/policy/pipeline.js';
+import { policySteps } from '../../../src/policy/pipeline.js';
+import { fromObservations } from '../../../src/streams/from-observations.js';
 import { Policy } from '../../../src/policy/policy.js';
 import { StepBatcher } from '../../../src/policy/step-batcher.js';
 import { runSource } from '../../../src/runtime/run.js';
@@ -75,7 +76,7 @@ describe('live run', () => {
   // The camera, the action clock and performance.now run on vitest's fake timers; the policy runs
   // for real. Time advances one control period at a time, and only once every step started so far
   // has finished: a machine of any speed sees the same ticks, so the counts are exact.
-  it('steps a live source every execute periods and emits one action per control period through the scheduler', { timeout: 20_000 }, async () => {
+  it('steps a live source every execute periods and emits one action per frame through the scheduler', { timeout: 20_000 }, async () => {
     await using policy = await Policy.load(join(BUNDLES, 'memoryvla-tiny'));
     const { action } = policy.manifest;
     const periodMs = 1000 / action.rate_hz;
@@ -119,9 +120,10 @@ describe('live run', () => {
       expect(summary.stats.steps).toBe(Math.ceil(FRAMES / action.execute));
       expect(steps).toHaveBeenCalledTimes(summary.stats.steps);
       expect(summary.droppedFrames).toBe(0);
-      // The source completed one period after its last frame; one action per control period until then.
+      // The source completed one period after its last frame; the clock is locked to the frames:
+      // one action per frame (control tick).
       expect(periods).toBe(FRAMES + 1);
-      expect(actions).toHaveLength(periods);
+      expect(actions).toHaveLength(FRAMES);
       // Only the ticks before the first chunk hold; no tick holds for lateness.
       expect(actions.filter((a) => a.reason === 'late')).toHaveLength(0);
       const firstFresh = actions.findIndex((a) => !a.hold);
