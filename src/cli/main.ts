@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.js';
 import { registerSim } from './commands/sim.js';
 import { registerReplay } from './commands/replay.js';
 import { registerInfo } from './commands/info.js';
+import { registerRos } from './commands/ros.js';
 import { momentoVersion } from '../record/version.js';
 
 const program = new Command('momento').description('runtime for history-aware robot policies').version(momentoVersion());
@@ -21,6 +22,7 @@ registerEval(program);
 registerSim(program);
 registerReplay(program);
 registerInfo(program);
+registerRos(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,7 @@ import { syntheticObservations } from '../../runtime/synthetic.js';
 import { parseDevice, parseNonNegativeInt } from '../options.js';
 import type { ObservationSource } from '../../core/interfaces.js';
 import { McapRecorder, ReplaySource } from '../../record/index.js';
+import { runRosCommand } from './ros.js';
 
 export function registerRun(program: Command): void {
   program
@@ -27,7 +28,9 @@ export function registerRun(program: Command): void {
     .option('--device <device>', 'auto | gpu | cpu', 'cpu')
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string }) => {
+    .option('--ros-config <file>', 'with --source ros://host:port --sink ros: the ROS config (YAML or JSON)')
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; rosConfig?: string }) => {
+      if (opts.source.startsWith('ros://') || opts.sink === 'ros') return runRosCommand(opts);
       await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
