@@ -3,7 +3,7 @@
 // so the connection owns resumption: every (re)connection is a fresh `Ros` with fresh Topic and
 // Service objects made from this object's registry (one Topic per topic per connection), and
 // publishes while disconnected are dropped and counted, never queued for later.
-import { Ros, Service, Topic } from 'roslib';
+import { Ros, Service, Topic } from './roslib.js';
 import { RosbridgeSocket } from './rosbridge-socket.js';
 
 export interface RosConnectionOptions {

@@ -2,7 +2,7 @@
 // rosbridge_suite fragments topic messages with `id` 0 (roslib drops a fragment whose id is
 // falsy) and a `total` that is not an integer ((len - 1) / size + 1, whose floor is the count).
 // Reassembly is bounded: at most `maxPending` messages and `maxBytes` of fragments in flight.
-import { AbstractTransport, type ITransportFactory, type RosbridgeMessage } from 'roslib';
+import { AbstractTransport, type ITransportFactory, type RosbridgeMessage } from './roslib.js';
 import { WebSocket } from 'ws';
 
 export interface FragmentLimits {

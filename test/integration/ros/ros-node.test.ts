@@ -10,6 +10,7 @@ import { parseRosConfig, type RosConfig } from '../../../src/transports/ros/inde
 import { FakeRobot } from '../../peers/rosbridge/fake-robot.js';
 import { RosbridgePeer } from '../../peers/rosbridge/rosbridge-peer.js';
 import { ROOT } from '../../helpers/cli.js';
+import { configYaml } from '../../helpers/ros-config.js';
 
 const GUARD_MS = 20_000;
 
@@ -19,20 +20,6 @@ async function until(cond: () => boolean, what: string, guardMs = GUARD_MS): Pro
     if (Date.now() - start > guardMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-export function configYaml(camera: 'raw' | 'compressed', distro: 'ros1' | 'ros2' = 'ros1'): string {
-  const cam = camera === 'raw' ? '{ topic: /camera/image_raw, type: sensor_msgs/Image }' : '{ topic: /camera/image_raw/compressed, type: sensor_msgs/CompressedImage }';
-  return [
-    `distro: ${distro}`,
-    'inputs:',
-    `  cameras: { rgb: ${cam} }`,
-    '  joints: { topic: /joint_states, type: sensor_msgs/JointState }',
-    'task: reach',
-    'sync: { tolerance_s: 0.02, staleness_s: 0.5 }',
-    'output: { kind: float64_multi_array, topic: /momento/cmd, mode: velocity }',
-    'control: { reset_service: /momento/reset, status_topic: /diagnostics, status_period_s: 1 }',
-  ].join('\n');
 }
 
 interface Received {
