@@ -2,6 +2,7 @@
 // sessions (B = 1, 4, 16), the memory bundles' latency against their memoryless twin, MCAP
 // write throughput and simulator steps per second. Prints tables and writes JSON.
 //   node dist/src/bench/main.js [--device cpu|gpu|auto] [--threads N] [--steps 300] [--out bench-results/NAME.json] [bundle …]
+//   node dist/src/bench/main.js ros [--out …]   (the ROS section: rosbridge latency and reconnect, see src/bench/ros.ts)
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
@@ -27,7 +28,12 @@ const device = parseDevice(flag('--device', 'cpu'));
 const steps = Number(flag('--steps', '300'));
 const threadsFlag = flag('--threads', '');
 const threads = threadsFlag ? Number(threadsFlag) : undefined;
-const out = flag('--out', `bench-results/bench-${device}.json`);
+const out = flag('--out', args[0] === 'ros' ? 'bench-results/bench-ros.json' : `bench-results/bench-${device}.json`);
+if (args[0] === 'ros') {
+  const { runRosBenchSection } = await import('./ros.js');
+  await runRosBenchSection(out, `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  process.exit(0);
+}
 const DEFAULT_BUNDLES = ['policies/hamlet-sim', 'policies/memoryvla-sim', 'policies/memoryless-sim', 'test/fixtures/bundles/hamlet-tiny', 'test/fixtures/bundles/memoryvla-tiny', 'test/fixtures/bundles/memoryless-tiny'];
 const bundles = (args.length > 0 ? args : DEFAULT_BUNDLES.map(projectPath)).filter((b) => existsSync(b));
 

@@ -14,6 +14,8 @@ export interface FakeRobotOptions {
   readonly jointTopic?: string;
   /** 'bgr8' exercises channel reordering; default 'rgb8'. */
   readonly encoding?: 'rgb8' | 'bgr8';
+  /** Stamps from Date.now() (ms resolution, default) or from the high-resolution clock (benchmarks). */
+  readonly stampClock?: 'date' | 'hr';
 }
 
 export const DEFAULT_JOINTS = { holding: 0, grip: 0.2, wrist: 1.5, y: 0.3, x: 0.5 } as const;
@@ -57,7 +59,7 @@ export class FakeRobot {
 
   async tick(): Promise<void> {
     const tick = ++this.ticks;
-    const ns = Date.now() * 1e6;
+    const ns = this.options.stampClock === 'hr' ? Math.round((performance.timeOrigin + performance.now()) * 1e6) : Date.now() * 1e6;
     const distro = this.peer.types.distro;
     const stamp = distro === 'ros1' ? { secs: Math.floor(ns / 1e9), nsecs: ns % 1e9 } : { sec: Math.floor(ns / 1e9), nanosec: ns % 1e9 };
     const header = distro === 'ros1' ? { seq: tick, stamp, frame_id: 'camera' } : { stamp, frame_id: 'camera' };
@@ -71,9 +73,9 @@ export class FakeRobot {
     const encoding = this.options.encoding ?? 'rgb8';
     const data = encoding === 'bgr8' ? rgb.map((_, i) => rgb[i - (i % 3) + 2 - (i % 3)]!) : rgb;
     const joints = this.options.joints ?? DEFAULT_JOINTS;
-    const png = await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+    const png = this.options.compressedTopic === '' ? undefined : await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
     if (this.options.imageTopic !== '') this.peer.publish(this.options.imageTopic ?? '/camera/image_raw', 'sensor_msgs/Image', { header, height: size, width: size, encoding, is_bigendian: 0, step: size * 3, data });
-    if (this.options.compressedTopic !== '') this.peer.publish(this.options.compressedTopic ?? '/camera/image_raw/compressed', 'sensor_msgs/CompressedImage', { header, format: 'png', data: new Uint8Array(png) });
+    if (png) this.peer.publish(this.options.compressedTopic ?? '/camera/image_raw/compressed', 'sensor_msgs/CompressedImage', { header, format: 'png', data: new Uint8Array(png) });
     this.peer.publish(this.options.jointTopic ?? '/joint_states', 'sensor_msgs/JointState', { header, name: Object.keys(joints), position: Object.values(joints).map((v) => v + tick * 1e-3), velocity: [], effort: [] });
     for (const f of [...this.onTick]) f(tick);
   }
