@@ -79,7 +79,12 @@ export function registerRos(program: Command): void {
       await connection.whenConnected(timeout);
       const checks = await checkRosTopics(connection, config, timeout);
       console.log(`rosbridge ${url}: connected`);
-      console.log(table(['role', 'topic', 'expected type', 'on the graph', ''], checks.map((c) => [c.role, c.topic, c.expected, c.actual || '(missing)', c.ok ? 'ok' : c.actual ? 'TYPE MISMATCH' : 'MISSING'])));
+      const verdict = (c: (typeof checks)[number]): string => {
+        if (c.actual) return c.ok ? 'ok' : 'TYPE MISMATCH';
+        if (c.required) return 'MISSING';
+        return c.role === 'output' ? 'momento will advertise it' : 'absent (optional)';
+      };
+      console.log(table(['role', 'topic', 'expected type', 'on the graph', 'status'], checks.map((c) => [c.role, c.topic, c.expected, c.actual || '(missing)', verdict(c)])));
       const bad = checks.filter((c) => !c.ok);
       if (bad.length > 0) {
         console.log(`missing or wrong: ${bad.map((c) => `${c.topic} (${c.actual ? `is ${c.actual}` : 'not on the graph'})`).join(', ')}`);

@@ -52,3 +52,15 @@ describe('ROS config', () => {
     expect(() => checkConfigAgainstManifest({ ...c, output: { ...c.output, fields: { wz: 'angular.z' } } } as typeof c, manifest, 'robot.yaml')).toThrow("output: the policy has no action 'wz' (has vx, vy, grip)");
   });
 });
+
+describe('the configs in the README', () => {
+  it('parse', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Run on a ROS robot'), readme.indexOf('## Recording and replay'));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    const [arm, base] = blocks.map((b, i) => parseRosConfig(b, `README block ${i}`));
+    expect(arm!.output.kind).toBe('joint_trajectory');
+    expect(base!.output).toMatchObject({ kind: 'twist', fields: { vx: 'linear.x', wz: 'angular.z' } });
+  });
+});
