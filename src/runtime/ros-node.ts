@@ -9,7 +9,7 @@ import type { Action, StepResult } from '../core/types.js';
 import { monotonicNowNs, type NowNs } from '../policy/pipeline.js';
 import type { Policy } from '../policy/policy.js';
 import { McapRecorder } from '../record/index.js';
-import { RosActionPublisher, RosConnection, RosObservationSource, checkConfigAgainstManifest, diagnosticArray, type InputStamps, type RosConfig, type RosConnectionEvent } from '../transports/ros/index.js';
+import { RosActionPublisher, RosConnection, RosObservationSource, checkConfigAgainstManifest, checkRosTopics, diagnosticArray, type InputStamps, type RosConfig, type RosConnectionEvent } from '../transports/ros/index.js';
 import { runSource, type RunSummary } from './run.js';
 import { summarize } from './stats.js';
 
@@ -20,7 +20,9 @@ export type RosNodeEvent =
   | { readonly kind: 'episode'; readonly episode: number }
   | { readonly kind: 'reconnect'; readonly reconnects: number }
   | { readonly kind: 'step'; readonly result: StepResult; readonly inputs: InputStamps | undefined }
-  | { readonly kind: 'frame-error'; readonly error: Error };
+  | { readonly kind: 'frame-error'; readonly error: Error }
+  /** The start-up check through rosapi: what is missing or of another type (empty: all there). */
+  | { readonly kind: 'check'; readonly problems: readonly string[] };
 
 export interface RosNodeOptions {
   readonly policy: Policy;
@@ -91,6 +93,11 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
     ...(options.backoffMaxMs !== undefined ? { backoffMaxMs: options.backoffMaxMs } : {}),
   });
   await connection.whenConnected(options.connectTimeoutMs ?? 10_000);
+  // The servers report no errors: a topic of another type would just stay silent, so look first.
+  void checkRosTopics(connection, config).then(
+    (checks) => emitEvent({ kind: 'check', problems: checks.filter((c) => !c.ok).map((c) => `${c.role} ${c.topic}: ${c.actual ? `is ${c.actual}, expected ${c.expected}` : 'not on the graph (yet)'}`) }),
+    (err: unknown) => emitEvent({ kind: 'check', problems: [`rosapi check failed: ${err instanceof Error ? err.message : String(err)}`] }),
+  );
   const source = new RosObservationSource({ connection, config, manifest: m, now, onFrameError: (error) => emitEvent({ kind: 'frame-error', error }) });
   const output = new RosActionPublisher({ connection, output: config.output, manifest: m, distro: config.distro, jointState: () => source.latestJointState, now });
   const status = connection.advertise(config.control.status_topic, 'diagnostic_msgs/DiagnosticArray');

@@ -53,6 +53,7 @@ export async function runRosCommand(opts: RosRunOptions): Promise<void> {
         else if (e.kind === 'reconnect') console.log(`reconnected (${e.reconnects} so far)`);
         else if (e.kind === 'episode') console.log(`episode ${e.episode}`);
         else if (e.kind === 'frame-error') console.error(`momento: skipped a frame: ${e.error.message}`);
+        else if (e.kind === 'check') for (const p of e.problems) console.error(`momento: warning: ${p}`);
       },
     });
     console.log(`${summary.episodes} episodes, ${summary.steps} steps, ${summary.published} messages published, ${summary.holds} holds, ${summary.reconnects} reconnects, ${summary.droppedFrames} dropped frames, ${summary.droppedPublishes} publishes dropped while disconnected`);

@@ -77,6 +77,20 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
     });
   }
 
+  it('fails naming a configured joint that the robot does not report', { timeout: 60_000 }, async () => {
+    await using peer = await RosbridgePeer.start();
+    const robot = new FakeRobot(peer);
+    const config = parseRosConfig(configYaml('raw').replace('type: sensor_msgs/JointState }', 'type: sensor_msgs/JointState, names: { x: base_x } }'), 'test.yaml');
+    const events: RosNodeEvent[] = [];
+    robot.start();
+    try {
+      await expect(runRosNode({ policy, config, configFile: 'test.yaml', url: peer.url, onEvent: (e) => events.push(e) })).rejects.toThrow("/joint_states: joint 'base_x' is not in the JointState (has holding, grip, wrist, y, x)");
+      expect(events.some((e) => e.kind === 'check')).toBe(true);
+    } finally {
+      robot.stop();
+    }
+  });
+
   it('survives the server dying with the same episode, holds once on stale input, resets on the service, reports status', { timeout: 90_000 }, async () => {
     let peer = await RosbridgePeer.start();
     const port = peer.port;
