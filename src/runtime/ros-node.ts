@@ -19,7 +19,8 @@ export type RosNodeEvent =
   | { readonly kind: 'state'; readonly state: RosNodeState; readonly reason: string }
   | { readonly kind: 'episode'; readonly episode: number }
   | { readonly kind: 'reconnect'; readonly reconnects: number }
-  | { readonly kind: 'step'; readonly result: StepResult; readonly inputs: InputStamps | undefined }
+  /** A policy step: the stamps of the inputs it used, and the reconnections so far (a gap in the episode shows as a change). */
+  | { readonly kind: 'step'; readonly result: StepResult; readonly inputs: InputStamps | undefined; readonly reconnects: number }
   | { readonly kind: 'frame-error'; readonly error: Error }
   /** The start-up check through rosapi: what is missing or of another type (empty: all there). */
   | { readonly kind: 'check'; readonly problems: readonly string[] };
@@ -143,7 +144,7 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
     if (latencies.length > 200) latencies.shift();
     if (stepTimes.length > 200) stepTimes.shift();
     lastObsNs = Math.max(lastObsNs, r.chunk.stampNs);
-    emitEvent({ kind: 'step', result: r, inputs: source.assembler.inputStamps.get(r.chunk.stampNs) });
+    emitEvent({ kind: 'step', result: r, inputs: source.assembler.inputStamps.get(r.chunk.stampNs), reconnects: connection.reconnects });
     if ((state === 'waiting' || state === 'holding') && r.chunk.stampNs > resumeAfterNs) setState('running', 'fresh inputs');
     if (state === 'running' && output.perChunk) {
       output.chunk(r.chunk, m.action.execute);

@@ -131,6 +131,10 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
       // Stepping again within 2 s of the server's return, on the robot's clock (10 Hz ticks).
       const resumedStep = steps().find((s) => s.result.step > before)!;
       expect(resumedStep.result.step).toBe(before + 1); // the same episode: its step counter (and memory) went on
+      expect(resumedStep.reconnects).toBe(1);
+      const last = steps().find((s) => s.result.step === before)!;
+      expect(last.reconnects).toBe(0);
+      expect(resumedStep.result.memory.entries).toBeGreaterThanOrEqual(Math.max(2, last.result.memory.entries)); // the bank was not cleared
       expect(robot.ticks - returnedAt).toBeLessThanOrEqual(20 + 10);
       await until(() => status.some((s) => s['reconnects'] === '1'), 'status after the reconnect');
 
