@@ -2,12 +2,14 @@
 // the bundle contract), opens each ONNX graph and checks it against the manifest. Every error
 // names the bundle and the file, field or tensor at fault.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { BundleError } from '../core/errors.js';
-import { OnnxGraph, type Device, type Provider } from '../onnx/graph.js';
-import { ManifestSchema, type GraphRole, type GraphSpec, type Manifest, type TensorSpec } from './manifest.js';
+import { OnnxGraph, type Device } from '../onnx/graph.js';
+import { graphMismatches } from './graph-contract.js';
+import { contractProblems } from './contract.js';
+import { MANIFEST_LIMITS, ManifestSchema, type GraphRole, type GraphSpec, type Manifest } from './manifest.js';
 
 export interface BundleGraphs {
   readonly encoder: OnnxGraph;
@@ -30,6 +32,9 @@ export function readManifest(dir: string): { manifest: Manifest; hash: string; n
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new BundleError(name, `bundle folder not found: ${root}`);
   const file = join(root, 'policy.json');
   if (!existsSync(file)) throw new BundleError(name, `missing manifest: ${file}`);
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new BundleError(name, `${file}: not a regular file`);
+  if (stat.size > MANIFEST_LIMITS.manifestBytes) throw new BundleError(name, `${file}: ${stat.size} bytes, more than the limit of ${MANIFEST_LIMITS.manifestBytes}`);
   const text = readFileSync(file, 'utf8');
   let raw: unknown;
   try {
@@ -42,19 +47,38 @@ export function readManifest(dir: string): { manifest: Manifest; hash: string; n
   const manifest = parsed.data;
   const problems = contractProblems(manifest);
   if (problems.length > 0) throw new BundleError(name, `${file}: ${problems.join('; ')}`);
-  for (const role of roles(manifest)) {
-    const spec = manifest.graphs[role];
-    if (spec && !existsSync(join(root, spec.file))) throw new BundleError(name, `graph '${role}': file not found: ${join(root, spec.file)}`);
-  }
-  return { manifest, hash: bundleHash(root, manifest), name: manifest.name };
+  const files = roles(manifest).map((role) => graphFile(root, manifest, role));
+  return { manifest, hash: bundleHash(file, files), name: manifest.name };
+}
+
+/**
+ * The real path of a graph's file: it must be a relative path that, after resolving symlinks,
+ * names a regular file inside the bundle folder, no larger than MANIFEST_LIMITS.graphBytes.
+ * Devices, pipes, absolute paths and anything outside the folder are refused, naming the graph.
+ */
+export function graphFile(dir: string, manifest: Manifest, role: GraphRole): string {
+  const spec = manifest.graphs[role]!;
+  const fail = (why: string): never => {
+    throw new BundleError(manifest.name, `graph '${role}': file '${spec.file}' ${why}`);
+  };
+  if (isAbsolute(spec.file)) fail('must be a path relative to the bundle folder');
+  const root = realpathSync(resolve(dir));
+  const path = join(root, spec.file);
+  if (!existsSync(path)) throw new BundleError(manifest.name, `graph '${role}': file not found: ${path}`);
+  const real = realpathSync(path);
+  const inside = relative(root, real);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) fail(`is outside the bundle folder ${root} (resolves to ${real})`);
+  const stat = statSync(real);
+  if (!stat.isFile()) fail('is not a regular file');
+  if (stat.size > MANIFEST_LIMITS.graphBytes) fail(`has ${stat.size} bytes, more than the limit of ${MANIFEST_LIMITS.graphBytes}`);
+  return real;
 }
 
 /** Opens every graph of the bundle and checks it against the manifest. */
 export async function loadGraphs(dir: string, manifest: Manifest, options: LoadOptions = {}): Promise<BundleGraphs> {
-  const root = resolve(dir);
   const opened: OnnxGraph[] = [];
   const open = async (role: GraphRole, spec: GraphSpec): Promise<OnnxGraph> => {
-    const file = join(root, spec.file);
+    const file = graphFile(dir, manifest, role);
     let graph: OnnxGraph;
     try {
       graph = await OnnxGraph.create({ file, ...options });
@@ -62,7 +86,7 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
       throw new BundleError(manifest.name, `graph '${role}' (${file}): ${(err as Error).message}`, { cause: err });
     }
     opened.push(graph);
-    const problems = graph.mismatches(spec);
+    const problems = graphMismatches(spec, graph);
     if (problems.length > 0) throw new BundleError(manifest.name, `graph '${role}' (${spec.file}): ${problems.join('; ')}`);
     return graph;
   };
@@ -77,20 +101,22 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
   }
 }
 
-export function providerOf(graphs: BundleGraphs): Provider {
-  return graphs.encoder.provider;
-}
-
 function roles(manifest: Manifest): GraphRole[] {
   return manifest.graphs.memory ? ['encoder', 'memory', 'head'] : ['encoder', 'head'];
 }
 
-function bundleHash(root: string, manifest: Manifest): string {
+// Hashes policy.json and the graph files in 1 MiB reads (a graph may be large).
+function bundleHash(manifestFile: string, graphFiles: readonly string[]): string {
   const hash = createHash('sha256');
-  hash.update(readFileSync(join(root, 'policy.json')));
-  for (const role of roles(manifest)) {
-    const spec = manifest.graphs[role];
-    if (spec) hash.update(readFileSync(join(root, spec.file)));
+  hash.update(readFileSync(manifestFile));
+  const buffer = Buffer.alloc(1 << 20);
+  for (const file of graphFiles) {
+    const fd = openSync(file, 'r');
+    try {
+      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -117,102 +143,4 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   return cur;
-}
-
-/** The rules the schema alone cannot state: lengths that must agree, required tensors per memory kind. */
-export function contractProblems(m: Manifest): string[] {
-  const problems: string[] = [];
-  const sameLength = (field: string, actual: number, expected: number, what: string): void => {
-    if (actual !== expected) problems.push(`field '${field}': expected ${expected} values (${what}), got ${actual}`);
-  };
-  m.observation.cameras.forEach((cam, i) => {
-    sameLength(`observation.cameras.${i}.mean`, cam.mean.length, cam.channels, 'one per channel');
-    sameLength(`observation.cameras.${i}.std`, cam.std.length, cam.channels, 'one per channel');
-  });
-  const p = m.observation.proprio;
-  sameLength('observation.proprio.mean', p.mean.length, p.names.length, 'one per proprio name');
-  sameLength('observation.proprio.std', p.std.length, p.names.length, 'one per proprio name');
-  const a = m.action;
-  for (const key of ['low', 'high', 'mean', 'std'] as const) sameLength(`action.${key}`, a[key].length, a.names.length, 'one per action name');
-  if (a.execute > a.chunk) problems.push(`field 'action.execute': ${a.execute} is more than action.chunk ${a.chunk}`);
-  a.low.forEach((lo, i) => {
-    const hi = a.high[i] ?? lo;
-    if (lo > hi) problems.push(`field 'action.low.${i}': ${lo} is above action.high.${i} ${hi}`);
-  });
-
-  const { encoder, memory, head } = m.graphs;
-  const provided = new Set(['proprio', 'task', ...m.observation.cameras.map((c) => c.name)]);
-  for (const input of encoder.inputs) {
-    if (!provided.has(input.name)) problems.push(`graphs.encoder input '${input.name}': not a camera name, 'proprio' or 'task'`);
-  }
-  const need = (role: string, list: readonly TensorSpec[], name: string, shape: ReadonlyArray<number | string>, dtype = 'float32'): void => {
-    const t = list.find((x) => x.name === name);
-    if (!t) {
-      problems.push(`graphs.${role}: tensor '${name}' [${shape.join(', ')}] is required for memory kind '${m.memory.kind}'`);
-      return;
-    }
-    if (t.dtype !== dtype) problems.push(`graphs.${role} tensor '${name}': dtype expected ${dtype}, got ${t.dtype}`);
-    const fixed = shape.map((d, i) => (typeof d === 'number' ? [i, d] : null)).filter((x): x is [number, number] => x !== null);
-    if (t.shape.length !== shape.length || fixed.some(([i, d]) => t.shape[i] !== d)) {
-      problems.push(`graphs.${role} tensor '${name}': shape expected [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
-    }
-  };
-  const mem = m.memory;
-  switch (mem.kind) {
-    case 'none':
-      if (memory) problems.push(`graphs.memory: present, but memory.kind is 'none'`);
-      break;
-    case 'hamlet':
-      if (!memory) {
-        problems.push(`graphs.memory: required for memory kind 'hamlet'`);
-        break;
-      }
-      need('encoder outputs', encoder.outputs, 'moments', ['batch', mem.tokens, mem.dim]);
-      need('memory inputs', memory.inputs, 'window', ['batch', mem.window, mem.tokens, mem.dim]);
-      break;
-    case 'memoryvla':
-      if (!memory) {
-        problems.push(`graphs.memory: required for memory kind 'memoryvla'`);
-        break;
-      }
-      need('memory inputs', memory.inputs, 'step', ['batch']);
-      for (const s of mem.streams) {
-        need('encoder outputs', encoder.outputs, s.name, ['batch', s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, s.name, ['batch', s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, `${s.name}_bank`, ['batch', mem.capacity, s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, `${s.name}_times`, ['batch', mem.capacity]);
-        need('memory inputs', memory.inputs, `${s.name}_mask`, ['batch', mem.capacity]);
-        need('memory outputs', memory.outputs, `${s.name}_fused`, ['batch', s.tokens, s.dim]);
-      }
-      break;
-    default: {
-      const never: never = mem;
-      problems.push(`memory.kind: unknown ${JSON.stringify(never)}`);
-    }
-  }
-  const available = new Set([...encoder.outputs.map((t) => t.name), ...(memory?.outputs.map((t) => t.name) ?? [])]);
-  if (memory) {
-    const memoryProvided = new Set([...available, 'window', 'step', ...(mem.kind === 'memoryvla' ? mem.streams.flatMap((s) => [`${s.name}_bank`, `${s.name}_times`, `${s.name}_mask`]) : [])]);
-    for (const input of memory.inputs) {
-      if (!memoryProvided.has(input.name)) problems.push(`graphs.memory input '${input.name}': no encoder output or memory state of that name`);
-    }
-  }
-  if (m.head.kind === 'ddim') {
-    const h = m.head;
-    if (h.steps > h.train_steps) problems.push(`field 'head.steps': ${h.steps} is more than head.train_steps ${h.train_steps}`);
-    if (h.beta_end >= 1) problems.push(`field 'head.beta_end': ${h.beta_end} must be below 1`);
-    if (h.beta_start > h.beta_end) problems.push(`field 'head.beta_start': ${h.beta_start} is above head.beta_end ${h.beta_end}`);
-  }
-  const iterative = m.head.kind !== 'direct';
-  if (iterative) {
-    available.add('noisy_actions');
-    available.add('time');
-    need('head inputs', head.inputs, 'noisy_actions', ['batch', a.chunk, a.names.length]);
-    need('head inputs', head.inputs, 'time', ['batch']);
-  }
-  for (const input of head.inputs) {
-    if (!available.has(input.name)) problems.push(`graphs.head input '${input.name}': no encoder or memory output of that name`);
-  }
-  need('head outputs', head.outputs, 'actions', ['batch', a.chunk, a.names.length]);
-  return problems;
 }

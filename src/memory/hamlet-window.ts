@@ -47,11 +47,7 @@ export class HamletWindow {
 
   /** Appends one step's moment tokens [nq, d] (copied), dropping the oldest step. */
   push(moments: Float32Array): void {
-    if (moments.length !== this.stride) {
-      throw new RangeError(
-        `HamletWindow.push: moments must have ${this.stride} floats (${this.tokens} x ${this.dim}), got ${moments.length}`,
-      );
-    }
+    this.#checkMoments('push', moments);
     if (!this.#seeded) {
       for (let slot = 0; slot < this.length; slot++) this.#ring.set(moments, slot * this.stride);
       this.#head = 0;
@@ -68,15 +64,37 @@ export class HamletWindow {
     if (!this.#seeded) {
       throw new Error('HamletWindow.fill: the window is empty; push the episode\'s first moments first');
     }
+    this.#checkRoom('fill', target, offset);
     const total = this.#ring.length;
-    if (!Number.isInteger(offset) || offset < 0 || offset + total > target.length) {
-      throw new RangeError(
-        `HamletWindow.fill: offset ${offset} + ${total} floats exceeds target length ${target.length}`,
-      );
-    }
     const split = this.#head * this.stride;
     target.set(this.#ring.subarray(split), offset);
     target.set(this.#ring.subarray(0, split), offset + total - split);
+  }
+
+  /**
+   * Writes the window as it will be after `push(next)` (oldest first) into `target` at `offset`,
+   * without changing the window: a step reads it before it knows whether it will commit. With
+   * `fromEmpty`, as if the window were reset first (T copies of `next`).
+   */
+  fillAfterPush(next: Float32Array, target: Float32Array, offset = 0, fromEmpty = false): void {
+    this.#checkMoments('fillAfterPush', next);
+    this.#checkRoom('fillAfterPush', target, offset);
+    const total = this.#ring.length;
+    if (fromEmpty || !this.#seeded) {
+      for (let slot = 0; slot < this.length; slot++) target.set(next, offset + slot * this.stride);
+      return;
+    }
+    // The oldest step (at #head) drops out; the rest follow in order, then `next`.
+    const from = ((this.#head + 1) % this.length) * this.stride;
+    const kept = total - this.stride;
+    if (from + kept <= total) {
+      target.set(this.#ring.subarray(from, from + kept), offset);
+    } else {
+      const tail = total - from;
+      target.set(this.#ring.subarray(from), offset);
+      target.set(this.#ring.subarray(0, kept - tail), offset + tail);
+    }
+    target.set(next, offset + kept);
   }
 
   /** Forgets the episode: the next push seeds the window again. */
@@ -101,6 +119,14 @@ export class HamletWindow {
 
   /** Replaces the window with a snapshot of a window of the same T, nq and d; validates before changing anything. */
   restore(snapshot: momento.v1.WindowSnapshot.$Properties): void {
+    this.prepareRestore(snapshot)();
+  }
+
+  /**
+   * Validates a snapshot into fresh state and returns the function that swaps it in (which cannot
+   * fail), so that a caller can validate every part of an episode before changing any.
+   */
+  prepareRestore(snapshot: momento.v1.WindowSnapshot.$Properties): () => void {
     const length = snapshot.length ?? 0;
     if (length !== this.length) {
       throw new RangeError(`HamletWindow.restore: 'length' must be ${this.length}, got ${length}`);
@@ -115,8 +141,25 @@ export class HamletWindow {
     for (const [i, t] of moments.entries()) {
       ring.set(tensorFromProto(t, [this.tokens, this.dim], `moments[${i}]`).data, i * this.stride);
     }
-    this.#ring.set(ring);
-    this.#head = 0;
-    this.#seeded = moments.length > 0;
+    return () => {
+      this.#ring.set(ring);
+      this.#head = 0;
+      this.#seeded = moments.length > 0;
+    };
+  }
+
+  #checkMoments(method: string, moments: Float32Array): void {
+    if (moments.length !== this.stride) {
+      throw new RangeError(
+        `HamletWindow.${method}: moments must have ${this.stride} floats (${this.tokens} x ${this.dim}), got ${moments.length}`,
+      );
+    }
+  }
+
+  #checkRoom(method: string, target: Float32Array, offset: number): void {
+    const total = this.#ring.length;
+    if (!Number.isInteger(offset) || offset < 0 || offset + total > target.length) {
+      throw new RangeError(`HamletWindow.${method}: offset ${offset} + ${total} floats exceeds target length ${target.length}`);
+    }
   }
 }

@@ -93,11 +93,8 @@ export class MemoryBank {
     }
   }
 
-  /**
-   * Appends an entry (tokens copied), then consolidates back to capacity. `timestep` must be
-   * finite and not earlier than the newest entry's.
-   */
-  write(timestep: number, tokens: Float32Array): WriteResult {
+  /** Throws, naming the problem, when `write(timestep, tokens)` would; changes nothing. */
+  checkWrite(timestep: number, tokens: Float32Array): void {
     if (tokens.length !== this.stride) {
       throw new RangeError(
         `MemoryBank.write: tokens must have ${this.stride} floats (${this.tokens} x ${this.dim}), got ${tokens.length}${this.#where()}`,
@@ -112,6 +109,15 @@ export class MemoryBank {
         `MemoryBank.write: timestep must be >= ${last.timestep} (the newest entry's), got ${timestep}${this.#where()}`,
       );
     }
+  }
+
+  /**
+   * Appends an entry (tokens copied), then consolidates back to capacity. `timestep` must be
+   * finite and not earlier than the newest entry's.
+   */
+  write(timestep: number, tokens: Float32Array): WriteResult {
+    this.checkWrite(timestep, tokens);
+    const last = this.#entries.at(-1);
     // slice() of the same array type copies bytes, so NaN payloads survive as written.
     this.#entries.push({ timestep, tokens: tokens.slice() });
     if (last !== undefined) this.#similarity.push(this.#pairSimilarity(this.#entries.length - 2));
@@ -162,6 +168,15 @@ export class MemoryBank {
 
   /** Replaces the bank with a snapshot of a bank of the same stream and shape; validates before changing anything. */
   restore(s: momento.v1.BankSnapshot.$Properties): void {
+    this.prepareRestore(s)();
+  }
+
+  /**
+   * Validates a snapshot into fresh entries and returns the function that swaps them in (which
+   * cannot fail), so that a caller can validate every bank of an episode before changing any.
+   * With `before`, every entry's timestep must be below it (the step the episode resumes at).
+   */
+  prepareRestore(s: momento.v1.BankSnapshot.$Properties, before = Infinity): () => void {
     const stream = s.stream ?? '';
     if (stream !== this.stream) {
       throw new RangeError(`MemoryBank.restore: 'stream' must be '${this.stream}', got '${stream}'`);
@@ -185,14 +200,21 @@ export class MemoryBank {
           `MemoryBank.restore: 'entries[${i}].timestep' must be finite and >= ${previous}, got ${timestep}${this.#where()}`,
         );
       }
+      if (timestep >= before) {
+        throw new RangeError(
+          `MemoryBank.restore: 'entries[${i}].timestep' ${timestep} is not before the snapshot's step ${before}${this.#where()}`,
+        );
+      }
       if (e.tokens == null) {
         throw new RangeError(`MemoryBank.restore: 'entries[${i}].tokens' is missing${this.#where()}`);
       }
       const { data } = tensorFromProto(e.tokens, [this.tokens, this.dim], `entries[${i}].tokens${this.#where()}`);
       entries.push({ timestep, tokens: data });
     }
-    this.#entries = entries;
-    this.#similarity = entries.slice(1).map((_, i) => this.#pairSimilarity(i));
+    return () => {
+      this.#entries = entries;
+      this.#similarity = entries.slice(1).map((_, i) => this.#pairSimilarity(i));
+    };
   }
 
   #mostSimilarPair(): number {

@@ -1,5 +1,6 @@
 // OnnxGraph: one ONNX graph in an onnxruntime-node session, with provider choice (cpu, webgpu,
-// cuda), validation of its inputs/outputs against a declared spec, warm-up and release.
+// cuda), its declared inputs/outputs (checked against the manifest in bundle/graph-contract.ts),
+// run and release.
 // Created async, released once (Symbol.asyncDispose).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -87,46 +88,6 @@ export class OnnxGraph implements AsyncDisposable {
 
   get outputs(): TensorDecl[] {
     return this.session.outputMetadata.map(describe);
-  }
-
-  /**
-   * Checks the graph's inputs and outputs against a declaration: same names (in any order),
-   * dtypes, ranks, and every fixed dimension equal. Returns the mismatches, each naming the
-   * tensor with expected and actual; empty when it matches.
-   */
-  mismatches(declared: { inputs: readonly TensorDecl[]; outputs: readonly TensorDecl[] }): string[] {
-    const problems: string[] = [];
-    const compare = (kind: 'input' | 'output', want: readonly TensorDecl[], have: readonly TensorDecl[]): void => {
-      const byName = new Map(have.map((t) => [t.name, t]));
-      for (const w of want) {
-        const h = byName.get(w.name);
-        if (!h) {
-          problems.push(`${kind} '${w.name}': declared in the manifest, missing from the graph (graph has ${have.map((t) => `'${t.name}'`).join(', ')})`);
-          continue;
-        }
-        byName.delete(w.name);
-        if (h.dtype !== w.dtype) problems.push(`${kind} '${w.name}': dtype expected ${w.dtype}, actual ${h.dtype}`);
-        if (h.shape.length !== w.shape.length) {
-          problems.push(`${kind} '${w.name}': shape expected [${w.shape.join(', ')}], actual [${h.shape.join(', ')}]`);
-          continue;
-        }
-        w.shape.forEach((dim, i) => {
-          const actual = h.shape[i];
-          if (typeof dim === 'number' && typeof actual === 'number' && dim !== actual) {
-            problems.push(`${kind} '${w.name}': dimension ${i} expected ${dim}, actual ${actual} (shape [${h.shape.join(', ')}])`);
-          } else if (typeof dim === 'number' && typeof actual === 'string') {
-            problems.push(`${kind} '${w.name}': dimension ${i} expected ${dim}, actual symbolic '${actual}'`);
-          } else if (typeof dim === 'string' && typeof actual === 'number') {
-            // A fixed axis where the manifest promises a symbolic one (the batch above all) fails at the first other size.
-            problems.push(`${kind} '${w.name}': dimension ${i} expected symbolic '${dim}', actual fixed ${actual} (export with dynamic_axes)`);
-          }
-        });
-      }
-      if (kind === 'input') for (const extra of byName.values()) problems.push(`input '${extra.name}': required by the graph, not declared in the manifest`);
-    };
-    compare('input', declared.inputs, this.inputs);
-    compare('output', declared.outputs, this.outputs);
-    return problems;
   }
 
   /** Runs the graph on named feeds; returns the named outputs as typed arrays with their dims. */

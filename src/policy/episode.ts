@@ -1,94 +1,94 @@
 // The per-episode state of a policy: its memory (HAMLET window or MemoryVLA banks), the step
 // counter and the sampler's noise generator. Graphs are stateless; this is everything that
-// makes step t depend on steps before it, so it can be reset, snapshotted and restored.
+// makes step t depend on steps before it, so it can be reset, snapshotted and restored. It
+// changes only as a whole: a step commits memory, noise position and counter together
+// (`commitStep`), and `restore` validates a whole snapshot before swapping any of it in.
 import type { Manifest } from '../bundle/manifest.js';
+import type { StreamStats } from '../core/types.js';
 import type { momento } from '../core/wire.js';
-import { HamletWindow } from '../memory/hamlet-window.js';
-import { MemoryBank } from '../memory/memory-bank.js';
+import { createMemoryState, type AnyMemoryState } from '../memory/create-memory-state.js';
 import { NoiseGenerator } from './noise.js';
 
-export type MemoryState =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'hamlet'; readonly window: HamletWindow }
-  | { readonly kind: 'memoryvla'; readonly banks: ReadonlyMap<string, MemoryBank> };
+/** A position of the noise generator (see NoiseGenerator.position). */
+export type NoisePosition = NoiseGenerator['position'];
 
 export class EpisodeState {
-  /** Policy calls made in this episode; the timestep of the next call. */
-  step = 0;
-  readonly memory: MemoryState;
+  #step = 0;
+  readonly memory: AnyMemoryState;
   readonly noise: NoiseGenerator;
   /** true while a step of this episode runs: one model run at a time per episode. */
   busy = false;
 
   constructor(
-    private readonly manifest: Manifest,
+    readonly manifest: Manifest,
     readonly seed: number,
   ) {
     this.noise = NoiseGenerator.forEpisode(manifest.seed, seed);
-    const mem = manifest.memory;
-    switch (mem.kind) {
-      case 'none':
-        this.memory = { kind: 'none' };
-        break;
-      case 'hamlet':
-        this.memory = { kind: 'hamlet', window: new HamletWindow({ length: mem.window, tokens: mem.tokens, dim: mem.dim }) };
-        break;
-      case 'memoryvla':
-        this.memory = {
-          kind: 'memoryvla',
-          banks: new Map(mem.streams.map((s) => [s.name, new MemoryBank({ stream: s.name, capacity: mem.capacity, tokens: s.tokens, dim: s.dim })])),
-        };
-        break;
-    }
+    this.memory = createMemoryState(manifest.memory);
+  }
+
+  /** Policy calls made in this episode; the timestep of the next call. Starts at 0. */
+  get step(): number {
+    return this.#step;
+  }
+
+  /** A copy of the noise generator at its current position: a step samples from it and commits its position. */
+  forkNoise(): NoiseGenerator {
+    const fork = new NoiseGenerator(0);
+    fork.position = this.noise.position;
+    return fork;
+  }
+
+  /**
+   * Commits one step in one synchronous block: the memory change prepared by
+   * `memory.prepareCommit`, the noise position the step's sampling reached, and `step + 1`.
+   */
+  commitStep(memory: () => StreamStats[], noise: NoisePosition): StreamStats[] {
+    const streams = memory();
+    this.noise.position = noise;
+    this.#step += 1;
+    return streams;
   }
 
   /** Clears the memory (window, banks); the step counter and noise stream go on. */
   clearMemory(): void {
-    if (this.memory.kind === 'hamlet') this.memory.window.reset();
-    if (this.memory.kind === 'memoryvla') for (const bank of this.memory.banks.values()) bank.reset();
+    this.memory.clear();
   }
 
   /** Entries currently held (window length, or the sum of bank sizes). */
   get entries(): number {
-    switch (this.memory.kind) {
-      case 'none':
-        return 0;
-      case 'hamlet':
-        return this.memory.window.size;
-      case 'memoryvla':
-        return [...this.memory.banks.values()].reduce((n, b) => n + b.size, 0);
-    }
+    return this.memory.entries;
   }
 
   snapshot(): momento.v1.IMemorySnapshot {
     const { state, spare } = this.noise.position;
-    const base = { bundle: this.manifest.name, kind: this.memory.kind, step: this.step, noiseState: state, hasNoiseSpare: spare !== undefined, noiseSpare: spare ?? 0 };
-    switch (this.memory.kind) {
-      case 'none':
-        return base;
-      case 'hamlet':
-        return { ...base, window: this.memory.window.snapshot() };
-      case 'memoryvla':
-        return { ...base, banks: [...this.memory.banks.values()].map((b) => b.snapshot()) };
-    }
+    return {
+      bundle: this.manifest.name,
+      kind: this.memory.kind,
+      step: this.#step,
+      noiseState: state,
+      hasNoiseSpare: spare !== undefined,
+      noiseSpare: spare ?? 0,
+      ...this.memory.snapshot(),
+    };
   }
 
+  /** Replaces the whole state with a snapshot's; validates all of it first, so a bad snapshot changes nothing. */
   restore(snapshot: momento.v1.IMemorySnapshot): void {
+    const bundle = this.manifest.name;
+    if (this.busy) throw new Error(`episode of '${bundle}': cannot restore while a step runs`);
     if (snapshot.kind !== this.memory.kind) throw new RangeError(`snapshot of memory kind '${snapshot.kind}' cannot restore a '${this.memory.kind}' policy`);
-    if (snapshot.bundle && snapshot.bundle !== this.manifest.name) throw new RangeError(`snapshot of bundle '${snapshot.bundle}' cannot restore bundle '${this.manifest.name}'`);
-    if (this.memory.kind === 'hamlet') {
-      if (!snapshot.window) throw new RangeError(`snapshot of '${snapshot.bundle}': window missing`);
-      this.memory.window.restore(snapshot.window);
-    }
-    if (this.memory.kind === 'memoryvla') {
-      const banks = snapshot.banks ?? [];
-      for (const [name, bank] of this.memory.banks) {
-        const s = banks.find((b) => b.stream === name);
-        if (!s) throw new RangeError(`snapshot of '${snapshot.bundle}': bank '${name}' missing`);
-        bank.restore(s);
-      }
-    }
-    this.step = Number(snapshot.step ?? 0);
-    this.noise.position = { state: snapshot.noiseState ?? 0, spare: snapshot.hasNoiseSpare ? (snapshot.noiseSpare ?? 0) : undefined };
+    if (snapshot.bundle && snapshot.bundle !== bundle) throw new RangeError(`snapshot of bundle '${snapshot.bundle}' cannot restore bundle '${bundle}'`);
+    const step = Number(snapshot.step ?? 0);
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`snapshot of '${bundle}': 'step' must be a non-negative integer, got ${String(snapshot.step)}`);
+    const state = snapshot.noiseState ?? 0;
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new RangeError(`snapshot of '${bundle}': 'noiseState' must be a uint32, got ${state}`);
+    const spare = snapshot.hasNoiseSpare ? (snapshot.noiseSpare ?? 0) : undefined;
+    if (spare !== undefined && !Number.isFinite(spare)) throw new RangeError(`snapshot of '${bundle}': 'noiseSpare' must be finite, got ${spare}`);
+    const swapMemory = this.memory.prepareRestore(snapshot, step);
+    // Everything validated: swap in one block.
+    swapMemory();
+    this.#step = step;
+    this.noise.position = { state, spare };
   }
 }

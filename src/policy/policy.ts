@@ -1,12 +1,20 @@
-// Policy: one step = preprocess → encoder → memory (read + fuse, write, consolidate) → head
-// (sampler loop for iterative heads) → action chunk, with per-stage timings and memory
-// statistics. Steps of several episodes can run as one batch (one model call per stage).
+// Policy: one step = preprocess → encoder → memory (read + fuse) → head (sampler loop for
+// iterative heads) → action chunk, with per-stage timings and memory statistics. Steps of several
+// episodes can run as one batch (one model call per stage). A step is two-phase: every graph runs
+// on scratch inputs first (the window as it will be, the banks as they are, a copy of the noise
+// generator); only then is the episodes' state changed, in one synchronous block, so a step that
+// fails anywhere changes nothing.
 import { performance } from 'node:perf_hooks';
-import type { Manifest } from '../bundle/manifest.js';
+import { outputProblems } from '../bundle/graph-contract.js';
+import type { GraphRole, Manifest } from '../bundle/manifest.js';
 import { loadGraphs, readManifest, type BundleGraphs, type LoadOptions } from '../bundle/load.js';
-import type { MemoryStats, Observation, StageTimings, StepResult, StreamStats } from '../core/types.js';
-import type { Feed, OnnxGraph, Provider } from '../onnx/graph.js';
+import { BundleError } from '../core/errors.js';
+import type { MemoryStats, Observation, StageTimings, StepResult } from '../core/types.js';
+import { createMemoryState } from '../memory/create-memory-state.js';
+import type { MemoryState, MemoryStepContext, TensorReader } from '../memory/memory-state.js';
+import type { Feed, Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
+import type { NoiseGenerator } from './noise.js';
 import { allocateInputs, writeObservation } from './preprocess.js';
 import { sampleChunks } from './sampler.js';
 
@@ -15,17 +23,17 @@ export interface PolicyOptions extends LoadOptions {
   readonly noMemory?: boolean;
   /**
    * Run one throwaway step at load, so the first real step does not pay for lazy initialisation
-   * (GPU shader compilation above all). Default true.
+   * (GPU shader compilation above all) and every graph's output shapes are checked. Default true.
    */
   readonly warmUp?: boolean;
 }
 
-/** Grey frames, proprio at its mean, the first task: a valid input for any bundle. */
+/** Grey frames, proprio at its mean, the first task (if any): a valid input for any bundle. */
 function neutralObservation(m: Manifest): Observation {
   return {
     cameras: m.observation.cameras.map((c) => ({ name: c.name, height: c.height, width: c.width, channels: c.channels, data: new Uint8Array(c.height * c.width * c.channels).fill(128) })),
     proprio: Float32Array.from(m.observation.proprio.mean),
-    instruction: { taskId: m.observation.instruction.tasks[0]!, text: '' },
+    instruction: { taskId: m.observation.instruction?.tasks[0] ?? '', text: '' },
     stampNs: 0,
     index: 0,
   };
@@ -36,8 +44,16 @@ export interface BatchItem {
   readonly observation: Observation;
 }
 
+/** One item of a batch as the head's sampler sees it: its row and the scratch noise it draws from. */
+interface SamplerRow {
+  readonly item: BatchItem;
+  readonly noise: NoiseGenerator;
+}
+
 export class Policy implements AsyncDisposable {
   private released = false;
+  /** Allocates the memory graph's state inputs of a batch (never holds an episode's memory). */
+  private readonly memoryLayout: MemoryState;
 
   private constructor(
     readonly dir: string,
@@ -45,7 +61,9 @@ export class Policy implements AsyncDisposable {
     readonly hash: string,
     private readonly graphs: BundleGraphs,
     readonly noMemory: boolean,
-  ) {}
+  ) {
+    this.memoryLayout = createMemoryState(manifest.memory);
+  }
 
   /** Loads and validates the bundle at `dir`, opening its graphs on the chosen device. */
   static async load(dir: string, options: PolicyOptions = {}): Promise<Policy> {
@@ -90,6 +108,7 @@ export class Policy implements AsyncDisposable {
     if (episodes.size !== items.length) throw new RangeError('stepBatch: an episode appears twice in one batch (one step at a time per episode)');
     for (const { episode } of items) {
       if (episode.busy) throw new Error(`policy '${this.name}': a step of this episode is already running (one step at a time per episode)`);
+      if (!this.owns(episode)) throw new TypeError(`policy '${this.name}': the episode belongs to bundle '${episode.manifest.name}' (memory '${episode.memory.kind}'), not to this policy`);
     }
     for (const { episode } of items) episode.busy = true;
     try {
@@ -99,119 +118,82 @@ export class Policy implements AsyncDisposable {
     }
   }
 
+  private owns(episode: EpisodeState): boolean {
+    return episode.manifest === this.manifest || JSON.stringify(episode.manifest.memory) === JSON.stringify(this.manifest.memory);
+  }
+
   private async runBatch(items: readonly BatchItem[]): Promise<StepResult[]> {
     const m = this.manifest;
     const B = items.length;
     const t0 = performance.now();
     const board = allocateInputs(m, B);
     items.forEach((item, b) => writeObservation(m, item.observation, board, b));
-    if (this.noMemory) for (const { episode } of items) episode.clearMemory();
+    board.set('step', { data: Float32Array.from(items, ({ episode }) => episode.step), dims: [B] });
+    const read: TensorReader = (name) => board.get(name);
+    const contexts = items.map(({ episode }, row): MemoryStepContext => ({ row, step: episode.step, cleared: this.noMemory }));
     const t1 = performance.now();
 
-    await this.runInto(this.graphs.encoder, 'encoder', board);
+    // Phase one: every graph, on inputs built without changing any episode.
+    await this.runInto('encoder', board, B);
     const t2 = performance.now();
 
-    const streamStats = await this.runMemory(items, board);
+    if (this.graphs.memory) {
+      const state = this.memoryLayout.allocateInputs(B);
+      items.forEach(({ episode }, row) => episode.memory.fillInputs(state, read, contexts[row]!));
+      for (const [name, tensor] of state) board.set(name, tensor);
+      await this.runInto('memory', board, B);
+    }
     const t3 = performance.now();
 
     const k = m.action.chunk;
     const A = m.action.names.length;
-    const head = this.graphs.head;
+    // Each row samples from a copy of its episode's noise generator; the position is committed below.
+    const rows: SamplerRow[] = items.map((item) => ({ item, noise: item.episode.forkNoise() }));
     const chunks = await sampleChunks(
       m.head,
       [B, k, A],
       async (extra) => {
-        const out = await head.run(this.feedsFor(m.graphs.head.inputs, board, extra), ['actions']);
+        const out = await this.runGraph('head', this.feedsFor(m.graphs.head.inputs, board, extra), B, ['actions']);
         return out['actions']!.data as Float32Array;
       },
-      (x) => items.forEach(({ episode }, b) => episode.noise.fillNormal(x, b * k * A, k * A)),
+      (x) => rows.forEach(({ noise }, b) => noise.fillNormal(x, b * k * A, k * A)),
     );
     const t4 = performance.now();
 
+    // Phase two: validate every episode's state change, then commit them all in one synchronous block.
+    const commits = items.map(({ episode }, row) => episode.memory.prepareCommit(read, contexts[row]!));
     const timings: StageTimings = { preprocessMs: t1 - t0, encoderMs: t2 - t1, memoryMs: t3 - t2, headMs: t4 - t3, totalMs: t4 - t0 };
     const period = 1 / m.action.rate_hz;
-    return items.map(({ episode, observation }, b) => {
+    return rows.map(({ item: { episode, observation }, noise }, b) => {
       const values = new Float32Array(k * A);
       for (let i = 0; i < k; i++) {
         for (let a = 0; a < A; a++) values[i * A + a] = chunks[b * k * A + i * A + a]! * m.action.std[a]! + m.action.mean[a]!;
       }
-      const streams = streamStats[b] ?? [];
-      const memory: MemoryStats = {
-        entries: episode.entries,
-        merges: streams.reduce((n, s) => n + s.merges, 0),
-        streams,
-      };
       const step = episode.step;
-      episode.step += 1;
+      const streams = episode.commitStep(commits[b]!, noise.position);
+      const memory: MemoryStats = { entries: episode.entries, merges: streams.reduce((n, s) => n + s.merges, 0), streams };
       return { chunk: { dims: A, horizon: k, values, stampNs: observation.stampNs, periodS: period }, timings: { ...timings }, memory, step };
     });
   }
 
-  /** Memory stage for the batch: builds the state inputs, runs the memory graph, writes back. */
-  private async runMemory(items: readonly BatchItem[], board: Map<string, Feed>): Promise<StreamStats[][]> {
-    const m = this.manifest;
-    const mem = m.memory;
-    const graph = this.graphs.memory;
-    const B = items.length;
-    switch (mem.kind) {
-      case 'none':
-        return [];
-      case 'hamlet': {
-        const moments = board.get('moments')!.data as Float32Array;
-        const per = mem.tokens * mem.dim;
-        const window = new Float32Array(B * mem.window * per);
-        items.forEach(({ episode }, b) => {
-          if (episode.memory.kind !== 'hamlet') throw new Error('episode state does not belong to this policy');
-          episode.memory.window.push(moments.subarray(b * per, (b + 1) * per));
-          episode.memory.window.fill(window, b * mem.window * per);
-        });
-        board.set('window', { data: window, dims: [B, mem.window, mem.tokens, mem.dim] });
-        await this.runInto(graph!, 'memory', board);
-        return items.map(({ episode }) => [{ name: 'window', entries: episode.entries, merges: 0, mergedAt: [] }]);
-      }
-      case 'memoryvla': {
-        const L = mem.capacity;
-        for (const s of mem.streams) {
-          const per = s.tokens * s.dim;
-          const bank = new Float32Array(B * L * per);
-          const times = new Float32Array(B * L);
-          const mask = new Float32Array(B * L);
-          items.forEach(({ episode }, b) => {
-            if (episode.memory.kind !== 'memoryvla') throw new Error('episode state does not belong to this policy');
-            episode.memory.banks.get(s.name)!.fill(bank, times, mask, b);
-          });
-          board.set(`${s.name}_bank`, { data: bank, dims: [B, L, s.tokens, s.dim] });
-          board.set(`${s.name}_times`, { data: times, dims: [B, L] });
-          board.set(`${s.name}_mask`, { data: mask, dims: [B, L] });
-        }
-        board.set('step', { data: Float32Array.from(items, ({ episode }) => episode.step), dims: [B] });
-        await this.runInto(graph!, 'memory', board);
-        // Write after read: the fused (or raw) tokens of this step, stamped with the step index.
-        return items.map(({ episode }, b) =>
-          mem.streams.map((s): StreamStats => {
-            const per = s.tokens * s.dim;
-            const source = board.get(mem.write === 'fused' ? `${s.name}_fused` : s.name)!.data as Float32Array;
-            const bank = (episode.memory as Extract<typeof episode.memory, { kind: 'memoryvla' }>).banks.get(s.name)!;
-            const { merges, mergedAt } = bank.write(episode.step, source.subarray(b * per, (b + 1) * per));
-            const attention = board.get(`${s.name}_attention`);
-            return {
-              name: s.name,
-              entries: bank.size,
-              merges,
-              mergedAt,
-              ...(attention ? { attention: (attention.data as Float32Array).slice(b * L, (b + 1) * L) } : {}),
-            };
-          }),
-        );
-      }
-    }
+  /** Runs the graph of `role` on the board's tensors it declares and puts its outputs on the board. */
+  private async runInto(role: 'encoder' | 'memory', board: Map<string, Feed>, batch: number): Promise<void> {
+    const out = await this.runGraph(role, this.feedsFor(this.manifest.graphs[role]!.inputs, board), batch);
+    for (const [name, feed] of Object.entries(out)) board.set(name, feed);
   }
 
-  /** Runs `graph` on the board's tensors it declares and puts its outputs on the board. */
-  private async runInto(graph: OnnxGraph, role: 'encoder' | 'memory', board: Map<string, Feed>): Promise<void> {
-    const spec = this.manifest.graphs[role]!;
-    const out = await graph.run(this.feedsFor(spec.inputs, board));
-    for (const [name, feed] of Object.entries(out)) board.set(name, feed);
+  /** Runs one graph; its errors and any output that disagrees with the manifest become BundleErrors naming the graph. */
+  private async runGraph(role: GraphRole, feeds: Record<string, Feed>, batch: number, outputs?: readonly string[]): Promise<Record<string, Feed>> {
+    const graph = this.graphs[role]!;
+    let out: Record<string, Feed>;
+    try {
+      out = await graph.run(feeds, outputs);
+    } catch (err) {
+      throw new BundleError(this.name, `graph '${role}': ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const problems = outputProblems(this.manifest.graphs[role]!, out, batch, outputs);
+    if (problems.length > 0) throw new BundleError(this.name, `graph '${role}' (${this.manifest.graphs[role]!.file}): ${problems.join('; ')}`);
+    return out;
   }
 
   private feedsFor(inputs: readonly { name: string }[], board: ReadonlyMap<string, Feed>, extra?: ReadonlyMap<string, Feed>): Record<string, Feed> {

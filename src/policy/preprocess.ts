@@ -1,5 +1,6 @@
 // Preprocessing per the manifest: camera frames (H x W x C uint8) become normalised CHW float32,
-// proprio is standardised, the instruction becomes a task index. Writes straight into batched
+// proprio is standardised, the instruction becomes a task index (bundles without an instruction
+// spec take no `task` input and accept any task id). Writes straight into batched
 // input buffers so a batch of sessions costs one allocation per tensor.
 import type { Manifest } from '../bundle/manifest.js';
 import type { Observation } from '../core/types.js';
@@ -13,7 +14,7 @@ export function allocateInputs(manifest: Manifest, batch: number): Map<string, F
   }
   const p = manifest.observation.proprio.names.length;
   feeds.set('proprio', { data: new Float32Array(batch * p), dims: [batch, p] });
-  feeds.set('task', { data: new BigInt64Array(batch), dims: [batch] });
+  if (manifest.observation.instruction) feeds.set('task', { data: new BigInt64Array(batch), dims: [batch] });
   return feeds;
 }
 
@@ -34,8 +35,9 @@ export function checkObservation(manifest: Manifest, obs: Observation): void {
   obs.proprio.forEach((v, i) => {
     if (!Number.isFinite(v)) throw new RangeError(`observation ${obs.index}: proprio '${p.names[i]}' is ${v}`);
   });
-  if (!spec.instruction.tasks.includes(obs.instruction.taskId)) {
-    throw new RangeError(`observation ${obs.index}: task '${obs.instruction.taskId}' is not one of the policy's tasks (${spec.instruction.tasks.join(', ')})`);
+  const tasks = spec.instruction?.tasks;
+  if (tasks && !tasks.includes(obs.instruction.taskId)) {
+    throw new RangeError(`observation ${obs.index}: task '${obs.instruction.taskId}' is not one of the policy's tasks (${tasks.join(', ')})`);
   }
 }
 
@@ -59,5 +61,6 @@ export function writeObservation(manifest: Manifest, obs: Observation, feeds: Ma
   const p = spec.proprio;
   const proprio = feeds.get('proprio')!.data as Float32Array;
   for (let i = 0; i < p.names.length; i++) proprio[slot * p.names.length + i] = (obs.proprio[i]! - p.mean[i]!) / p.std[i]!;
-  (feeds.get('task')!.data as BigInt64Array)[slot] = BigInt(spec.instruction.tasks.indexOf(obs.instruction.taskId));
+  const tasks = spec.instruction?.tasks;
+  if (tasks) (feeds.get('task')!.data as BigInt64Array)[slot] = BigInt(tasks.indexOf(obs.instruction.taskId));
 }

@@ -6,7 +6,7 @@ import type { Observation } from '../core/types.js';
 
 /** One frame per policy call by default (`execute` control periods apart). */
 export function* syntheticObservations(manifest: Manifest, count: number, seed = 0, periodS = manifest.action.execute / manifest.action.rate_hz): Generator<Observation> {
-  const tasks = manifest.observation.instruction.tasks;
+  const tasks = manifest.observation.instruction?.tasks ?? ['reach'];
   const task = tasks[((seed % tasks.length) + tasks.length) % tasks.length]!;
   for (let i = 0; i < count; i++) {
     const cameras = manifest.observation.cameras.map((cam) => {

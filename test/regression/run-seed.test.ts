@@ -12,7 +12,7 @@ describe('synthetic source with a negative seed', () => {
   it('syntheticObservations(seed = -1) uses one of the bundle tasks', async () => {
     await using policy = await Policy.load(join(BUNDLES, 'hamlet-tiny'));
     const [obs] = [...syntheticObservations(policy.manifest, 1, -1)];
-    expect(policy.manifest.observation.instruction.tasks).toContain(obs!.instruction.taskId);
+    expect(policy.manifest.observation.instruction?.tasks).toContain(obs!.instruction.taskId);
     await expect(runSource({ policy, seed: -1, source: fromObservations(syntheticObservations(policy.manifest, 3, -1)) })).resolves.toBeDefined();
   });
 

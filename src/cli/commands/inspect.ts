@@ -29,7 +29,7 @@ export function registerInspect(program: Command): void {
           [
             ...m.observation.cameras.map((c) => [`camera ${c.name}`, `${c.height}x${c.width}x${c.channels} uint8, mean [${c.mean.join(', ')}] std [${c.std.join(', ')}]`]),
             ['proprio', m.observation.proprio.names.join(', ')],
-            ['tasks', m.observation.instruction.tasks.join(', ')],
+            ['tasks', m.observation.instruction?.tasks.join(', ') ?? '(no instruction: any task)'],
             ['action', `${m.action.names.join(', ')}; chunk ${m.action.chunk}, execute ${m.action.execute}, ${m.action.rate_hz} Hz`],
             ['limits', m.action.names.map((n, i) => `${n} [${m.action.low[i]}, ${m.action.high[i]}]`).join('; ')],
             ['memory', memory],
