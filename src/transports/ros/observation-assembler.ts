@@ -18,6 +18,8 @@ export interface AssemblerOptions {
   readonly cameras: readonly string[];
   readonly toleranceNs: number;
   readonly stalenessNs: number;
+  /** Observations wait for a task id (bundles with an instruction input). Default true. */
+  readonly needsTask?: boolean;
   readonly now: () => number;
   /** Samples kept per input for matching. Default 8. */
   readonly history?: number;
@@ -91,7 +93,7 @@ export class ObservationAssembler {
   private assemble(): Observation | undefined {
     const [pivotInput, ...others] = this.inputs;
     const pivot = this.samples.get(pivotInput!)?.at(-1);
-    if (!pivot || pivot.stampNs <= this.lastPivotNs || !this.task.taskId) return undefined;
+    if (!pivot || pivot.stampNs <= this.lastPivotNs || (!this.task.taskId && this.options.needsTask !== false)) return undefined;
     const now = this.options.now();
     if (now - pivot.receivedNs > this.options.stalenessNs) return undefined;
     const chosen = new Map<string, Sample<unknown>>([[pivotInput!, pivot]]);

@@ -122,10 +122,14 @@ export function checkConfigAgainstManifest(config: RosConfig, manifest: Manifest
   for (const name of Object.keys(config.inputs.joints.names)) {
     if (!obs.proprio.names.includes(name)) throw new TypeError(`${file}: inputs.joints.names.${name}: the policy has no proprio '${name}' (has ${obs.proprio.names.join(', ')})`);
   }
-  if (config.task !== undefined && !obs.instruction.tasks.includes(config.task)) {
-    throw new TypeError(`${file}: task: '${config.task}' is not one of the policy's tasks (${obs.instruction.tasks.join(', ')})`);
+  const tasks = obs.instruction?.tasks;
+  if (!tasks) {
+    // A bundle without an instruction input takes no task.
+    if (config.task !== undefined || config.inputs.instruction) throw new TypeError(`${file}: ${config.task !== undefined ? 'task' : 'inputs.instruction'}: the policy takes no instruction`);
+  } else {
+    if (config.task !== undefined && !tasks.includes(config.task)) throw new TypeError(`${file}: task: '${config.task}' is not one of the policy's tasks (${tasks.join(', ')})`);
+    if (!config.task && !config.inputs.instruction) throw new TypeError(`${file}: give a task or an inputs.instruction topic (the policy's tasks: ${tasks.join(', ')})`);
   }
-  if (!config.task && !config.inputs.instruction) throw new TypeError(`${file}: give a task or an inputs.instruction topic (the policy's tasks: ${obs.instruction.tasks.join(', ')})`);
   const out = config.output;
   const names = manifest.action.names;
   const mapped = out.kind === 'joint_trajectory' ? out.joints : out.kind === 'twist' ? out.fields : {};

@@ -36,7 +36,7 @@ export class RosObservationSource implements ObservationSource {
   constructor(private readonly options: RosSourceOptions) {
     const { config, manifest, connection } = options;
     const cams = manifest.observation.cameras;
-    this.assembler = new ObservationAssembler({ cameras: cams.map((c) => c.name), toleranceNs: config.sync.tolerance_s * 1e9, stalenessNs: config.sync.staleness_s * 1e9, now: options.now });
+    this.assembler = new ObservationAssembler({ cameras: cams.map((c) => c.name), needsTask: manifest.observation.instruction !== undefined, toleranceNs: config.sync.tolerance_s * 1e9, stalenessNs: config.sync.staleness_s * 1e9, now: options.now });
     if (config.task) this.assembler.setTask(config.task);
     for (const cam of cams) {
       const input = config.inputs.cameras[cam.name]!;
@@ -71,7 +71,7 @@ export class RosObservationSource implements ObservationSource {
     );
     const instruction = config.inputs.instruction;
     if (instruction) {
-      const tasks = manifest.observation.instruction.tasks;
+      const tasks = manifest.observation.instruction?.tasks ?? [];
       this.unsubscribes.push(
         connection.subscribe(instruction.topic, instruction.type, (m) => {
           try {

@@ -57,5 +57,8 @@ describe('ObservationAssembler', () => {
     expect(a.addJoints({ stampNs: 2, receivedNs: 0, value: joints(1) })?.index).toBe(0);
     a.reset();
     expect(a.addJoints({ stampNs: 3, receivedNs: 0, value: joints(1) })?.index).toBe(0);
+    // A bundle without an instruction input needs no task.
+    const b = new ObservationAssembler({ cameras: [], needsTask: false, toleranceNs: 0, stalenessNs: 1e9, now: () => clock.now });
+    expect(b.addJoints({ stampNs: 1, receivedNs: 0, value: joints(1) })).toMatchObject({ index: 0, instruction: { taskId: '' } });
   });
 });
