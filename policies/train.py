@@ -222,7 +222,7 @@ def main(argv=None) -> int:
     init = None
     if args.init:
         # Continue training: the checkpoint's weights were fitted to its normalisation, so keep it.
-        init = torch.load(args.init, map_location='cpu')
+        init = torch.load(args.init, map_location='cpu', weights_only=True)  # no pickle code execution
         fields = init['manifest_fields']
         norm = {'proprio_mean': fields['observation']['proprio']['mean'], 'proprio_std': fields['observation']['proprio']['std'],
                 'action_mean': fields['action']['mean'], 'action_std': fields['action']['std']}

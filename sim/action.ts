@@ -4,6 +4,8 @@ import type { ArmCommand } from './arm.js';
 import { SimRequestError } from './errors.js';
 
 export const ACTION_FIELDS = ['vx', 'vy', 'grip'] as const;
+/** The action space: every value in [-1, 1]. */
+export const ACTION_SPACE = Object.freeze({ low: Object.freeze([-1, -1, -1]), high: Object.freeze([1, 1, 1]) });
 
 export function parseAction(values: ArrayLike<number>): ArmCommand {
   if (values.length !== ACTION_FIELDS.length) {

@@ -13,6 +13,8 @@ import type { AnyTaskDefinition, TaskId, TaskInfo, TaskState } from './tasks/reg
 import type { StepOutcome, TaskStateBase } from './tasks/task.js';
 
 export const DEFAULT_IMAGE_SIZE = 64;
+/** The server's default bound on a reset's image_size (a 256 px frame is 192 KiB). */
+export const DEFAULT_MAX_IMAGE_SIZE = 256;
 const EFFECTOR_OUTER = 0.04;
 const EFFECTOR_INNER = 0.02;
 /** Closed, the effector is a smaller disc, so a held block stays visible around it. */

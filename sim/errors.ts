@@ -13,3 +13,12 @@ export class SimRequestError extends Error {
     super(message, options);
   }
 }
+
+/** Longest piece of client-supplied text quoted back in an error. */
+export const MAX_QUOTED_CHARS = 64;
+
+/** `text` for an error message, cut to MAX_QUOTED_CHARS so that a client cannot make replies grow. */
+export function quoted(text: string): string {
+  if (text.length <= MAX_QUOTED_CHARS) return `'${text}'`;
+  return `'${text.slice(0, MAX_QUOTED_CHARS)}…' (${text.length} characters)`;
+}

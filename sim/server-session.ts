@@ -15,13 +15,25 @@ import { decodeRequest, encodeError, encodeTaskList, encodeTransition } from './
 import type { SimRequestMessage } from './wire-codec.js';
 
 /** Real-time pushes are skipped while this many bytes still wait in the socket (a slow reader). */
-const MAX_BUFFERED_BYTES = 1 << 20;
+const MAX_PUSH_BUFFERED_BYTES = 1 << 20;
+/** Default bound on reply bytes a client leaves unread before its session is closed. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 << 20;
+/** WebSocket close code for a session closed because it did not read its replies. */
+export const SLOW_READER_CLOSE_CODE = 4008;
 const PERIOD_MS = 1000 / CONTROL_RATE_HZ;
 const ZERO_ACTION: ArmCommand = Object.freeze({ vx: 0, vy: 0, grip: 0 });
 
 export interface ServerSessionOptions {
   /** Image size used when a reset asks for 0 (the default). */
   readonly imageSize: number;
+  /** Largest image size a reset may ask for. */
+  readonly maxImageSize: number;
+  /** Unread reply bytes beyond which a request closes the session instead of being answered. */
+  readonly maxBufferedBytes: number;
+  /** Called once when the session is closed as a slow reader. */
+  readonly onSlowReader?: () => void;
+  /** Fault injection: true drops the connection instead of answering the request just read. */
+  readonly dropThisRequest?: () => boolean;
 }
 
 /** Wall-clock time in ns since the Unix epoch, for real-time stamps. */
@@ -41,6 +53,7 @@ export class ServerSession {
   private latest: { transition: EnvTransition; stampNs: number } | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private skippedPushes = 0;
+  private closedAsSlowReader = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -62,6 +75,19 @@ export class ServerSession {
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.closedAsSlowReader) return;
+    // Lock-step replies are only queued while the client reads them: a client that keeps asking
+    // without reading would otherwise make the server buffer replies without limit.
+    const unread = this.socket.bufferedAmount;
+    if (unread > this.options.maxBufferedBytes) {
+      this.closeSlowReader(unread);
+      return;
+    }
+    if (this.options.dropThisRequest?.()) {
+      this.stopTicker();
+      this.socket.terminate();
+      return;
+    }
     let id = 0;
     try {
       if (!isBinary) throw new SimRequestError('bad-frame', 'text frames are not accepted: send a binary SimRequest protobuf');
@@ -87,6 +113,15 @@ export class ServerSession {
     }
   }
 
+  private closeSlowReader(unread: number): void {
+    this.closedAsSlowReader = true;
+    this.stopTicker();
+    this.options.onSlowReader?.();
+    this.socket.close(SLOW_READER_CLOSE_CODE, `slow reader: ${unread} bytes of replies unread (limit ${this.options.maxBufferedBytes})`);
+    // The close frame waits behind the unread replies; a client that reads nothing never takes it.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+  }
+
   private reset(id: number, reset: momento.v1.SimReset.$Properties): Uint8Array {
     const mode = reset.mode ?? pb.SimMode.LOCKSTEP;
     if (mode !== pb.SimMode.LOCKSTEP && mode !== pb.SimMode.REALTIME) {
@@ -94,6 +129,9 @@ export class ServerSession {
     }
     const seed = Number(reset.seed ?? 0);
     const size = reset.imageSize ?? 0;
+    if (size > this.options.maxImageSize) {
+      throw new SimRequestError('bad-reset', `reset.image_size ${size} exceeds this simulator's limit of ${this.options.maxImageSize}`);
+    }
     this.stopTicker();
     const transition = this.env.reset(reset.task ?? '', seed, size === 0 ? {} : { imageSize: size });
     this.realtime = mode === pb.SimMode.REALTIME;
@@ -125,7 +163,7 @@ export class ServerSession {
         const transition = this.env.stepWith(this.heldAction);
         const stampNs = epochNs();
         this.latest = { transition, stampNs };
-        if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.skippedPushes++;
+        if (this.socket.bufferedAmount > MAX_PUSH_BUFFERED_BYTES) this.skippedPushes++;
         else this.send(encodeTransition(0, transition, this.env.privilegedJson(), stampNs));
         if (transition.done) return;
       } catch (error) {

@@ -46,8 +46,12 @@ export function encodeTransition(id: number, transition: EnvTransition, privileg
   }).finish();
 }
 
+/** Error messages are cut to this length: whatever a request carried, the answer stays small. */
+const MAX_ERROR_CHARS = 1024;
+
 export function encodeError(id: number, code: SimErrorCode, message: string): Uint8Array {
-  return pb.SimResponse.encode({ id, error: { code, message } }).finish();
+  const text = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…` : message;
+  return pb.SimResponse.encode({ id, error: { code, message: text } }).finish();
 }
 
 export function encodeTaskList(id: number, tasks: readonly TaskInfo[]): Uint8Array {

@@ -6,7 +6,8 @@ import { Policy, type PolicyOptions } from './policy/policy.js';
 
 export { Policy, type BatchItem, type PolicyOptions } from './policy/policy.js';
 export { EpisodeState, type NoisePosition } from './policy/episode.js';
-export { StepBatcher, type StepBatcherOptions } from './policy/step-batcher.js';
+export { BatchSizeHistogram, StepBatcher, type BatchedStep, type StepBatcherOptions } from './policy/step-batcher.js';
+export type { PolicyBackend } from './policy/backend.js';
 export { ActionScheduler, type ActionSchedulerOptions } from './policy/action-scheduler.js';
 export { NoiseGenerator } from './policy/noise.js';
 export { checkObservation } from './policy/preprocess.js';
@@ -34,7 +35,9 @@ export { decodeMemorySnapshot, encodeMemorySnapshot, tensorFromProto, tensorToPr
 
 export { McapRecorder, readEpisode, ReplaySource, listEpisodeFiles, summarizeEpisode, type McapRecorderOptions, type RecordedEpisode, type ReplayOptions } from './record/index.js';
 export { SimClient, SimSession, SimServerError, type SimResetOptions, type SimSessionOptions, type SimTaskInfo } from './transports/sim/index.js';
-export { OnnxGraph, type Device, type Provider } from './onnx/graph.js';
+export { OnnxGraph, type Device, type InferenceMode, type Provider } from './onnx/graph.js';
+export { PolicyServer, type PolicyServerOptions } from './server/policy-server.js';
+export { PolicyClient, PolicyServerError, RemoteEpisode, type PolicyClientOptions } from './server/policy-client.js';
 
 export { BundleError } from './core/errors.js';
 export type { ActionSink, EpisodeEnv, EpisodeOutcome, EpisodeSink, EpisodeStart, ObservationSource, Transition } from './core/interfaces.js';

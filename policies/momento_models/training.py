@@ -168,7 +168,7 @@ def save_checkpoint(path: str, policy: Policy, manifest_fields: dict, extra: Opt
 
 
 def load_checkpoint(path: str) -> tuple:
-    ck = torch.load(path, map_location='cpu')
+    ck = torch.load(path, map_location='cpu', weights_only=True)  # no pickle code execution
     policy = Policy(config_from_dict(ck['config']))
     policy.load_state_dict(ck['state_dict'])
     return policy.eval(), ck['manifest_fields'], ck.get('extra', {})

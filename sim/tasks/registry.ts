@@ -2,6 +2,7 @@
 // that works on privileged state whether it comes from SimEnv or from privileged_json.
 import type { ArmCommand } from '../arm.js';
 import { CONTROL_RATE_HZ } from '../arm.js';
+import { quoted } from '../errors.js';
 import { buttonSequence } from './button-sequence.js';
 import type { ButtonSequenceState } from './button-sequence.js';
 import { pickPlaceTwice } from './pick-place-twice.js';
@@ -47,7 +48,7 @@ export function isTaskId(id: string): id is TaskId {
 
 export function taskDefinition(id: string): AnyTaskDefinition {
   const definition = DEFINITIONS.get(id);
-  if (!definition) throw new RangeError(`unknown task '${id}'; known tasks: ${TASK_IDS.join(', ')}`);
+  if (!definition) throw new RangeError(`unknown task ${quoted(id)}; known tasks: ${TASK_IDS.join(', ')}`);
   return definition;
 }
 

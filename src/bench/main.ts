@@ -16,6 +16,12 @@ import { StepStats, STAGES } from '../runtime/stats.js';
 import { syntheticObservations } from '../runtime/synthetic.js';
 import { SimSession } from '../transports/sim/index.js';
 
+if (process.argv[2] === 'server') {
+  // `npm run bench -- server [bundle] [--seconds 4] [--out file]`: the policy server section.
+  await (await import('./server.js')).benchServer(process.argv.slice(3));
+  process.exit(0);
+}
+
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
   const i = args.indexOf(name);

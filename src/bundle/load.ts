@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, 
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { BundleError } from '../core/errors.js';
-import { OnnxGraph, type Device } from '../onnx/graph.js';
+import { OnnxGraph, type Device, type InferenceMode } from '../onnx/graph.js';
 import { graphMismatches } from './graph-contract.js';
 import { contractProblems } from './contract.js';
 import { MANIFEST_LIMITS, ManifestSchema, type GraphRole, type GraphSpec, type Manifest } from './manifest.js';
@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly device?: Device;
   /** CPU threads per graph. Default 1 (see OnnxGraphOptions.threads). */
   readonly threads?: number;
+  /** Graph calls on the calling thread or in the inference worker. Default 'inline' (see OnnxGraphOptions.inference). */
+  readonly inference?: InferenceMode;
   readonly warn?: (message: string) => void;
 }
 

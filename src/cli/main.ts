@@ -11,6 +11,7 @@ import { registerSim } from './commands/sim.js';
 import { registerReplay } from './commands/replay.js';
 import { registerInfo } from './commands/info.js';
 import { registerRos } from './commands/ros.js';
+import { registerServe } from './commands/serve.js';
 import { momentoVersion } from '../record/version.js';
 
 const program = new Command('momento').description('runtime for history-aware robot policies').version(momentoVersion());
@@ -23,6 +24,7 @@ registerSim(program);
 registerReplay(program);
 registerInfo(program);
 registerRos(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

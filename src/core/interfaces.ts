@@ -7,6 +7,12 @@ import type { Action, Observation, StepResult } from './types.js';
 export interface ObservationSource {
   readonly kind: 'live' | 'replay';
   readonly observation$: Observable<Observation>;
+  /**
+   * Replay sources that can be pulled: each frame is produced (generated, decoded) only when the
+   * consumer asks for it, so a long replay holds one frame (or one episode) at a time. An
+   * Observable has no back-pressure; a consumer that steps every frame in order prefers this.
+   */
+  readonly frames?: () => AsyncIterable<Observation>;
 }
 
 /** Where executed actions go (a robot, a simulator session). */

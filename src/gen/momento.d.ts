@@ -2211,5 +2211,1637 @@ export namespace momento {
             /** Shape of an EpisodeEnd. */
             type $Shape = momento.v1.EpisodeEnd.$Properties;
         }
+
+        /**
+         * Properties of a PolicyContract.
+         * @deprecated Use momento.v1.PolicyContract.$Properties instead.
+         */
+        interface IPolicyContract extends momento.v1.PolicyContract.$Properties {
+        }
+
+        /** Represents a PolicyContract. */
+        class PolicyContract {
+
+            /**
+             * Constructs a new PolicyContract.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.PolicyContract.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PolicyContract bundle. */
+            bundle: string;
+
+            /** PolicyContract bundleHash. */
+            bundleHash: string;
+
+            /** PolicyContract cameras. */
+            cameras: momento.v1.CameraContract.$Properties[];
+
+            /** PolicyContract proprioNames. */
+            proprioNames: string[];
+
+            /** PolicyContract tasks. */
+            tasks: string[];
+
+            /** PolicyContract actionNames. */
+            actionNames: string[];
+
+            /** PolicyContract chunk. */
+            chunk: number;
+
+            /** PolicyContract execute. */
+            execute: number;
+
+            /** PolicyContract rateHz. */
+            rateHz: number;
+
+            /** PolicyContract memoryKind. */
+            memoryKind: string;
+
+            /** PolicyContract headKind. */
+            headKind: string;
+
+            /**
+             * Creates a new PolicyContract instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PolicyContract instance
+             */
+            static create(properties: momento.v1.PolicyContract.$Shape): momento.v1.PolicyContract & momento.v1.PolicyContract.$Shape;
+            static create(properties?: momento.v1.PolicyContract.$Properties): momento.v1.PolicyContract;
+
+            /**
+             * Encodes the specified PolicyContract message. Does not implicitly {@link momento.v1.PolicyContract.verify|verify} messages.
+             * @param message PolicyContract message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.PolicyContract.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PolicyContract message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.PolicyContract & momento.v1.PolicyContract.$Shape} PolicyContract
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.PolicyContract & momento.v1.PolicyContract.$Shape;
+
+            /**
+             * Gets the type url for PolicyContract
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace PolicyContract {
+
+            /** Properties of a PolicyContract. */
+            interface $Properties {
+
+                /** PolicyContract bundle */
+                bundle?: (string|null);
+
+                /** PolicyContract bundleHash */
+                bundleHash?: (string|null);
+
+                /** PolicyContract cameras */
+                cameras?: (momento.v1.CameraContract.$Properties[]|null);
+
+                /** PolicyContract proprioNames */
+                proprioNames?: (string[]|null);
+
+                /** PolicyContract tasks */
+                tasks?: (string[]|null);
+
+                /** PolicyContract actionNames */
+                actionNames?: (string[]|null);
+
+                /** PolicyContract chunk */
+                chunk?: (number|null);
+
+                /** PolicyContract execute */
+                execute?: (number|null);
+
+                /** PolicyContract rateHz */
+                rateHz?: (number|null);
+
+                /** PolicyContract memoryKind */
+                memoryKind?: (string|null);
+
+                /** PolicyContract headKind */
+                headKind?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PolicyContract. */
+            type $Shape = momento.v1.PolicyContract.$Properties;
+        }
+
+        /**
+         * Properties of a CameraContract.
+         * @deprecated Use momento.v1.CameraContract.$Properties instead.
+         */
+        interface ICameraContract extends momento.v1.CameraContract.$Properties {
+        }
+
+        /** Represents a CameraContract. */
+        class CameraContract {
+
+            /**
+             * Constructs a new CameraContract.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.CameraContract.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** CameraContract name. */
+            name: string;
+
+            /** CameraContract height. */
+            height: number;
+
+            /** CameraContract width. */
+            width: number;
+
+            /** CameraContract channels. */
+            channels: number;
+
+            /**
+             * Creates a new CameraContract instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns CameraContract instance
+             */
+            static create(properties: momento.v1.CameraContract.$Shape): momento.v1.CameraContract & momento.v1.CameraContract.$Shape;
+            static create(properties?: momento.v1.CameraContract.$Properties): momento.v1.CameraContract;
+
+            /**
+             * Encodes the specified CameraContract message. Does not implicitly {@link momento.v1.CameraContract.verify|verify} messages.
+             * @param message CameraContract message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.CameraContract.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a CameraContract message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.CameraContract & momento.v1.CameraContract.$Shape} CameraContract
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.CameraContract & momento.v1.CameraContract.$Shape;
+
+            /**
+             * Gets the type url for CameraContract
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace CameraContract {
+
+            /** Properties of a CameraContract. */
+            interface $Properties {
+
+                /** CameraContract name */
+                name?: (string|null);
+
+                /** CameraContract height */
+                height?: (number|null);
+
+                /** CameraContract width */
+                width?: (number|null);
+
+                /** CameraContract channels */
+                channels?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a CameraContract. */
+            type $Shape = momento.v1.CameraContract.$Properties;
+        }
+
+        /**
+         * Properties of a ServerHello.
+         * @deprecated Use momento.v1.ServerHello.$Properties instead.
+         */
+        interface IServerHello extends momento.v1.ServerHello.$Properties {
+        }
+
+        /** Represents a ServerHello. */
+        class ServerHello {
+
+            /**
+             * Constructs a new ServerHello.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ServerHello.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ServerHello protocolVersion. */
+            protocolVersion: number;
+
+            /** ServerHello expect. */
+            expect?: (momento.v1.PolicyContract.$Properties|null);
+
+            /**
+             * Creates a new ServerHello instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerHello instance
+             */
+            static create(properties: momento.v1.ServerHello.$Shape): momento.v1.ServerHello & momento.v1.ServerHello.$Shape;
+            static create(properties?: momento.v1.ServerHello.$Properties): momento.v1.ServerHello;
+
+            /**
+             * Encodes the specified ServerHello message. Does not implicitly {@link momento.v1.ServerHello.verify|verify} messages.
+             * @param message ServerHello message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ServerHello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerHello message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ServerHello & momento.v1.ServerHello.$Shape} ServerHello
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ServerHello & momento.v1.ServerHello.$Shape;
+
+            /**
+             * Gets the type url for ServerHello
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ServerHello {
+
+            /** Properties of a ServerHello. */
+            interface $Properties {
+
+                /** ServerHello protocolVersion */
+                protocolVersion?: (number|null);
+
+                /** ServerHello expect */
+                expect?: (momento.v1.PolicyContract.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ServerHello. */
+            type $Shape = momento.v1.ServerHello.$Properties;
+        }
+
+        /**
+         * Properties of a ServerWelcome.
+         * @deprecated Use momento.v1.ServerWelcome.$Properties instead.
+         */
+        interface IServerWelcome extends momento.v1.ServerWelcome.$Properties {
+        }
+
+        /** Represents a ServerWelcome. */
+        class ServerWelcome {
+
+            /**
+             * Constructs a new ServerWelcome.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ServerWelcome.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ServerWelcome protocolVersion. */
+            protocolVersion: number;
+
+            /** ServerWelcome capabilities. */
+            capabilities: string[];
+
+            /** ServerWelcome contract. */
+            contract?: (momento.v1.PolicyContract.$Properties|null);
+
+            /** ServerWelcome manifestJson. */
+            manifestJson: string;
+
+            /** ServerWelcome serverVersion. */
+            serverVersion: string;
+
+            /** ServerWelcome provider. */
+            provider: string;
+
+            /**
+             * Creates a new ServerWelcome instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerWelcome instance
+             */
+            static create(properties: momento.v1.ServerWelcome.$Shape): momento.v1.ServerWelcome & momento.v1.ServerWelcome.$Shape;
+            static create(properties?: momento.v1.ServerWelcome.$Properties): momento.v1.ServerWelcome;
+
+            /**
+             * Encodes the specified ServerWelcome message. Does not implicitly {@link momento.v1.ServerWelcome.verify|verify} messages.
+             * @param message ServerWelcome message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ServerWelcome.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerWelcome message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ServerWelcome & momento.v1.ServerWelcome.$Shape} ServerWelcome
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ServerWelcome & momento.v1.ServerWelcome.$Shape;
+
+            /**
+             * Gets the type url for ServerWelcome
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ServerWelcome {
+
+            /** Properties of a ServerWelcome. */
+            interface $Properties {
+
+                /** ServerWelcome protocolVersion */
+                protocolVersion?: (number|null);
+
+                /** ServerWelcome capabilities */
+                capabilities?: (string[]|null);
+
+                /** ServerWelcome contract */
+                contract?: (momento.v1.PolicyContract.$Properties|null);
+
+                /** ServerWelcome manifestJson */
+                manifestJson?: (string|null);
+
+                /** ServerWelcome serverVersion */
+                serverVersion?: (string|null);
+
+                /** ServerWelcome provider */
+                provider?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ServerWelcome. */
+            type $Shape = momento.v1.ServerWelcome.$Properties;
+        }
+
+        /**
+         * Properties of an OpenSession.
+         * @deprecated Use momento.v1.OpenSession.$Properties instead.
+         */
+        interface IOpenSession extends momento.v1.OpenSession.$Properties {
+        }
+
+        /** Represents an OpenSession. */
+        class OpenSession {
+
+            /**
+             * Constructs a new OpenSession.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.OpenSession.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** OpenSession seed. */
+            seed: number;
+
+            /** OpenSession noMemory. */
+            noMemory: boolean;
+
+            /**
+             * Creates a new OpenSession instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns OpenSession instance
+             */
+            static create(properties: momento.v1.OpenSession.$Shape): momento.v1.OpenSession & momento.v1.OpenSession.$Shape;
+            static create(properties?: momento.v1.OpenSession.$Properties): momento.v1.OpenSession;
+
+            /**
+             * Encodes the specified OpenSession message. Does not implicitly {@link momento.v1.OpenSession.verify|verify} messages.
+             * @param message OpenSession message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.OpenSession.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an OpenSession message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.OpenSession & momento.v1.OpenSession.$Shape} OpenSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.OpenSession & momento.v1.OpenSession.$Shape;
+
+            /**
+             * Gets the type url for OpenSession
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace OpenSession {
+
+            /** Properties of an OpenSession. */
+            interface $Properties {
+
+                /** OpenSession seed */
+                seed?: (number|null);
+
+                /** OpenSession noMemory */
+                noMemory?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an OpenSession. */
+            type $Shape = momento.v1.OpenSession.$Properties;
+        }
+
+        /**
+         * Properties of a ResumeSession.
+         * @deprecated Use momento.v1.ResumeSession.$Properties instead.
+         */
+        interface IResumeSession extends momento.v1.ResumeSession.$Properties {
+        }
+
+        /** Represents a ResumeSession. */
+        class ResumeSession {
+
+            /**
+             * Constructs a new ResumeSession.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ResumeSession.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ResumeSession sessionId. */
+            sessionId: string;
+
+            /** ResumeSession resumeToken. */
+            resumeToken: string;
+
+            /**
+             * Creates a new ResumeSession instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ResumeSession instance
+             */
+            static create(properties: momento.v1.ResumeSession.$Shape): momento.v1.ResumeSession & momento.v1.ResumeSession.$Shape;
+            static create(properties?: momento.v1.ResumeSession.$Properties): momento.v1.ResumeSession;
+
+            /**
+             * Encodes the specified ResumeSession message. Does not implicitly {@link momento.v1.ResumeSession.verify|verify} messages.
+             * @param message ResumeSession message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ResumeSession.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ResumeSession message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ResumeSession & momento.v1.ResumeSession.$Shape} ResumeSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ResumeSession & momento.v1.ResumeSession.$Shape;
+
+            /**
+             * Gets the type url for ResumeSession
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ResumeSession {
+
+            /** Properties of a ResumeSession. */
+            interface $Properties {
+
+                /** ResumeSession sessionId */
+                sessionId?: (string|null);
+
+                /** ResumeSession resumeToken */
+                resumeToken?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ResumeSession. */
+            type $Shape = momento.v1.ResumeSession.$Properties;
+        }
+
+        /**
+         * Properties of a SessionOpened.
+         * @deprecated Use momento.v1.SessionOpened.$Properties instead.
+         */
+        interface ISessionOpened extends momento.v1.SessionOpened.$Properties {
+        }
+
+        /** Represents a SessionOpened. */
+        class SessionOpened {
+
+            /**
+             * Constructs a new SessionOpened.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SessionOpened.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SessionOpened sessionId. */
+            sessionId: string;
+
+            /** SessionOpened resumeToken. */
+            resumeToken: string;
+
+            /** SessionOpened ttlS. */
+            ttlS: number;
+
+            /** SessionOpened step. */
+            step: number;
+
+            /** SessionOpened noMemory. */
+            noMemory: boolean;
+
+            /** SessionOpened seed. */
+            seed: number;
+
+            /**
+             * Creates a new SessionOpened instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SessionOpened instance
+             */
+            static create(properties: momento.v1.SessionOpened.$Shape): momento.v1.SessionOpened & momento.v1.SessionOpened.$Shape;
+            static create(properties?: momento.v1.SessionOpened.$Properties): momento.v1.SessionOpened;
+
+            /**
+             * Encodes the specified SessionOpened message. Does not implicitly {@link momento.v1.SessionOpened.verify|verify} messages.
+             * @param message SessionOpened message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SessionOpened.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SessionOpened message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SessionOpened & momento.v1.SessionOpened.$Shape} SessionOpened
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SessionOpened & momento.v1.SessionOpened.$Shape;
+
+            /**
+             * Gets the type url for SessionOpened
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SessionOpened {
+
+            /** Properties of a SessionOpened. */
+            interface $Properties {
+
+                /** SessionOpened sessionId */
+                sessionId?: (string|null);
+
+                /** SessionOpened resumeToken */
+                resumeToken?: (string|null);
+
+                /** SessionOpened ttlS */
+                ttlS?: (number|null);
+
+                /** SessionOpened step */
+                step?: (number|null);
+
+                /** SessionOpened noMemory */
+                noMemory?: (boolean|null);
+
+                /** SessionOpened seed */
+                seed?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SessionOpened. */
+            type $Shape = momento.v1.SessionOpened.$Properties;
+        }
+
+        /**
+         * Properties of a StepRequest.
+         * @deprecated Use momento.v1.StepRequest.$Properties instead.
+         */
+        interface IStepRequest extends momento.v1.StepRequest.$Properties {
+        }
+
+        /** Represents a StepRequest. */
+        class StepRequest {
+
+            /**
+             * Constructs a new StepRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.StepRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StepRequest observation. */
+            observation?: (momento.v1.Observation.$Properties|null);
+
+            /**
+             * Creates a new StepRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StepRequest instance
+             */
+            static create(properties: momento.v1.StepRequest.$Shape): momento.v1.StepRequest & momento.v1.StepRequest.$Shape;
+            static create(properties?: momento.v1.StepRequest.$Properties): momento.v1.StepRequest;
+
+            /**
+             * Encodes the specified StepRequest message. Does not implicitly {@link momento.v1.StepRequest.verify|verify} messages.
+             * @param message StepRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.StepRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StepRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.StepRequest & momento.v1.StepRequest.$Shape} StepRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.StepRequest & momento.v1.StepRequest.$Shape;
+
+            /**
+             * Gets the type url for StepRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace StepRequest {
+
+            /** Properties of a StepRequest. */
+            interface $Properties {
+
+                /** StepRequest observation */
+                observation?: (momento.v1.Observation.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StepRequest. */
+            type $Shape = momento.v1.StepRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ResetSession.
+         * @deprecated Use momento.v1.ResetSession.$Properties instead.
+         */
+        interface IResetSession extends momento.v1.ResetSession.$Properties {
+        }
+
+        /** Represents a ResetSession. */
+        class ResetSession {
+
+            /**
+             * Constructs a new ResetSession.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ResetSession.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ResetSession seed. */
+            seed: number;
+
+            /**
+             * Creates a new ResetSession instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ResetSession instance
+             */
+            static create(properties: momento.v1.ResetSession.$Shape): momento.v1.ResetSession & momento.v1.ResetSession.$Shape;
+            static create(properties?: momento.v1.ResetSession.$Properties): momento.v1.ResetSession;
+
+            /**
+             * Encodes the specified ResetSession message. Does not implicitly {@link momento.v1.ResetSession.verify|verify} messages.
+             * @param message ResetSession message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ResetSession.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ResetSession message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ResetSession & momento.v1.ResetSession.$Shape} ResetSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ResetSession & momento.v1.ResetSession.$Shape;
+
+            /**
+             * Gets the type url for ResetSession
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ResetSession {
+
+            /** Properties of a ResetSession. */
+            interface $Properties {
+
+                /** ResetSession seed */
+                seed?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ResetSession. */
+            type $Shape = momento.v1.ResetSession.$Properties;
+        }
+
+        /**
+         * Properties of a SnapshotRequest.
+         * @deprecated Use momento.v1.SnapshotRequest.$Properties instead.
+         */
+        interface ISnapshotRequest extends momento.v1.SnapshotRequest.$Properties {
+        }
+
+        /** Represents a SnapshotRequest. */
+        class SnapshotRequest {
+
+            /**
+             * Constructs a new SnapshotRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SnapshotRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new SnapshotRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SnapshotRequest instance
+             */
+            static create(properties: momento.v1.SnapshotRequest.$Shape): momento.v1.SnapshotRequest & momento.v1.SnapshotRequest.$Shape;
+            static create(properties?: momento.v1.SnapshotRequest.$Properties): momento.v1.SnapshotRequest;
+
+            /**
+             * Encodes the specified SnapshotRequest message. Does not implicitly {@link momento.v1.SnapshotRequest.verify|verify} messages.
+             * @param message SnapshotRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SnapshotRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SnapshotRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SnapshotRequest & momento.v1.SnapshotRequest.$Shape} SnapshotRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SnapshotRequest & momento.v1.SnapshotRequest.$Shape;
+
+            /**
+             * Gets the type url for SnapshotRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SnapshotRequest {
+
+            /** Properties of a SnapshotRequest. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SnapshotRequest. */
+            type $Shape = momento.v1.SnapshotRequest.$Properties;
+        }
+
+        /**
+         * Properties of a RestoreRequest.
+         * @deprecated Use momento.v1.RestoreRequest.$Properties instead.
+         */
+        interface IRestoreRequest extends momento.v1.RestoreRequest.$Properties {
+        }
+
+        /** Represents a RestoreRequest. */
+        class RestoreRequest {
+
+            /**
+             * Constructs a new RestoreRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.RestoreRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RestoreRequest snapshot. */
+            snapshot?: (momento.v1.MemorySnapshot.$Properties|null);
+
+            /**
+             * Creates a new RestoreRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RestoreRequest instance
+             */
+            static create(properties: momento.v1.RestoreRequest.$Shape): momento.v1.RestoreRequest & momento.v1.RestoreRequest.$Shape;
+            static create(properties?: momento.v1.RestoreRequest.$Properties): momento.v1.RestoreRequest;
+
+            /**
+             * Encodes the specified RestoreRequest message. Does not implicitly {@link momento.v1.RestoreRequest.verify|verify} messages.
+             * @param message RestoreRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.RestoreRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RestoreRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.RestoreRequest & momento.v1.RestoreRequest.$Shape} RestoreRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.RestoreRequest & momento.v1.RestoreRequest.$Shape;
+
+            /**
+             * Gets the type url for RestoreRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RestoreRequest {
+
+            /** Properties of a RestoreRequest. */
+            interface $Properties {
+
+                /** RestoreRequest snapshot */
+                snapshot?: (momento.v1.MemorySnapshot.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RestoreRequest. */
+            type $Shape = momento.v1.RestoreRequest.$Properties;
+        }
+
+        /**
+         * Properties of a CloseSession.
+         * @deprecated Use momento.v1.CloseSession.$Properties instead.
+         */
+        interface ICloseSession extends momento.v1.CloseSession.$Properties {
+        }
+
+        /** Represents a CloseSession. */
+        class CloseSession {
+
+            /**
+             * Constructs a new CloseSession.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.CloseSession.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new CloseSession instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns CloseSession instance
+             */
+            static create(properties: momento.v1.CloseSession.$Shape): momento.v1.CloseSession & momento.v1.CloseSession.$Shape;
+            static create(properties?: momento.v1.CloseSession.$Properties): momento.v1.CloseSession;
+
+            /**
+             * Encodes the specified CloseSession message. Does not implicitly {@link momento.v1.CloseSession.verify|verify} messages.
+             * @param message CloseSession message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.CloseSession.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a CloseSession message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.CloseSession & momento.v1.CloseSession.$Shape} CloseSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.CloseSession & momento.v1.CloseSession.$Shape;
+
+            /**
+             * Gets the type url for CloseSession
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace CloseSession {
+
+            /** Properties of a CloseSession. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a CloseSession. */
+            type $Shape = momento.v1.CloseSession.$Properties;
+        }
+
+        /**
+         * Properties of a ServerRequest.
+         * @deprecated Use momento.v1.ServerRequest.$Properties instead.
+         */
+        interface IServerRequest extends momento.v1.ServerRequest.$Properties {
+        }
+
+        /** Represents a ServerRequest. */
+        class ServerRequest {
+
+            /**
+             * Constructs a new ServerRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ServerRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ServerRequest id. */
+            id: number;
+
+            /** ServerRequest hello. */
+            hello?: (momento.v1.ServerHello.$Properties|null);
+
+            /** ServerRequest open. */
+            open?: (momento.v1.OpenSession.$Properties|null);
+
+            /** ServerRequest resume. */
+            resume?: (momento.v1.ResumeSession.$Properties|null);
+
+            /** ServerRequest step. */
+            step?: (momento.v1.StepRequest.$Properties|null);
+
+            /** ServerRequest reset. */
+            reset?: (momento.v1.ResetSession.$Properties|null);
+
+            /** ServerRequest snapshot. */
+            snapshot?: (momento.v1.SnapshotRequest.$Properties|null);
+
+            /** ServerRequest restore. */
+            restore?: (momento.v1.RestoreRequest.$Properties|null);
+
+            /** ServerRequest close. */
+            close?: (momento.v1.CloseSession.$Properties|null);
+
+            /** ServerRequest body. */
+            body?: ("hello"|"open"|"resume"|"step"|"reset"|"snapshot"|"restore"|"close");
+
+            /**
+             * Creates a new ServerRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerRequest instance
+             */
+            static create(properties: momento.v1.ServerRequest.$Shape): momento.v1.ServerRequest & momento.v1.ServerRequest.$Shape;
+            static create(properties?: momento.v1.ServerRequest.$Properties): momento.v1.ServerRequest;
+
+            /**
+             * Encodes the specified ServerRequest message. Does not implicitly {@link momento.v1.ServerRequest.verify|verify} messages.
+             * @param message ServerRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ServerRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ServerRequest & momento.v1.ServerRequest.$Shape} ServerRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ServerRequest & momento.v1.ServerRequest.$Shape;
+
+            /**
+             * Gets the type url for ServerRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ServerRequest {
+
+            /** Properties of a ServerRequest. */
+            interface $Properties {
+
+                /** ServerRequest id */
+                id?: (number|null);
+
+                /** ServerRequest hello */
+                hello?: (momento.v1.ServerHello.$Properties|null);
+
+                /** ServerRequest open */
+                open?: (momento.v1.OpenSession.$Properties|null);
+
+                /** ServerRequest resume */
+                resume?: (momento.v1.ResumeSession.$Properties|null);
+
+                /** ServerRequest step */
+                step?: (momento.v1.StepRequest.$Properties|null);
+
+                /** ServerRequest reset */
+                reset?: (momento.v1.ResetSession.$Properties|null);
+
+                /** ServerRequest snapshot */
+                snapshot?: (momento.v1.SnapshotRequest.$Properties|null);
+
+                /** ServerRequest restore */
+                restore?: (momento.v1.RestoreRequest.$Properties|null);
+
+                /** ServerRequest close */
+                close?: (momento.v1.CloseSession.$Properties|null);
+
+                /** ServerRequest body */
+                body?: ("hello"|"open"|"resume"|"step"|"reset"|"snapshot"|"restore"|"close");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a ServerRequest. */
+            type $Shape = {
+              id?: number|null;
+              hello?: momento.v1.ServerHello.$Shape|null;
+              open?: momento.v1.OpenSession.$Shape|null;
+              resume?: momento.v1.ResumeSession.$Shape|null;
+              step?: momento.v1.StepRequest.$Shape|null;
+              reset?: momento.v1.ResetSession.$Shape|null;
+              snapshot?: momento.v1.SnapshotRequest.$Shape|null;
+              restore?: momento.v1.RestoreRequest.$Shape|null;
+              close?: momento.v1.CloseSession.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "hello"; hello: momento.v1.ServerHello.$Shape; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "open"; hello?: null; open: momento.v1.OpenSession.$Shape; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "resume"; hello?: null; open?: null; resume: momento.v1.ResumeSession.$Shape; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "step"; hello?: null; open?: null; resume?: null; step: momento.v1.StepRequest.$Shape; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "reset"; hello?: null; open?: null; resume?: null; step?: null; reset: momento.v1.ResetSession.$Shape; snapshot?: null; restore?: null; close?: null }|{ body?: "snapshot"; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot: momento.v1.SnapshotRequest.$Shape; restore?: null; close?: null }|{ body?: "restore"; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore: momento.v1.RestoreRequest.$Shape; close?: null }|{ body?: "close"; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close: momento.v1.CloseSession.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a ServerStepResult.
+         * @deprecated Use momento.v1.ServerStepResult.$Properties instead.
+         */
+        interface IServerStepResult extends momento.v1.ServerStepResult.$Properties {
+        }
+
+        /** Represents a ServerStepResult. */
+        class ServerStepResult {
+
+            /**
+             * Constructs a new ServerStepResult.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ServerStepResult.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ServerStepResult result. */
+            result?: (momento.v1.StepResult.$Properties|null);
+
+            /** ServerStepResult queueWaitMs. */
+            queueWaitMs: number;
+
+            /** ServerStepResult batchSize. */
+            batchSize: number;
+
+            /** ServerStepResult serverReceiveNs. */
+            serverReceiveNs: number;
+
+            /** ServerStepResult serverSendNs. */
+            serverSendNs: number;
+
+            /** ServerStepResult droppedFrames. */
+            droppedFrames: number;
+
+            /**
+             * Creates a new ServerStepResult instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerStepResult instance
+             */
+            static create(properties: momento.v1.ServerStepResult.$Shape): momento.v1.ServerStepResult & momento.v1.ServerStepResult.$Shape;
+            static create(properties?: momento.v1.ServerStepResult.$Properties): momento.v1.ServerStepResult;
+
+            /**
+             * Encodes the specified ServerStepResult message. Does not implicitly {@link momento.v1.ServerStepResult.verify|verify} messages.
+             * @param message ServerStepResult message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ServerStepResult.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerStepResult message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ServerStepResult & momento.v1.ServerStepResult.$Shape} ServerStepResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ServerStepResult & momento.v1.ServerStepResult.$Shape;
+
+            /**
+             * Gets the type url for ServerStepResult
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ServerStepResult {
+
+            /** Properties of a ServerStepResult. */
+            interface $Properties {
+
+                /** ServerStepResult result */
+                result?: (momento.v1.StepResult.$Properties|null);
+
+                /** ServerStepResult queueWaitMs */
+                queueWaitMs?: (number|null);
+
+                /** ServerStepResult batchSize */
+                batchSize?: (number|null);
+
+                /** ServerStepResult serverReceiveNs */
+                serverReceiveNs?: (number|null);
+
+                /** ServerStepResult serverSendNs */
+                serverSendNs?: (number|null);
+
+                /** ServerStepResult droppedFrames */
+                droppedFrames?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ServerStepResult. */
+            type $Shape = momento.v1.ServerStepResult.$Properties;
+        }
+
+        /**
+         * Properties of a ServerError.
+         * @deprecated Use momento.v1.ServerError.$Properties instead.
+         */
+        interface IServerError extends momento.v1.ServerError.$Properties {
+        }
+
+        /** Represents a ServerError. */
+        class ServerError {
+
+            /**
+             * Constructs a new ServerError.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ServerError.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ServerError code. */
+            code: string;
+
+            /** ServerError field. */
+            field: string;
+
+            /** ServerError value. */
+            value: string;
+
+            /** ServerError message. */
+            message: string;
+
+            /**
+             * Creates a new ServerError instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerError instance
+             */
+            static create(properties: momento.v1.ServerError.$Shape): momento.v1.ServerError & momento.v1.ServerError.$Shape;
+            static create(properties?: momento.v1.ServerError.$Properties): momento.v1.ServerError;
+
+            /**
+             * Encodes the specified ServerError message. Does not implicitly {@link momento.v1.ServerError.verify|verify} messages.
+             * @param message ServerError message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ServerError.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerError message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ServerError & momento.v1.ServerError.$Shape} ServerError
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ServerError & momento.v1.ServerError.$Shape;
+
+            /**
+             * Gets the type url for ServerError
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ServerError {
+
+            /** Properties of a ServerError. */
+            interface $Properties {
+
+                /** ServerError code */
+                code?: (string|null);
+
+                /** ServerError field */
+                field?: (string|null);
+
+                /** ServerError value */
+                value?: (string|null);
+
+                /** ServerError message */
+                message?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ServerError. */
+            type $Shape = momento.v1.ServerError.$Properties;
+        }
+
+        /**
+         * Properties of an Ack.
+         * @deprecated Use momento.v1.Ack.$Properties instead.
+         */
+        interface IAck extends momento.v1.Ack.$Properties {
+        }
+
+        /** Represents an Ack. */
+        class Ack {
+
+            /**
+             * Constructs a new Ack.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.Ack.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new Ack instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Ack instance
+             */
+            static create(properties: momento.v1.Ack.$Shape): momento.v1.Ack & momento.v1.Ack.$Shape;
+            static create(properties?: momento.v1.Ack.$Properties): momento.v1.Ack;
+
+            /**
+             * Encodes the specified Ack message. Does not implicitly {@link momento.v1.Ack.verify|verify} messages.
+             * @param message Ack message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.Ack.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Ack message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.Ack & momento.v1.Ack.$Shape} Ack
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.Ack & momento.v1.Ack.$Shape;
+
+            /**
+             * Gets the type url for Ack
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Ack {
+
+            /** Properties of an Ack. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Ack. */
+            type $Shape = momento.v1.Ack.$Properties;
+        }
+
+        /**
+         * Properties of a ServerResponse.
+         * @deprecated Use momento.v1.ServerResponse.$Properties instead.
+         */
+        interface IServerResponse extends momento.v1.ServerResponse.$Properties {
+        }
+
+        /** Represents a ServerResponse. */
+        class ServerResponse {
+
+            /**
+             * Constructs a new ServerResponse.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ServerResponse.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ServerResponse id. */
+            id: number;
+
+            /** ServerResponse welcome. */
+            welcome?: (momento.v1.ServerWelcome.$Properties|null);
+
+            /** ServerResponse opened. */
+            opened?: (momento.v1.SessionOpened.$Properties|null);
+
+            /** ServerResponse step. */
+            step?: (momento.v1.ServerStepResult.$Properties|null);
+
+            /** ServerResponse snapshot. */
+            snapshot?: (momento.v1.MemorySnapshot.$Properties|null);
+
+            /** ServerResponse ok. */
+            ok?: (momento.v1.Ack.$Properties|null);
+
+            /** ServerResponse error. */
+            error?: (momento.v1.ServerError.$Properties|null);
+
+            /** ServerResponse body. */
+            body?: ("welcome"|"opened"|"step"|"snapshot"|"ok"|"error");
+
+            /**
+             * Creates a new ServerResponse instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerResponse instance
+             */
+            static create(properties: momento.v1.ServerResponse.$Shape): momento.v1.ServerResponse & momento.v1.ServerResponse.$Shape;
+            static create(properties?: momento.v1.ServerResponse.$Properties): momento.v1.ServerResponse;
+
+            /**
+             * Encodes the specified ServerResponse message. Does not implicitly {@link momento.v1.ServerResponse.verify|verify} messages.
+             * @param message ServerResponse message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ServerResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerResponse message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ServerResponse & momento.v1.ServerResponse.$Shape} ServerResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ServerResponse & momento.v1.ServerResponse.$Shape;
+
+            /**
+             * Gets the type url for ServerResponse
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ServerResponse {
+
+            /** Properties of a ServerResponse. */
+            interface $Properties {
+
+                /** ServerResponse id */
+                id?: (number|null);
+
+                /** ServerResponse welcome */
+                welcome?: (momento.v1.ServerWelcome.$Properties|null);
+
+                /** ServerResponse opened */
+                opened?: (momento.v1.SessionOpened.$Properties|null);
+
+                /** ServerResponse step */
+                step?: (momento.v1.ServerStepResult.$Properties|null);
+
+                /** ServerResponse snapshot */
+                snapshot?: (momento.v1.MemorySnapshot.$Properties|null);
+
+                /** ServerResponse ok */
+                ok?: (momento.v1.Ack.$Properties|null);
+
+                /** ServerResponse error */
+                error?: (momento.v1.ServerError.$Properties|null);
+
+                /** ServerResponse body */
+                body?: ("welcome"|"opened"|"step"|"snapshot"|"ok"|"error");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a ServerResponse. */
+            type $Shape = {
+              id?: number|null;
+              welcome?: momento.v1.ServerWelcome.$Shape|null;
+              opened?: momento.v1.SessionOpened.$Shape|null;
+              step?: momento.v1.ServerStepResult.$Shape|null;
+              snapshot?: momento.v1.MemorySnapshot.$Shape|null;
+              ok?: momento.v1.Ack.$Shape|null;
+              error?: momento.v1.ServerError.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; welcome?: null; opened?: null; step?: null; snapshot?: null; ok?: null; error?: null }|{ body?: "welcome"; welcome: momento.v1.ServerWelcome.$Shape; opened?: null; step?: null; snapshot?: null; ok?: null; error?: null }|{ body?: "opened"; welcome?: null; opened: momento.v1.SessionOpened.$Shape; step?: null; snapshot?: null; ok?: null; error?: null }|{ body?: "step"; welcome?: null; opened?: null; step: momento.v1.ServerStepResult.$Shape; snapshot?: null; ok?: null; error?: null }|{ body?: "snapshot"; welcome?: null; opened?: null; step?: null; snapshot: momento.v1.MemorySnapshot.$Shape; ok?: null; error?: null }|{ body?: "ok"; welcome?: null; opened?: null; step?: null; snapshot?: null; ok: momento.v1.Ack.$Shape; error?: null }|{ body?: "error"; welcome?: null; opened?: null; step?: null; snapshot?: null; ok?: null; error: momento.v1.ServerError.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a SessionRecord.
+         * @deprecated Use momento.v1.SessionRecord.$Properties instead.
+         */
+        interface ISessionRecord extends momento.v1.SessionRecord.$Properties {
+        }
+
+        /** Represents a SessionRecord. */
+        class SessionRecord {
+
+            /**
+             * Constructs a new SessionRecord.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SessionRecord.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SessionRecord sessionId. */
+            sessionId: string;
+
+            /** SessionRecord tokenSha256. */
+            tokenSha256: string;
+
+            /** SessionRecord bundle. */
+            bundle: string;
+
+            /** SessionRecord seed. */
+            seed: number;
+
+            /** SessionRecord noMemory. */
+            noMemory: boolean;
+
+            /** SessionRecord snapshot. */
+            snapshot?: (momento.v1.MemorySnapshot.$Properties|null);
+
+            /**
+             * Creates a new SessionRecord instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SessionRecord instance
+             */
+            static create(properties: momento.v1.SessionRecord.$Shape): momento.v1.SessionRecord & momento.v1.SessionRecord.$Shape;
+            static create(properties?: momento.v1.SessionRecord.$Properties): momento.v1.SessionRecord;
+
+            /**
+             * Encodes the specified SessionRecord message. Does not implicitly {@link momento.v1.SessionRecord.verify|verify} messages.
+             * @param message SessionRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SessionRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SessionRecord message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SessionRecord & momento.v1.SessionRecord.$Shape} SessionRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SessionRecord & momento.v1.SessionRecord.$Shape;
+
+            /**
+             * Gets the type url for SessionRecord
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SessionRecord {
+
+            /** Properties of a SessionRecord. */
+            interface $Properties {
+
+                /** SessionRecord sessionId */
+                sessionId?: (string|null);
+
+                /** SessionRecord tokenSha256 */
+                tokenSha256?: (string|null);
+
+                /** SessionRecord bundle */
+                bundle?: (string|null);
+
+                /** SessionRecord seed */
+                seed?: (number|null);
+
+                /** SessionRecord noMemory */
+                noMemory?: (boolean|null);
+
+                /** SessionRecord snapshot */
+                snapshot?: (momento.v1.MemorySnapshot.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SessionRecord. */
+            type $Shape = momento.v1.SessionRecord.$Properties;
+        }
     }
 }

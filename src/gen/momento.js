@@ -5509,6 +5509,3998 @@ export const momento = $root.momento = (() => {
             return EpisodeEnd;
         })();
 
+        v1.PolicyContract = (function() {
+
+            /**
+             * Properties of a PolicyContract.
+             * @typedef {Object} momento.v1.PolicyContract.$Properties
+             * @property {string|null} [bundle] PolicyContract bundle
+             * @property {string|null} [bundleHash] PolicyContract bundleHash
+             * @property {Array.<momento.v1.CameraContract.$Properties>|null} [cameras] PolicyContract cameras
+             * @property {Array.<string>|null} [proprioNames] PolicyContract proprioNames
+             * @property {Array.<string>|null} [tasks] PolicyContract tasks
+             * @property {Array.<string>|null} [actionNames] PolicyContract actionNames
+             * @property {number|null} [chunk] PolicyContract chunk
+             * @property {number|null} [execute] PolicyContract execute
+             * @property {number|null} [rateHz] PolicyContract rateHz
+             * @property {string|null} [memoryKind] PolicyContract memoryKind
+             * @property {string|null} [headKind] PolicyContract headKind
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a PolicyContract.
+             * @memberof momento.v1
+             * @interface IPolicyContract
+             * @augments momento.v1.PolicyContract.$Properties
+             * @deprecated Use momento.v1.PolicyContract.$Properties instead.
+             */
+
+            /**
+             * Shape of a PolicyContract.
+             * @typedef {momento.v1.PolicyContract.$Properties} momento.v1.PolicyContract.$Shape
+             */
+
+            /**
+             * Constructs a new PolicyContract.
+             * @memberof momento.v1
+             * @classdesc Represents a PolicyContract.
+             * @constructor
+             * @param {momento.v1.PolicyContract.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const PolicyContract = function (properties) {
+                this.cameras = [];
+                this.proprioNames = [];
+                this.tasks = [];
+                this.actionNames = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * PolicyContract bundle.
+             * @member {string} bundle
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.bundle = "";
+
+            /**
+             * PolicyContract bundleHash.
+             * @member {string} bundleHash
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.bundleHash = "";
+
+            /**
+             * PolicyContract cameras.
+             * @member {Array.<momento.v1.CameraContract.$Properties>} cameras
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.cameras = $util.emptyArray;
+
+            /**
+             * PolicyContract proprioNames.
+             * @member {Array.<string>} proprioNames
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.proprioNames = $util.emptyArray;
+
+            /**
+             * PolicyContract tasks.
+             * @member {Array.<string>} tasks
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.tasks = $util.emptyArray;
+
+            /**
+             * PolicyContract actionNames.
+             * @member {Array.<string>} actionNames
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.actionNames = $util.emptyArray;
+
+            /**
+             * PolicyContract chunk.
+             * @member {number} chunk
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.chunk = 0;
+
+            /**
+             * PolicyContract execute.
+             * @member {number} execute
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.execute = 0;
+
+            /**
+             * PolicyContract rateHz.
+             * @member {number} rateHz
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.rateHz = 0;
+
+            /**
+             * PolicyContract memoryKind.
+             * @member {string} memoryKind
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.memoryKind = "";
+
+            /**
+             * PolicyContract headKind.
+             * @member {string} headKind
+             * @memberof momento.v1.PolicyContract
+             * @instance
+             */
+            PolicyContract.prototype.headKind = "";
+
+            /**
+             * Creates a new PolicyContract instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.PolicyContract
+             * @static
+             * @param {momento.v1.PolicyContract.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.PolicyContract} PolicyContract instance
+             * @type {{
+             *   (properties: momento.v1.PolicyContract.$Shape): momento.v1.PolicyContract & momento.v1.PolicyContract.$Shape;
+             *   (properties?: momento.v1.PolicyContract.$Properties): momento.v1.PolicyContract;
+             * }}
+             */
+            PolicyContract.create = function(properties) {
+                return new PolicyContract(properties);
+            };
+
+            /**
+             * Encodes the specified PolicyContract message. Does not implicitly {@link momento.v1.PolicyContract.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.PolicyContract
+             * @static
+             * @param {momento.v1.PolicyContract.$Properties} message PolicyContract message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PolicyContract.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.bundle != null && $Object.hasOwnProperty.call(message, "bundle") && message.bundle !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.bundle);
+                if (message.bundleHash != null && $Object.hasOwnProperty.call(message, "bundleHash") && message.bundleHash !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.bundleHash);
+                if (message.cameras != null && message.cameras.length)
+                    for (let i = 0; i < message.cameras.length; ++i)
+                        $root.momento.v1.CameraContract.encode(message.cameras[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.proprioNames != null && message.proprioNames.length)
+                    for (let i = 0; i < message.proprioNames.length; ++i)
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.proprioNames[i]);
+                if (message.tasks != null && message.tasks.length)
+                    for (let i = 0; i < message.tasks.length; ++i)
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.tasks[i]);
+                if (message.actionNames != null && message.actionNames.length)
+                    for (let i = 0; i < message.actionNames.length; ++i)
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.actionNames[i]);
+                if (message.chunk != null && $Object.hasOwnProperty.call(message, "chunk") && message.chunk !== 0)
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.chunk);
+                if (message.execute != null && $Object.hasOwnProperty.call(message, "execute") && message.execute !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.execute);
+                if (message.rateHz != null && $Object.hasOwnProperty.call(message, "rateHz") && !$Object.is(message.rateHz, 0))
+                    writer.uint32(/* id 9, wireType 1 =*/73).double(message.rateHz);
+                if (message.memoryKind != null && $Object.hasOwnProperty.call(message, "memoryKind") && message.memoryKind !== "")
+                    writer.uint32(/* id 10, wireType 2 =*/82).string(message.memoryKind);
+                if (message.headKind != null && $Object.hasOwnProperty.call(message, "headKind") && message.headKind !== "")
+                    writer.uint32(/* id 11, wireType 2 =*/90).string(message.headKind);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a PolicyContract message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.PolicyContract
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.PolicyContract & momento.v1.PolicyContract.$Shape} PolicyContract
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PolicyContract.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.PolicyContract();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.bundle = value;
+                            else
+                                delete message.bundle;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.bundleHash = value;
+                            else
+                                delete message.bundleHash;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.cameras && message.cameras.length))
+                                message.cameras = [];
+                            message.cameras.push($root.momento.v1.CameraContract.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.proprioNames && message.proprioNames.length))
+                                message.proprioNames = [];
+                            message.proprioNames.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.tasks && message.tasks.length))
+                                message.tasks = [];
+                            message.tasks.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.actionNames && message.actionNames.length))
+                                message.actionNames = [];
+                            message.actionNames.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.chunk = value;
+                            else
+                                delete message.chunk;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.execute = value;
+                            else
+                                delete message.execute;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.rateHz = value;
+                            else
+                                delete message.rateHz;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.memoryKind = value;
+                            else
+                                delete message.memoryKind;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.headKind = value;
+                            else
+                                delete message.headKind;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for PolicyContract
+             * @function getTypeUrl
+             * @memberof momento.v1.PolicyContract
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            PolicyContract.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.PolicyContract";
+            };
+
+            return PolicyContract;
+        })();
+
+        v1.CameraContract = (function() {
+
+            /**
+             * Properties of a CameraContract.
+             * @typedef {Object} momento.v1.CameraContract.$Properties
+             * @property {string|null} [name] CameraContract name
+             * @property {number|null} [height] CameraContract height
+             * @property {number|null} [width] CameraContract width
+             * @property {number|null} [channels] CameraContract channels
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a CameraContract.
+             * @memberof momento.v1
+             * @interface ICameraContract
+             * @augments momento.v1.CameraContract.$Properties
+             * @deprecated Use momento.v1.CameraContract.$Properties instead.
+             */
+
+            /**
+             * Shape of a CameraContract.
+             * @typedef {momento.v1.CameraContract.$Properties} momento.v1.CameraContract.$Shape
+             */
+
+            /**
+             * Constructs a new CameraContract.
+             * @memberof momento.v1
+             * @classdesc Represents a CameraContract.
+             * @constructor
+             * @param {momento.v1.CameraContract.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const CameraContract = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * CameraContract name.
+             * @member {string} name
+             * @memberof momento.v1.CameraContract
+             * @instance
+             */
+            CameraContract.prototype.name = "";
+
+            /**
+             * CameraContract height.
+             * @member {number} height
+             * @memberof momento.v1.CameraContract
+             * @instance
+             */
+            CameraContract.prototype.height = 0;
+
+            /**
+             * CameraContract width.
+             * @member {number} width
+             * @memberof momento.v1.CameraContract
+             * @instance
+             */
+            CameraContract.prototype.width = 0;
+
+            /**
+             * CameraContract channels.
+             * @member {number} channels
+             * @memberof momento.v1.CameraContract
+             * @instance
+             */
+            CameraContract.prototype.channels = 0;
+
+            /**
+             * Creates a new CameraContract instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.CameraContract
+             * @static
+             * @param {momento.v1.CameraContract.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.CameraContract} CameraContract instance
+             * @type {{
+             *   (properties: momento.v1.CameraContract.$Shape): momento.v1.CameraContract & momento.v1.CameraContract.$Shape;
+             *   (properties?: momento.v1.CameraContract.$Properties): momento.v1.CameraContract;
+             * }}
+             */
+            CameraContract.create = function(properties) {
+                return new CameraContract(properties);
+            };
+
+            /**
+             * Encodes the specified CameraContract message. Does not implicitly {@link momento.v1.CameraContract.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.CameraContract
+             * @static
+             * @param {momento.v1.CameraContract.$Properties} message CameraContract message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            CameraContract.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.height != null && $Object.hasOwnProperty.call(message, "height") && message.height !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.height);
+                if (message.width != null && $Object.hasOwnProperty.call(message, "width") && message.width !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.width);
+                if (message.channels != null && $Object.hasOwnProperty.call(message, "channels") && message.channels !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.channels);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a CameraContract message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.CameraContract
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.CameraContract & momento.v1.CameraContract.$Shape} CameraContract
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            CameraContract.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.CameraContract();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.height = value;
+                            else
+                                delete message.height;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.width = value;
+                            else
+                                delete message.width;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.channels = value;
+                            else
+                                delete message.channels;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for CameraContract
+             * @function getTypeUrl
+             * @memberof momento.v1.CameraContract
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            CameraContract.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.CameraContract";
+            };
+
+            return CameraContract;
+        })();
+
+        v1.ServerHello = (function() {
+
+            /**
+             * Properties of a ServerHello.
+             * @typedef {Object} momento.v1.ServerHello.$Properties
+             * @property {number|null} [protocolVersion] ServerHello protocolVersion
+             * @property {momento.v1.PolicyContract.$Properties|null} [expect] ServerHello expect
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServerHello.
+             * @memberof momento.v1
+             * @interface IServerHello
+             * @augments momento.v1.ServerHello.$Properties
+             * @deprecated Use momento.v1.ServerHello.$Properties instead.
+             */
+
+            /**
+             * Shape of a ServerHello.
+             * @typedef {momento.v1.ServerHello.$Properties} momento.v1.ServerHello.$Shape
+             */
+
+            /**
+             * Constructs a new ServerHello.
+             * @memberof momento.v1
+             * @classdesc Represents a ServerHello.
+             * @constructor
+             * @param {momento.v1.ServerHello.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServerHello = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ServerHello protocolVersion.
+             * @member {number} protocolVersion
+             * @memberof momento.v1.ServerHello
+             * @instance
+             */
+            ServerHello.prototype.protocolVersion = 0;
+
+            /**
+             * ServerHello expect.
+             * @member {momento.v1.PolicyContract.$Properties|null|undefined} expect
+             * @memberof momento.v1.ServerHello
+             * @instance
+             */
+            ServerHello.prototype.expect = null;
+
+            /**
+             * Creates a new ServerHello instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ServerHello
+             * @static
+             * @param {momento.v1.ServerHello.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ServerHello} ServerHello instance
+             * @type {{
+             *   (properties: momento.v1.ServerHello.$Shape): momento.v1.ServerHello & momento.v1.ServerHello.$Shape;
+             *   (properties?: momento.v1.ServerHello.$Properties): momento.v1.ServerHello;
+             * }}
+             */
+            ServerHello.create = function(properties) {
+                return new ServerHello(properties);
+            };
+
+            /**
+             * Encodes the specified ServerHello message. Does not implicitly {@link momento.v1.ServerHello.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ServerHello
+             * @static
+             * @param {momento.v1.ServerHello.$Properties} message ServerHello message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServerHello.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.protocolVersion != null && $Object.hasOwnProperty.call(message, "protocolVersion") && message.protocolVersion !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.protocolVersion);
+                if (message.expect != null && $Object.hasOwnProperty.call(message, "expect"))
+                    $root.momento.v1.PolicyContract.encode(message.expect, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServerHello message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ServerHello
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ServerHello & momento.v1.ServerHello.$Shape} ServerHello
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServerHello.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ServerHello();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.protocolVersion = value;
+                            else
+                                delete message.protocolVersion;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.expect = $root.momento.v1.PolicyContract.decode(reader, reader.size(), $undefined, _depth + 1, message.expect);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ServerHello
+             * @function getTypeUrl
+             * @memberof momento.v1.ServerHello
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServerHello.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ServerHello";
+            };
+
+            return ServerHello;
+        })();
+
+        v1.ServerWelcome = (function() {
+
+            /**
+             * Properties of a ServerWelcome.
+             * @typedef {Object} momento.v1.ServerWelcome.$Properties
+             * @property {number|null} [protocolVersion] ServerWelcome protocolVersion
+             * @property {Array.<string>|null} [capabilities] ServerWelcome capabilities
+             * @property {momento.v1.PolicyContract.$Properties|null} [contract] ServerWelcome contract
+             * @property {string|null} [manifestJson] ServerWelcome manifestJson
+             * @property {string|null} [serverVersion] ServerWelcome serverVersion
+             * @property {string|null} [provider] ServerWelcome provider
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServerWelcome.
+             * @memberof momento.v1
+             * @interface IServerWelcome
+             * @augments momento.v1.ServerWelcome.$Properties
+             * @deprecated Use momento.v1.ServerWelcome.$Properties instead.
+             */
+
+            /**
+             * Shape of a ServerWelcome.
+             * @typedef {momento.v1.ServerWelcome.$Properties} momento.v1.ServerWelcome.$Shape
+             */
+
+            /**
+             * Constructs a new ServerWelcome.
+             * @memberof momento.v1
+             * @classdesc Represents a ServerWelcome.
+             * @constructor
+             * @param {momento.v1.ServerWelcome.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServerWelcome = function (properties) {
+                this.capabilities = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ServerWelcome protocolVersion.
+             * @member {number} protocolVersion
+             * @memberof momento.v1.ServerWelcome
+             * @instance
+             */
+            ServerWelcome.prototype.protocolVersion = 0;
+
+            /**
+             * ServerWelcome capabilities.
+             * @member {Array.<string>} capabilities
+             * @memberof momento.v1.ServerWelcome
+             * @instance
+             */
+            ServerWelcome.prototype.capabilities = $util.emptyArray;
+
+            /**
+             * ServerWelcome contract.
+             * @member {momento.v1.PolicyContract.$Properties|null|undefined} contract
+             * @memberof momento.v1.ServerWelcome
+             * @instance
+             */
+            ServerWelcome.prototype.contract = null;
+
+            /**
+             * ServerWelcome manifestJson.
+             * @member {string} manifestJson
+             * @memberof momento.v1.ServerWelcome
+             * @instance
+             */
+            ServerWelcome.prototype.manifestJson = "";
+
+            /**
+             * ServerWelcome serverVersion.
+             * @member {string} serverVersion
+             * @memberof momento.v1.ServerWelcome
+             * @instance
+             */
+            ServerWelcome.prototype.serverVersion = "";
+
+            /**
+             * ServerWelcome provider.
+             * @member {string} provider
+             * @memberof momento.v1.ServerWelcome
+             * @instance
+             */
+            ServerWelcome.prototype.provider = "";
+
+            /**
+             * Creates a new ServerWelcome instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ServerWelcome
+             * @static
+             * @param {momento.v1.ServerWelcome.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ServerWelcome} ServerWelcome instance
+             * @type {{
+             *   (properties: momento.v1.ServerWelcome.$Shape): momento.v1.ServerWelcome & momento.v1.ServerWelcome.$Shape;
+             *   (properties?: momento.v1.ServerWelcome.$Properties): momento.v1.ServerWelcome;
+             * }}
+             */
+            ServerWelcome.create = function(properties) {
+                return new ServerWelcome(properties);
+            };
+
+            /**
+             * Encodes the specified ServerWelcome message. Does not implicitly {@link momento.v1.ServerWelcome.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ServerWelcome
+             * @static
+             * @param {momento.v1.ServerWelcome.$Properties} message ServerWelcome message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServerWelcome.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.protocolVersion != null && $Object.hasOwnProperty.call(message, "protocolVersion") && message.protocolVersion !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.protocolVersion);
+                if (message.capabilities != null && message.capabilities.length)
+                    for (let i = 0; i < message.capabilities.length; ++i)
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.capabilities[i]);
+                if (message.contract != null && $Object.hasOwnProperty.call(message, "contract"))
+                    $root.momento.v1.PolicyContract.encode(message.contract, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.manifestJson != null && $Object.hasOwnProperty.call(message, "manifestJson") && message.manifestJson !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.manifestJson);
+                if (message.serverVersion != null && $Object.hasOwnProperty.call(message, "serverVersion") && message.serverVersion !== "")
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.serverVersion);
+                if (message.provider != null && $Object.hasOwnProperty.call(message, "provider") && message.provider !== "")
+                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.provider);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServerWelcome message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ServerWelcome
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ServerWelcome & momento.v1.ServerWelcome.$Shape} ServerWelcome
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServerWelcome.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ServerWelcome();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.protocolVersion = value;
+                            else
+                                delete message.protocolVersion;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.capabilities && message.capabilities.length))
+                                message.capabilities = [];
+                            message.capabilities.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.contract = $root.momento.v1.PolicyContract.decode(reader, reader.size(), $undefined, _depth + 1, message.contract);
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.manifestJson = value;
+                            else
+                                delete message.manifestJson;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.serverVersion = value;
+                            else
+                                delete message.serverVersion;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.provider = value;
+                            else
+                                delete message.provider;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ServerWelcome
+             * @function getTypeUrl
+             * @memberof momento.v1.ServerWelcome
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServerWelcome.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ServerWelcome";
+            };
+
+            return ServerWelcome;
+        })();
+
+        v1.OpenSession = (function() {
+
+            /**
+             * Properties of an OpenSession.
+             * @typedef {Object} momento.v1.OpenSession.$Properties
+             * @property {number|null} [seed] OpenSession seed
+             * @property {boolean|null} [noMemory] OpenSession noMemory
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an OpenSession.
+             * @memberof momento.v1
+             * @interface IOpenSession
+             * @augments momento.v1.OpenSession.$Properties
+             * @deprecated Use momento.v1.OpenSession.$Properties instead.
+             */
+
+            /**
+             * Shape of an OpenSession.
+             * @typedef {momento.v1.OpenSession.$Properties} momento.v1.OpenSession.$Shape
+             */
+
+            /**
+             * Constructs a new OpenSession.
+             * @memberof momento.v1
+             * @classdesc Represents an OpenSession.
+             * @constructor
+             * @param {momento.v1.OpenSession.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const OpenSession = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * OpenSession seed.
+             * @member {number} seed
+             * @memberof momento.v1.OpenSession
+             * @instance
+             */
+            OpenSession.prototype.seed = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * OpenSession noMemory.
+             * @member {boolean} noMemory
+             * @memberof momento.v1.OpenSession
+             * @instance
+             */
+            OpenSession.prototype.noMemory = false;
+
+            /**
+             * Creates a new OpenSession instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.OpenSession
+             * @static
+             * @param {momento.v1.OpenSession.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.OpenSession} OpenSession instance
+             * @type {{
+             *   (properties: momento.v1.OpenSession.$Shape): momento.v1.OpenSession & momento.v1.OpenSession.$Shape;
+             *   (properties?: momento.v1.OpenSession.$Properties): momento.v1.OpenSession;
+             * }}
+             */
+            OpenSession.create = function(properties) {
+                return new OpenSession(properties);
+            };
+
+            /**
+             * Encodes the specified OpenSession message. Does not implicitly {@link momento.v1.OpenSession.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.OpenSession
+             * @static
+             * @param {momento.v1.OpenSession.$Properties} message OpenSession message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            OpenSession.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && (typeof message.seed === "object" ? message.seed.low || message.seed.high : message.seed !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.seed);
+                if (message.noMemory != null && $Object.hasOwnProperty.call(message, "noMemory") && message.noMemory !== false)
+                    writer.uint32(/* id 2, wireType 0 =*/16).bool(message.noMemory);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an OpenSession message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.OpenSession
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.OpenSession & momento.v1.OpenSession.$Shape} OpenSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            OpenSession.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.OpenSession();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.seed = value;
+                            else
+                                delete message.seed;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.noMemory = value;
+                            else
+                                delete message.noMemory;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for OpenSession
+             * @function getTypeUrl
+             * @memberof momento.v1.OpenSession
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            OpenSession.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.OpenSession";
+            };
+
+            return OpenSession;
+        })();
+
+        v1.ResumeSession = (function() {
+
+            /**
+             * Properties of a ResumeSession.
+             * @typedef {Object} momento.v1.ResumeSession.$Properties
+             * @property {string|null} [sessionId] ResumeSession sessionId
+             * @property {string|null} [resumeToken] ResumeSession resumeToken
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ResumeSession.
+             * @memberof momento.v1
+             * @interface IResumeSession
+             * @augments momento.v1.ResumeSession.$Properties
+             * @deprecated Use momento.v1.ResumeSession.$Properties instead.
+             */
+
+            /**
+             * Shape of a ResumeSession.
+             * @typedef {momento.v1.ResumeSession.$Properties} momento.v1.ResumeSession.$Shape
+             */
+
+            /**
+             * Constructs a new ResumeSession.
+             * @memberof momento.v1
+             * @classdesc Represents a ResumeSession.
+             * @constructor
+             * @param {momento.v1.ResumeSession.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ResumeSession = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ResumeSession sessionId.
+             * @member {string} sessionId
+             * @memberof momento.v1.ResumeSession
+             * @instance
+             */
+            ResumeSession.prototype.sessionId = "";
+
+            /**
+             * ResumeSession resumeToken.
+             * @member {string} resumeToken
+             * @memberof momento.v1.ResumeSession
+             * @instance
+             */
+            ResumeSession.prototype.resumeToken = "";
+
+            /**
+             * Creates a new ResumeSession instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ResumeSession
+             * @static
+             * @param {momento.v1.ResumeSession.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ResumeSession} ResumeSession instance
+             * @type {{
+             *   (properties: momento.v1.ResumeSession.$Shape): momento.v1.ResumeSession & momento.v1.ResumeSession.$Shape;
+             *   (properties?: momento.v1.ResumeSession.$Properties): momento.v1.ResumeSession;
+             * }}
+             */
+            ResumeSession.create = function(properties) {
+                return new ResumeSession(properties);
+            };
+
+            /**
+             * Encodes the specified ResumeSession message. Does not implicitly {@link momento.v1.ResumeSession.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ResumeSession
+             * @static
+             * @param {momento.v1.ResumeSession.$Properties} message ResumeSession message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ResumeSession.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId") && message.sessionId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.sessionId);
+                if (message.resumeToken != null && $Object.hasOwnProperty.call(message, "resumeToken") && message.resumeToken !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.resumeToken);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ResumeSession message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ResumeSession
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ResumeSession & momento.v1.ResumeSession.$Shape} ResumeSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ResumeSession.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ResumeSession();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sessionId = value;
+                            else
+                                delete message.sessionId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.resumeToken = value;
+                            else
+                                delete message.resumeToken;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ResumeSession
+             * @function getTypeUrl
+             * @memberof momento.v1.ResumeSession
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ResumeSession.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ResumeSession";
+            };
+
+            return ResumeSession;
+        })();
+
+        v1.SessionOpened = (function() {
+
+            /**
+             * Properties of a SessionOpened.
+             * @typedef {Object} momento.v1.SessionOpened.$Properties
+             * @property {string|null} [sessionId] SessionOpened sessionId
+             * @property {string|null} [resumeToken] SessionOpened resumeToken
+             * @property {number|null} [ttlS] SessionOpened ttlS
+             * @property {number|null} [step] SessionOpened step
+             * @property {boolean|null} [noMemory] SessionOpened noMemory
+             * @property {number|null} [seed] SessionOpened seed
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SessionOpened.
+             * @memberof momento.v1
+             * @interface ISessionOpened
+             * @augments momento.v1.SessionOpened.$Properties
+             * @deprecated Use momento.v1.SessionOpened.$Properties instead.
+             */
+
+            /**
+             * Shape of a SessionOpened.
+             * @typedef {momento.v1.SessionOpened.$Properties} momento.v1.SessionOpened.$Shape
+             */
+
+            /**
+             * Constructs a new SessionOpened.
+             * @memberof momento.v1
+             * @classdesc Represents a SessionOpened.
+             * @constructor
+             * @param {momento.v1.SessionOpened.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SessionOpened = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SessionOpened sessionId.
+             * @member {string} sessionId
+             * @memberof momento.v1.SessionOpened
+             * @instance
+             */
+            SessionOpened.prototype.sessionId = "";
+
+            /**
+             * SessionOpened resumeToken.
+             * @member {string} resumeToken
+             * @memberof momento.v1.SessionOpened
+             * @instance
+             */
+            SessionOpened.prototype.resumeToken = "";
+
+            /**
+             * SessionOpened ttlS.
+             * @member {number} ttlS
+             * @memberof momento.v1.SessionOpened
+             * @instance
+             */
+            SessionOpened.prototype.ttlS = 0;
+
+            /**
+             * SessionOpened step.
+             * @member {number} step
+             * @memberof momento.v1.SessionOpened
+             * @instance
+             */
+            SessionOpened.prototype.step = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * SessionOpened noMemory.
+             * @member {boolean} noMemory
+             * @memberof momento.v1.SessionOpened
+             * @instance
+             */
+            SessionOpened.prototype.noMemory = false;
+
+            /**
+             * SessionOpened seed.
+             * @member {number} seed
+             * @memberof momento.v1.SessionOpened
+             * @instance
+             */
+            SessionOpened.prototype.seed = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new SessionOpened instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.SessionOpened
+             * @static
+             * @param {momento.v1.SessionOpened.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.SessionOpened} SessionOpened instance
+             * @type {{
+             *   (properties: momento.v1.SessionOpened.$Shape): momento.v1.SessionOpened & momento.v1.SessionOpened.$Shape;
+             *   (properties?: momento.v1.SessionOpened.$Properties): momento.v1.SessionOpened;
+             * }}
+             */
+            SessionOpened.create = function(properties) {
+                return new SessionOpened(properties);
+            };
+
+            /**
+             * Encodes the specified SessionOpened message. Does not implicitly {@link momento.v1.SessionOpened.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.SessionOpened
+             * @static
+             * @param {momento.v1.SessionOpened.$Properties} message SessionOpened message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SessionOpened.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId") && message.sessionId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.sessionId);
+                if (message.resumeToken != null && $Object.hasOwnProperty.call(message, "resumeToken") && message.resumeToken !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.resumeToken);
+                if (message.ttlS != null && $Object.hasOwnProperty.call(message, "ttlS") && !$Object.is(message.ttlS, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.ttlS);
+                if (message.step != null && $Object.hasOwnProperty.call(message, "step") && (typeof message.step === "object" ? message.step.low || message.step.high : message.step !== 0))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.step);
+                if (message.noMemory != null && $Object.hasOwnProperty.call(message, "noMemory") && message.noMemory !== false)
+                    writer.uint32(/* id 5, wireType 0 =*/40).bool(message.noMemory);
+                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && (typeof message.seed === "object" ? message.seed.low || message.seed.high : message.seed !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.seed);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SessionOpened message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.SessionOpened
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.SessionOpened & momento.v1.SessionOpened.$Shape} SessionOpened
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SessionOpened.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.SessionOpened();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sessionId = value;
+                            else
+                                delete message.sessionId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.resumeToken = value;
+                            else
+                                delete message.resumeToken;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.ttlS = value;
+                            else
+                                delete message.ttlS;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.step = value;
+                            else
+                                delete message.step;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.noMemory = value;
+                            else
+                                delete message.noMemory;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.seed = value;
+                            else
+                                delete message.seed;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SessionOpened
+             * @function getTypeUrl
+             * @memberof momento.v1.SessionOpened
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SessionOpened.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.SessionOpened";
+            };
+
+            return SessionOpened;
+        })();
+
+        v1.StepRequest = (function() {
+
+            /**
+             * Properties of a StepRequest.
+             * @typedef {Object} momento.v1.StepRequest.$Properties
+             * @property {momento.v1.Observation.$Properties|null} [observation] StepRequest observation
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a StepRequest.
+             * @memberof momento.v1
+             * @interface IStepRequest
+             * @augments momento.v1.StepRequest.$Properties
+             * @deprecated Use momento.v1.StepRequest.$Properties instead.
+             */
+
+            /**
+             * Shape of a StepRequest.
+             * @typedef {momento.v1.StepRequest.$Properties} momento.v1.StepRequest.$Shape
+             */
+
+            /**
+             * Constructs a new StepRequest.
+             * @memberof momento.v1
+             * @classdesc Represents a StepRequest.
+             * @constructor
+             * @param {momento.v1.StepRequest.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const StepRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * StepRequest observation.
+             * @member {momento.v1.Observation.$Properties|null|undefined} observation
+             * @memberof momento.v1.StepRequest
+             * @instance
+             */
+            StepRequest.prototype.observation = null;
+
+            /**
+             * Creates a new StepRequest instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.StepRequest
+             * @static
+             * @param {momento.v1.StepRequest.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.StepRequest} StepRequest instance
+             * @type {{
+             *   (properties: momento.v1.StepRequest.$Shape): momento.v1.StepRequest & momento.v1.StepRequest.$Shape;
+             *   (properties?: momento.v1.StepRequest.$Properties): momento.v1.StepRequest;
+             * }}
+             */
+            StepRequest.create = function(properties) {
+                return new StepRequest(properties);
+            };
+
+            /**
+             * Encodes the specified StepRequest message. Does not implicitly {@link momento.v1.StepRequest.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.StepRequest
+             * @static
+             * @param {momento.v1.StepRequest.$Properties} message StepRequest message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            StepRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.observation != null && $Object.hasOwnProperty.call(message, "observation"))
+                    $root.momento.v1.Observation.encode(message.observation, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a StepRequest message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.StepRequest
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.StepRequest & momento.v1.StepRequest.$Shape} StepRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            StepRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.StepRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.observation = $root.momento.v1.Observation.decode(reader, reader.size(), $undefined, _depth + 1, message.observation);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for StepRequest
+             * @function getTypeUrl
+             * @memberof momento.v1.StepRequest
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            StepRequest.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.StepRequest";
+            };
+
+            return StepRequest;
+        })();
+
+        v1.ResetSession = (function() {
+
+            /**
+             * Properties of a ResetSession.
+             * @typedef {Object} momento.v1.ResetSession.$Properties
+             * @property {number|null} [seed] ResetSession seed
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ResetSession.
+             * @memberof momento.v1
+             * @interface IResetSession
+             * @augments momento.v1.ResetSession.$Properties
+             * @deprecated Use momento.v1.ResetSession.$Properties instead.
+             */
+
+            /**
+             * Shape of a ResetSession.
+             * @typedef {momento.v1.ResetSession.$Properties} momento.v1.ResetSession.$Shape
+             */
+
+            /**
+             * Constructs a new ResetSession.
+             * @memberof momento.v1
+             * @classdesc Represents a ResetSession.
+             * @constructor
+             * @param {momento.v1.ResetSession.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ResetSession = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ResetSession seed.
+             * @member {number} seed
+             * @memberof momento.v1.ResetSession
+             * @instance
+             */
+            ResetSession.prototype.seed = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new ResetSession instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ResetSession
+             * @static
+             * @param {momento.v1.ResetSession.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ResetSession} ResetSession instance
+             * @type {{
+             *   (properties: momento.v1.ResetSession.$Shape): momento.v1.ResetSession & momento.v1.ResetSession.$Shape;
+             *   (properties?: momento.v1.ResetSession.$Properties): momento.v1.ResetSession;
+             * }}
+             */
+            ResetSession.create = function(properties) {
+                return new ResetSession(properties);
+            };
+
+            /**
+             * Encodes the specified ResetSession message. Does not implicitly {@link momento.v1.ResetSession.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ResetSession
+             * @static
+             * @param {momento.v1.ResetSession.$Properties} message ResetSession message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ResetSession.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && (typeof message.seed === "object" ? message.seed.low || message.seed.high : message.seed !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.seed);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ResetSession message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ResetSession
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ResetSession & momento.v1.ResetSession.$Shape} ResetSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ResetSession.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ResetSession();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.seed = value;
+                            else
+                                delete message.seed;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ResetSession
+             * @function getTypeUrl
+             * @memberof momento.v1.ResetSession
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ResetSession.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ResetSession";
+            };
+
+            return ResetSession;
+        })();
+
+        v1.SnapshotRequest = (function() {
+
+            /**
+             * Properties of a SnapshotRequest.
+             * @typedef {Object} momento.v1.SnapshotRequest.$Properties
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SnapshotRequest.
+             * @memberof momento.v1
+             * @interface ISnapshotRequest
+             * @augments momento.v1.SnapshotRequest.$Properties
+             * @deprecated Use momento.v1.SnapshotRequest.$Properties instead.
+             */
+
+            /**
+             * Shape of a SnapshotRequest.
+             * @typedef {momento.v1.SnapshotRequest.$Properties} momento.v1.SnapshotRequest.$Shape
+             */
+
+            /**
+             * Constructs a new SnapshotRequest.
+             * @memberof momento.v1
+             * @classdesc Represents a SnapshotRequest.
+             * @constructor
+             * @param {momento.v1.SnapshotRequest.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SnapshotRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Creates a new SnapshotRequest instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.SnapshotRequest
+             * @static
+             * @param {momento.v1.SnapshotRequest.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.SnapshotRequest} SnapshotRequest instance
+             * @type {{
+             *   (properties: momento.v1.SnapshotRequest.$Shape): momento.v1.SnapshotRequest & momento.v1.SnapshotRequest.$Shape;
+             *   (properties?: momento.v1.SnapshotRequest.$Properties): momento.v1.SnapshotRequest;
+             * }}
+             */
+            SnapshotRequest.create = function(properties) {
+                return new SnapshotRequest(properties);
+            };
+
+            /**
+             * Encodes the specified SnapshotRequest message. Does not implicitly {@link momento.v1.SnapshotRequest.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.SnapshotRequest
+             * @static
+             * @param {momento.v1.SnapshotRequest.$Properties} message SnapshotRequest message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SnapshotRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SnapshotRequest message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.SnapshotRequest
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.SnapshotRequest & momento.v1.SnapshotRequest.$Shape} SnapshotRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SnapshotRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.SnapshotRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SnapshotRequest
+             * @function getTypeUrl
+             * @memberof momento.v1.SnapshotRequest
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SnapshotRequest.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.SnapshotRequest";
+            };
+
+            return SnapshotRequest;
+        })();
+
+        v1.RestoreRequest = (function() {
+
+            /**
+             * Properties of a RestoreRequest.
+             * @typedef {Object} momento.v1.RestoreRequest.$Properties
+             * @property {momento.v1.MemorySnapshot.$Properties|null} [snapshot] RestoreRequest snapshot
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RestoreRequest.
+             * @memberof momento.v1
+             * @interface IRestoreRequest
+             * @augments momento.v1.RestoreRequest.$Properties
+             * @deprecated Use momento.v1.RestoreRequest.$Properties instead.
+             */
+
+            /**
+             * Shape of a RestoreRequest.
+             * @typedef {momento.v1.RestoreRequest.$Properties} momento.v1.RestoreRequest.$Shape
+             */
+
+            /**
+             * Constructs a new RestoreRequest.
+             * @memberof momento.v1
+             * @classdesc Represents a RestoreRequest.
+             * @constructor
+             * @param {momento.v1.RestoreRequest.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RestoreRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RestoreRequest snapshot.
+             * @member {momento.v1.MemorySnapshot.$Properties|null|undefined} snapshot
+             * @memberof momento.v1.RestoreRequest
+             * @instance
+             */
+            RestoreRequest.prototype.snapshot = null;
+
+            /**
+             * Creates a new RestoreRequest instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.RestoreRequest
+             * @static
+             * @param {momento.v1.RestoreRequest.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.RestoreRequest} RestoreRequest instance
+             * @type {{
+             *   (properties: momento.v1.RestoreRequest.$Shape): momento.v1.RestoreRequest & momento.v1.RestoreRequest.$Shape;
+             *   (properties?: momento.v1.RestoreRequest.$Properties): momento.v1.RestoreRequest;
+             * }}
+             */
+            RestoreRequest.create = function(properties) {
+                return new RestoreRequest(properties);
+            };
+
+            /**
+             * Encodes the specified RestoreRequest message. Does not implicitly {@link momento.v1.RestoreRequest.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.RestoreRequest
+             * @static
+             * @param {momento.v1.RestoreRequest.$Properties} message RestoreRequest message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RestoreRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.snapshot != null && $Object.hasOwnProperty.call(message, "snapshot"))
+                    $root.momento.v1.MemorySnapshot.encode(message.snapshot, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RestoreRequest message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.RestoreRequest
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.RestoreRequest & momento.v1.RestoreRequest.$Shape} RestoreRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RestoreRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.RestoreRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.snapshot = $root.momento.v1.MemorySnapshot.decode(reader, reader.size(), $undefined, _depth + 1, message.snapshot);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RestoreRequest
+             * @function getTypeUrl
+             * @memberof momento.v1.RestoreRequest
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RestoreRequest.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.RestoreRequest";
+            };
+
+            return RestoreRequest;
+        })();
+
+        v1.CloseSession = (function() {
+
+            /**
+             * Properties of a CloseSession.
+             * @typedef {Object} momento.v1.CloseSession.$Properties
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a CloseSession.
+             * @memberof momento.v1
+             * @interface ICloseSession
+             * @augments momento.v1.CloseSession.$Properties
+             * @deprecated Use momento.v1.CloseSession.$Properties instead.
+             */
+
+            /**
+             * Shape of a CloseSession.
+             * @typedef {momento.v1.CloseSession.$Properties} momento.v1.CloseSession.$Shape
+             */
+
+            /**
+             * Constructs a new CloseSession.
+             * @memberof momento.v1
+             * @classdesc Represents a CloseSession.
+             * @constructor
+             * @param {momento.v1.CloseSession.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const CloseSession = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Creates a new CloseSession instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.CloseSession
+             * @static
+             * @param {momento.v1.CloseSession.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.CloseSession} CloseSession instance
+             * @type {{
+             *   (properties: momento.v1.CloseSession.$Shape): momento.v1.CloseSession & momento.v1.CloseSession.$Shape;
+             *   (properties?: momento.v1.CloseSession.$Properties): momento.v1.CloseSession;
+             * }}
+             */
+            CloseSession.create = function(properties) {
+                return new CloseSession(properties);
+            };
+
+            /**
+             * Encodes the specified CloseSession message. Does not implicitly {@link momento.v1.CloseSession.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.CloseSession
+             * @static
+             * @param {momento.v1.CloseSession.$Properties} message CloseSession message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            CloseSession.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a CloseSession message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.CloseSession
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.CloseSession & momento.v1.CloseSession.$Shape} CloseSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            CloseSession.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.CloseSession();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for CloseSession
+             * @function getTypeUrl
+             * @memberof momento.v1.CloseSession
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            CloseSession.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.CloseSession";
+            };
+
+            return CloseSession;
+        })();
+
+        v1.ServerRequest = (function() {
+
+            /**
+             * Properties of a ServerRequest.
+             * @typedef {Object} momento.v1.ServerRequest.$Properties
+             * @property {number|null} [id] ServerRequest id
+             * @property {momento.v1.ServerHello.$Properties|null} [hello] ServerRequest hello
+             * @property {momento.v1.OpenSession.$Properties|null} [open] ServerRequest open
+             * @property {momento.v1.ResumeSession.$Properties|null} [resume] ServerRequest resume
+             * @property {momento.v1.StepRequest.$Properties|null} [step] ServerRequest step
+             * @property {momento.v1.ResetSession.$Properties|null} [reset] ServerRequest reset
+             * @property {momento.v1.SnapshotRequest.$Properties|null} [snapshot] ServerRequest snapshot
+             * @property {momento.v1.RestoreRequest.$Properties|null} [restore] ServerRequest restore
+             * @property {momento.v1.CloseSession.$Properties|null} [close] ServerRequest close
+             * @property {"hello"|"open"|"resume"|"step"|"reset"|"snapshot"|"restore"|"close"} [body] ServerRequest body
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServerRequest.
+             * @memberof momento.v1
+             * @interface IServerRequest
+             * @augments momento.v1.ServerRequest.$Properties
+             * @deprecated Use momento.v1.ServerRequest.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of a ServerRequest.
+             * @typedef {{
+             *   id?: number|null;
+             *   hello?: momento.v1.ServerHello.$Shape|null;
+             *   open?: momento.v1.OpenSession.$Shape|null;
+             *   resume?: momento.v1.ResumeSession.$Shape|null;
+             *   step?: momento.v1.StepRequest.$Shape|null;
+             *   reset?: momento.v1.ResetSession.$Shape|null;
+             *   snapshot?: momento.v1.SnapshotRequest.$Shape|null;
+             *   restore?: momento.v1.RestoreRequest.$Shape|null;
+             *   close?: momento.v1.CloseSession.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ body?: undefined; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "hello"; hello: momento.v1.ServerHello.$Shape; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "open"; hello?: null; open: momento.v1.OpenSession.$Shape; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "resume"; hello?: null; open?: null; resume: momento.v1.ResumeSession.$Shape; step?: null; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "step"; hello?: null; open?: null; resume?: null; step: momento.v1.StepRequest.$Shape; reset?: null; snapshot?: null; restore?: null; close?: null }|{ body?: "reset"; hello?: null; open?: null; resume?: null; step?: null; reset: momento.v1.ResetSession.$Shape; snapshot?: null; restore?: null; close?: null }|{ body?: "snapshot"; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot: momento.v1.SnapshotRequest.$Shape; restore?: null; close?: null }|{ body?: "restore"; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore: momento.v1.RestoreRequest.$Shape; close?: null }|{ body?: "close"; hello?: null; open?: null; resume?: null; step?: null; reset?: null; snapshot?: null; restore?: null; close: momento.v1.CloseSession.$Shape })
+             * )} momento.v1.ServerRequest.$Shape
+             */
+
+            /**
+             * Constructs a new ServerRequest.
+             * @memberof momento.v1
+             * @classdesc Represents a ServerRequest.
+             * @constructor
+             * @param {momento.v1.ServerRequest.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServerRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ServerRequest id.
+             * @member {number} id
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.id = 0;
+
+            /**
+             * ServerRequest hello.
+             * @member {momento.v1.ServerHello.$Properties|null|undefined} hello
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.hello = null;
+
+            /**
+             * ServerRequest open.
+             * @member {momento.v1.OpenSession.$Properties|null|undefined} open
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.open = null;
+
+            /**
+             * ServerRequest resume.
+             * @member {momento.v1.ResumeSession.$Properties|null|undefined} resume
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.resume = null;
+
+            /**
+             * ServerRequest step.
+             * @member {momento.v1.StepRequest.$Properties|null|undefined} step
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.step = null;
+
+            /**
+             * ServerRequest reset.
+             * @member {momento.v1.ResetSession.$Properties|null|undefined} reset
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.reset = null;
+
+            /**
+             * ServerRequest snapshot.
+             * @member {momento.v1.SnapshotRequest.$Properties|null|undefined} snapshot
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.snapshot = null;
+
+            /**
+             * ServerRequest restore.
+             * @member {momento.v1.RestoreRequest.$Properties|null|undefined} restore
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.restore = null;
+
+            /**
+             * ServerRequest close.
+             * @member {momento.v1.CloseSession.$Properties|null|undefined} close
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            ServerRequest.prototype.close = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * ServerRequest body.
+             * @member {"hello"|"open"|"resume"|"step"|"reset"|"snapshot"|"restore"|"close"|undefined} body
+             * @memberof momento.v1.ServerRequest
+             * @instance
+             */
+            $Object.defineProperty(ServerRequest.prototype, "body", {
+                get: $util.oneOfGetter($oneOfFields = ["hello", "open", "resume", "step", "reset", "snapshot", "restore", "close"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new ServerRequest instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ServerRequest
+             * @static
+             * @param {momento.v1.ServerRequest.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ServerRequest} ServerRequest instance
+             * @type {{
+             *   (properties: momento.v1.ServerRequest.$Shape): momento.v1.ServerRequest & momento.v1.ServerRequest.$Shape;
+             *   (properties?: momento.v1.ServerRequest.$Properties): momento.v1.ServerRequest;
+             * }}
+             */
+            ServerRequest.create = function(properties) {
+                return new ServerRequest(properties);
+            };
+
+            /**
+             * Encodes the specified ServerRequest message. Does not implicitly {@link momento.v1.ServerRequest.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ServerRequest
+             * @static
+             * @param {momento.v1.ServerRequest.$Properties} message ServerRequest message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServerRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.id);
+                if (message.hello != null && $Object.hasOwnProperty.call(message, "hello"))
+                    $root.momento.v1.ServerHello.encode(message.hello, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.open != null && $Object.hasOwnProperty.call(message, "open"))
+                    $root.momento.v1.OpenSession.encode(message.open, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.resume != null && $Object.hasOwnProperty.call(message, "resume"))
+                    $root.momento.v1.ResumeSession.encode(message.resume, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.step != null && $Object.hasOwnProperty.call(message, "step"))
+                    $root.momento.v1.StepRequest.encode(message.step, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                if (message.reset != null && $Object.hasOwnProperty.call(message, "reset"))
+                    $root.momento.v1.ResetSession.encode(message.reset, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.snapshot != null && $Object.hasOwnProperty.call(message, "snapshot"))
+                    $root.momento.v1.SnapshotRequest.encode(message.snapshot, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.restore != null && $Object.hasOwnProperty.call(message, "restore"))
+                    $root.momento.v1.RestoreRequest.encode(message.restore, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+                if (message.close != null && $Object.hasOwnProperty.call(message, "close"))
+                    $root.momento.v1.CloseSession.encode(message.close, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServerRequest message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ServerRequest
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ServerRequest & momento.v1.ServerRequest.$Shape} ServerRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServerRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ServerRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.hello = $root.momento.v1.ServerHello.decode(reader, reader.size(), $undefined, _depth + 1, message.hello);
+                            message.body = "hello";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.open = $root.momento.v1.OpenSession.decode(reader, reader.size(), $undefined, _depth + 1, message.open);
+                            message.body = "open";
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.resume = $root.momento.v1.ResumeSession.decode(reader, reader.size(), $undefined, _depth + 1, message.resume);
+                            message.body = "resume";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            message.step = $root.momento.v1.StepRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.step);
+                            message.body = "step";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            message.reset = $root.momento.v1.ResetSession.decode(reader, reader.size(), $undefined, _depth + 1, message.reset);
+                            message.body = "reset";
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            message.snapshot = $root.momento.v1.SnapshotRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.snapshot);
+                            message.body = "snapshot";
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            message.restore = $root.momento.v1.RestoreRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.restore);
+                            message.body = "restore";
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            message.close = $root.momento.v1.CloseSession.decode(reader, reader.size(), $undefined, _depth + 1, message.close);
+                            message.body = "close";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ServerRequest
+             * @function getTypeUrl
+             * @memberof momento.v1.ServerRequest
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServerRequest.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ServerRequest";
+            };
+
+            return ServerRequest;
+        })();
+
+        v1.ServerStepResult = (function() {
+
+            /**
+             * Properties of a ServerStepResult.
+             * @typedef {Object} momento.v1.ServerStepResult.$Properties
+             * @property {momento.v1.StepResult.$Properties|null} [result] ServerStepResult result
+             * @property {number|null} [queueWaitMs] ServerStepResult queueWaitMs
+             * @property {number|null} [batchSize] ServerStepResult batchSize
+             * @property {number|null} [serverReceiveNs] ServerStepResult serverReceiveNs
+             * @property {number|null} [serverSendNs] ServerStepResult serverSendNs
+             * @property {number|null} [droppedFrames] ServerStepResult droppedFrames
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServerStepResult.
+             * @memberof momento.v1
+             * @interface IServerStepResult
+             * @augments momento.v1.ServerStepResult.$Properties
+             * @deprecated Use momento.v1.ServerStepResult.$Properties instead.
+             */
+
+            /**
+             * Shape of a ServerStepResult.
+             * @typedef {momento.v1.ServerStepResult.$Properties} momento.v1.ServerStepResult.$Shape
+             */
+
+            /**
+             * Constructs a new ServerStepResult.
+             * @memberof momento.v1
+             * @classdesc Represents a ServerStepResult.
+             * @constructor
+             * @param {momento.v1.ServerStepResult.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServerStepResult = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ServerStepResult result.
+             * @member {momento.v1.StepResult.$Properties|null|undefined} result
+             * @memberof momento.v1.ServerStepResult
+             * @instance
+             */
+            ServerStepResult.prototype.result = null;
+
+            /**
+             * ServerStepResult queueWaitMs.
+             * @member {number} queueWaitMs
+             * @memberof momento.v1.ServerStepResult
+             * @instance
+             */
+            ServerStepResult.prototype.queueWaitMs = 0;
+
+            /**
+             * ServerStepResult batchSize.
+             * @member {number} batchSize
+             * @memberof momento.v1.ServerStepResult
+             * @instance
+             */
+            ServerStepResult.prototype.batchSize = 0;
+
+            /**
+             * ServerStepResult serverReceiveNs.
+             * @member {number} serverReceiveNs
+             * @memberof momento.v1.ServerStepResult
+             * @instance
+             */
+            ServerStepResult.prototype.serverReceiveNs = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * ServerStepResult serverSendNs.
+             * @member {number} serverSendNs
+             * @memberof momento.v1.ServerStepResult
+             * @instance
+             */
+            ServerStepResult.prototype.serverSendNs = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * ServerStepResult droppedFrames.
+             * @member {number} droppedFrames
+             * @memberof momento.v1.ServerStepResult
+             * @instance
+             */
+            ServerStepResult.prototype.droppedFrames = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new ServerStepResult instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ServerStepResult
+             * @static
+             * @param {momento.v1.ServerStepResult.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ServerStepResult} ServerStepResult instance
+             * @type {{
+             *   (properties: momento.v1.ServerStepResult.$Shape): momento.v1.ServerStepResult & momento.v1.ServerStepResult.$Shape;
+             *   (properties?: momento.v1.ServerStepResult.$Properties): momento.v1.ServerStepResult;
+             * }}
+             */
+            ServerStepResult.create = function(properties) {
+                return new ServerStepResult(properties);
+            };
+
+            /**
+             * Encodes the specified ServerStepResult message. Does not implicitly {@link momento.v1.ServerStepResult.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ServerStepResult
+             * @static
+             * @param {momento.v1.ServerStepResult.$Properties} message ServerStepResult message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServerStepResult.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.result != null && $Object.hasOwnProperty.call(message, "result"))
+                    $root.momento.v1.StepResult.encode(message.result, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.queueWaitMs != null && $Object.hasOwnProperty.call(message, "queueWaitMs") && !$Object.is(message.queueWaitMs, 0))
+                    writer.uint32(/* id 2, wireType 1 =*/17).double(message.queueWaitMs);
+                if (message.batchSize != null && $Object.hasOwnProperty.call(message, "batchSize") && message.batchSize !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.batchSize);
+                if (message.serverReceiveNs != null && $Object.hasOwnProperty.call(message, "serverReceiveNs") && (typeof message.serverReceiveNs === "object" ? message.serverReceiveNs.low || message.serverReceiveNs.high : message.serverReceiveNs !== 0))
+                    writer.uint32(/* id 4, wireType 0 =*/32).int64(message.serverReceiveNs);
+                if (message.serverSendNs != null && $Object.hasOwnProperty.call(message, "serverSendNs") && (typeof message.serverSendNs === "object" ? message.serverSendNs.low || message.serverSendNs.high : message.serverSendNs !== 0))
+                    writer.uint32(/* id 5, wireType 0 =*/40).int64(message.serverSendNs);
+                if (message.droppedFrames != null && $Object.hasOwnProperty.call(message, "droppedFrames") && (typeof message.droppedFrames === "object" ? message.droppedFrames.low || message.droppedFrames.high : message.droppedFrames !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.droppedFrames);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServerStepResult message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ServerStepResult
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ServerStepResult & momento.v1.ServerStepResult.$Shape} ServerStepResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServerStepResult.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ServerStepResult();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.result = $root.momento.v1.StepResult.decode(reader, reader.size(), $undefined, _depth + 1, message.result);
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.queueWaitMs = value;
+                            else
+                                delete message.queueWaitMs;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.batchSize = value;
+                            else
+                                delete message.batchSize;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.serverReceiveNs = value;
+                            else
+                                delete message.serverReceiveNs;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.serverSendNs = value;
+                            else
+                                delete message.serverSendNs;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.droppedFrames = value;
+                            else
+                                delete message.droppedFrames;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ServerStepResult
+             * @function getTypeUrl
+             * @memberof momento.v1.ServerStepResult
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServerStepResult.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ServerStepResult";
+            };
+
+            return ServerStepResult;
+        })();
+
+        v1.ServerError = (function() {
+
+            /**
+             * Properties of a ServerError.
+             * @typedef {Object} momento.v1.ServerError.$Properties
+             * @property {string|null} [code] ServerError code
+             * @property {string|null} [field] ServerError field
+             * @property {string|null} [value] ServerError value
+             * @property {string|null} [message] ServerError message
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServerError.
+             * @memberof momento.v1
+             * @interface IServerError
+             * @augments momento.v1.ServerError.$Properties
+             * @deprecated Use momento.v1.ServerError.$Properties instead.
+             */
+
+            /**
+             * Shape of a ServerError.
+             * @typedef {momento.v1.ServerError.$Properties} momento.v1.ServerError.$Shape
+             */
+
+            /**
+             * Constructs a new ServerError.
+             * @memberof momento.v1
+             * @classdesc Represents a ServerError.
+             * @constructor
+             * @param {momento.v1.ServerError.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServerError = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ServerError code.
+             * @member {string} code
+             * @memberof momento.v1.ServerError
+             * @instance
+             */
+            ServerError.prototype.code = "";
+
+            /**
+             * ServerError field.
+             * @member {string} field
+             * @memberof momento.v1.ServerError
+             * @instance
+             */
+            ServerError.prototype.field = "";
+
+            /**
+             * ServerError value.
+             * @member {string} value
+             * @memberof momento.v1.ServerError
+             * @instance
+             */
+            ServerError.prototype.value = "";
+
+            /**
+             * ServerError message.
+             * @member {string} message
+             * @memberof momento.v1.ServerError
+             * @instance
+             */
+            ServerError.prototype.message = "";
+
+            /**
+             * Creates a new ServerError instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ServerError
+             * @static
+             * @param {momento.v1.ServerError.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ServerError} ServerError instance
+             * @type {{
+             *   (properties: momento.v1.ServerError.$Shape): momento.v1.ServerError & momento.v1.ServerError.$Shape;
+             *   (properties?: momento.v1.ServerError.$Properties): momento.v1.ServerError;
+             * }}
+             */
+            ServerError.create = function(properties) {
+                return new ServerError(properties);
+            };
+
+            /**
+             * Encodes the specified ServerError message. Does not implicitly {@link momento.v1.ServerError.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ServerError
+             * @static
+             * @param {momento.v1.ServerError.$Properties} message ServerError message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServerError.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
+                if (message.field != null && $Object.hasOwnProperty.call(message, "field") && message.field !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.field);
+                if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.value);
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.message);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServerError message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ServerError
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ServerError & momento.v1.ServerError.$Shape} ServerError
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServerError.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ServerError();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.code = value;
+                            else
+                                delete message.code;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.field = value;
+                            else
+                                delete message.field;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.value = value;
+                            else
+                                delete message.value;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.message = value;
+                            else
+                                delete message.message;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ServerError
+             * @function getTypeUrl
+             * @memberof momento.v1.ServerError
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServerError.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ServerError";
+            };
+
+            return ServerError;
+        })();
+
+        v1.Ack = (function() {
+
+            /**
+             * Properties of an Ack.
+             * @typedef {Object} momento.v1.Ack.$Properties
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Ack.
+             * @memberof momento.v1
+             * @interface IAck
+             * @augments momento.v1.Ack.$Properties
+             * @deprecated Use momento.v1.Ack.$Properties instead.
+             */
+
+            /**
+             * Shape of an Ack.
+             * @typedef {momento.v1.Ack.$Properties} momento.v1.Ack.$Shape
+             */
+
+            /**
+             * Constructs a new Ack.
+             * @memberof momento.v1
+             * @classdesc Represents an Ack.
+             * @constructor
+             * @param {momento.v1.Ack.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Ack = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Creates a new Ack instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.Ack
+             * @static
+             * @param {momento.v1.Ack.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.Ack} Ack instance
+             * @type {{
+             *   (properties: momento.v1.Ack.$Shape): momento.v1.Ack & momento.v1.Ack.$Shape;
+             *   (properties?: momento.v1.Ack.$Properties): momento.v1.Ack;
+             * }}
+             */
+            Ack.create = function(properties) {
+                return new Ack(properties);
+            };
+
+            /**
+             * Encodes the specified Ack message. Does not implicitly {@link momento.v1.Ack.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.Ack
+             * @static
+             * @param {momento.v1.Ack.$Properties} message Ack message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Ack.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Ack message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.Ack
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.Ack & momento.v1.Ack.$Shape} Ack
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Ack.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.Ack();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Ack
+             * @function getTypeUrl
+             * @memberof momento.v1.Ack
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Ack.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.Ack";
+            };
+
+            return Ack;
+        })();
+
+        v1.ServerResponse = (function() {
+
+            /**
+             * Properties of a ServerResponse.
+             * @typedef {Object} momento.v1.ServerResponse.$Properties
+             * @property {number|null} [id] ServerResponse id
+             * @property {momento.v1.ServerWelcome.$Properties|null} [welcome] ServerResponse welcome
+             * @property {momento.v1.SessionOpened.$Properties|null} [opened] ServerResponse opened
+             * @property {momento.v1.ServerStepResult.$Properties|null} [step] ServerResponse step
+             * @property {momento.v1.MemorySnapshot.$Properties|null} [snapshot] ServerResponse snapshot
+             * @property {momento.v1.Ack.$Properties|null} [ok] ServerResponse ok
+             * @property {momento.v1.ServerError.$Properties|null} [error] ServerResponse error
+             * @property {"welcome"|"opened"|"step"|"snapshot"|"ok"|"error"} [body] ServerResponse body
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ServerResponse.
+             * @memberof momento.v1
+             * @interface IServerResponse
+             * @augments momento.v1.ServerResponse.$Properties
+             * @deprecated Use momento.v1.ServerResponse.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of a ServerResponse.
+             * @typedef {{
+             *   id?: number|null;
+             *   welcome?: momento.v1.ServerWelcome.$Shape|null;
+             *   opened?: momento.v1.SessionOpened.$Shape|null;
+             *   step?: momento.v1.ServerStepResult.$Shape|null;
+             *   snapshot?: momento.v1.MemorySnapshot.$Shape|null;
+             *   ok?: momento.v1.Ack.$Shape|null;
+             *   error?: momento.v1.ServerError.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ body?: undefined; welcome?: null; opened?: null; step?: null; snapshot?: null; ok?: null; error?: null }|{ body?: "welcome"; welcome: momento.v1.ServerWelcome.$Shape; opened?: null; step?: null; snapshot?: null; ok?: null; error?: null }|{ body?: "opened"; welcome?: null; opened: momento.v1.SessionOpened.$Shape; step?: null; snapshot?: null; ok?: null; error?: null }|{ body?: "step"; welcome?: null; opened?: null; step: momento.v1.ServerStepResult.$Shape; snapshot?: null; ok?: null; error?: null }|{ body?: "snapshot"; welcome?: null; opened?: null; step?: null; snapshot: momento.v1.MemorySnapshot.$Shape; ok?: null; error?: null }|{ body?: "ok"; welcome?: null; opened?: null; step?: null; snapshot?: null; ok: momento.v1.Ack.$Shape; error?: null }|{ body?: "error"; welcome?: null; opened?: null; step?: null; snapshot?: null; ok?: null; error: momento.v1.ServerError.$Shape })
+             * )} momento.v1.ServerResponse.$Shape
+             */
+
+            /**
+             * Constructs a new ServerResponse.
+             * @memberof momento.v1
+             * @classdesc Represents a ServerResponse.
+             * @constructor
+             * @param {momento.v1.ServerResponse.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ServerResponse = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ServerResponse id.
+             * @member {number} id
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.id = 0;
+
+            /**
+             * ServerResponse welcome.
+             * @member {momento.v1.ServerWelcome.$Properties|null|undefined} welcome
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.welcome = null;
+
+            /**
+             * ServerResponse opened.
+             * @member {momento.v1.SessionOpened.$Properties|null|undefined} opened
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.opened = null;
+
+            /**
+             * ServerResponse step.
+             * @member {momento.v1.ServerStepResult.$Properties|null|undefined} step
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.step = null;
+
+            /**
+             * ServerResponse snapshot.
+             * @member {momento.v1.MemorySnapshot.$Properties|null|undefined} snapshot
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.snapshot = null;
+
+            /**
+             * ServerResponse ok.
+             * @member {momento.v1.Ack.$Properties|null|undefined} ok
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.ok = null;
+
+            /**
+             * ServerResponse error.
+             * @member {momento.v1.ServerError.$Properties|null|undefined} error
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            ServerResponse.prototype.error = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * ServerResponse body.
+             * @member {"welcome"|"opened"|"step"|"snapshot"|"ok"|"error"|undefined} body
+             * @memberof momento.v1.ServerResponse
+             * @instance
+             */
+            $Object.defineProperty(ServerResponse.prototype, "body", {
+                get: $util.oneOfGetter($oneOfFields = ["welcome", "opened", "step", "snapshot", "ok", "error"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new ServerResponse instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ServerResponse
+             * @static
+             * @param {momento.v1.ServerResponse.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ServerResponse} ServerResponse instance
+             * @type {{
+             *   (properties: momento.v1.ServerResponse.$Shape): momento.v1.ServerResponse & momento.v1.ServerResponse.$Shape;
+             *   (properties?: momento.v1.ServerResponse.$Properties): momento.v1.ServerResponse;
+             * }}
+             */
+            ServerResponse.create = function(properties) {
+                return new ServerResponse(properties);
+            };
+
+            /**
+             * Encodes the specified ServerResponse message. Does not implicitly {@link momento.v1.ServerResponse.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ServerResponse
+             * @static
+             * @param {momento.v1.ServerResponse.$Properties} message ServerResponse message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ServerResponse.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.id);
+                if (message.welcome != null && $Object.hasOwnProperty.call(message, "welcome"))
+                    $root.momento.v1.ServerWelcome.encode(message.welcome, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.opened != null && $Object.hasOwnProperty.call(message, "opened"))
+                    $root.momento.v1.SessionOpened.encode(message.opened, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.step != null && $Object.hasOwnProperty.call(message, "step"))
+                    $root.momento.v1.ServerStepResult.encode(message.step, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.snapshot != null && $Object.hasOwnProperty.call(message, "snapshot"))
+                    $root.momento.v1.MemorySnapshot.encode(message.snapshot, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                if (message.ok != null && $Object.hasOwnProperty.call(message, "ok"))
+                    $root.momento.v1.Ack.encode(message.ok, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
+                    $root.momento.v1.ServerError.encode(message.error, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ServerResponse message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ServerResponse
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ServerResponse & momento.v1.ServerResponse.$Shape} ServerResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ServerResponse.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ServerResponse();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.welcome = $root.momento.v1.ServerWelcome.decode(reader, reader.size(), $undefined, _depth + 1, message.welcome);
+                            message.body = "welcome";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.opened = $root.momento.v1.SessionOpened.decode(reader, reader.size(), $undefined, _depth + 1, message.opened);
+                            message.body = "opened";
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.step = $root.momento.v1.ServerStepResult.decode(reader, reader.size(), $undefined, _depth + 1, message.step);
+                            message.body = "step";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            message.snapshot = $root.momento.v1.MemorySnapshot.decode(reader, reader.size(), $undefined, _depth + 1, message.snapshot);
+                            message.body = "snapshot";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            message.ok = $root.momento.v1.Ack.decode(reader, reader.size(), $undefined, _depth + 1, message.ok);
+                            message.body = "ok";
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            message.error = $root.momento.v1.ServerError.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
+                            message.body = "error";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ServerResponse
+             * @function getTypeUrl
+             * @memberof momento.v1.ServerResponse
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ServerResponse.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ServerResponse";
+            };
+
+            return ServerResponse;
+        })();
+
+        v1.SessionRecord = (function() {
+
+            /**
+             * Properties of a SessionRecord.
+             * @typedef {Object} momento.v1.SessionRecord.$Properties
+             * @property {string|null} [sessionId] SessionRecord sessionId
+             * @property {string|null} [tokenSha256] SessionRecord tokenSha256
+             * @property {string|null} [bundle] SessionRecord bundle
+             * @property {number|null} [seed] SessionRecord seed
+             * @property {boolean|null} [noMemory] SessionRecord noMemory
+             * @property {momento.v1.MemorySnapshot.$Properties|null} [snapshot] SessionRecord snapshot
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SessionRecord.
+             * @memberof momento.v1
+             * @interface ISessionRecord
+             * @augments momento.v1.SessionRecord.$Properties
+             * @deprecated Use momento.v1.SessionRecord.$Properties instead.
+             */
+
+            /**
+             * Shape of a SessionRecord.
+             * @typedef {momento.v1.SessionRecord.$Properties} momento.v1.SessionRecord.$Shape
+             */
+
+            /**
+             * Constructs a new SessionRecord.
+             * @memberof momento.v1
+             * @classdesc Represents a SessionRecord.
+             * @constructor
+             * @param {momento.v1.SessionRecord.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SessionRecord = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SessionRecord sessionId.
+             * @member {string} sessionId
+             * @memberof momento.v1.SessionRecord
+             * @instance
+             */
+            SessionRecord.prototype.sessionId = "";
+
+            /**
+             * SessionRecord tokenSha256.
+             * @member {string} tokenSha256
+             * @memberof momento.v1.SessionRecord
+             * @instance
+             */
+            SessionRecord.prototype.tokenSha256 = "";
+
+            /**
+             * SessionRecord bundle.
+             * @member {string} bundle
+             * @memberof momento.v1.SessionRecord
+             * @instance
+             */
+            SessionRecord.prototype.bundle = "";
+
+            /**
+             * SessionRecord seed.
+             * @member {number} seed
+             * @memberof momento.v1.SessionRecord
+             * @instance
+             */
+            SessionRecord.prototype.seed = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * SessionRecord noMemory.
+             * @member {boolean} noMemory
+             * @memberof momento.v1.SessionRecord
+             * @instance
+             */
+            SessionRecord.prototype.noMemory = false;
+
+            /**
+             * SessionRecord snapshot.
+             * @member {momento.v1.MemorySnapshot.$Properties|null|undefined} snapshot
+             * @memberof momento.v1.SessionRecord
+             * @instance
+             */
+            SessionRecord.prototype.snapshot = null;
+
+            /**
+             * Creates a new SessionRecord instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.SessionRecord
+             * @static
+             * @param {momento.v1.SessionRecord.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.SessionRecord} SessionRecord instance
+             * @type {{
+             *   (properties: momento.v1.SessionRecord.$Shape): momento.v1.SessionRecord & momento.v1.SessionRecord.$Shape;
+             *   (properties?: momento.v1.SessionRecord.$Properties): momento.v1.SessionRecord;
+             * }}
+             */
+            SessionRecord.create = function(properties) {
+                return new SessionRecord(properties);
+            };
+
+            /**
+             * Encodes the specified SessionRecord message. Does not implicitly {@link momento.v1.SessionRecord.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.SessionRecord
+             * @static
+             * @param {momento.v1.SessionRecord.$Properties} message SessionRecord message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SessionRecord.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId") && message.sessionId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.sessionId);
+                if (message.tokenSha256 != null && $Object.hasOwnProperty.call(message, "tokenSha256") && message.tokenSha256 !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.tokenSha256);
+                if (message.bundle != null && $Object.hasOwnProperty.call(message, "bundle") && message.bundle !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.bundle);
+                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && (typeof message.seed === "object" ? message.seed.low || message.seed.high : message.seed !== 0))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.seed);
+                if (message.noMemory != null && $Object.hasOwnProperty.call(message, "noMemory") && message.noMemory !== false)
+                    writer.uint32(/* id 5, wireType 0 =*/40).bool(message.noMemory);
+                if (message.snapshot != null && $Object.hasOwnProperty.call(message, "snapshot"))
+                    $root.momento.v1.MemorySnapshot.encode(message.snapshot, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SessionRecord message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.SessionRecord
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.SessionRecord & momento.v1.SessionRecord.$Shape} SessionRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SessionRecord.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.SessionRecord();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sessionId = value;
+                            else
+                                delete message.sessionId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.tokenSha256 = value;
+                            else
+                                delete message.tokenSha256;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.bundle = value;
+                            else
+                                delete message.bundle;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.seed = value;
+                            else
+                                delete message.seed;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.noMemory = value;
+                            else
+                                delete message.noMemory;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            message.snapshot = $root.momento.v1.MemorySnapshot.decode(reader, reader.size(), $undefined, _depth + 1, message.snapshot);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SessionRecord
+             * @function getTypeUrl
+             * @memberof momento.v1.SessionRecord
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SessionRecord.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.SessionRecord";
+            };
+
+            return SessionRecord;
+        })();
+
         return v1;
     })();
 

@@ -1,26 +1,34 @@
 // OnnxGraph: one ONNX graph in an onnxruntime-node session, with provider choice (cpu, webgpu,
 // cuda), its declared inputs/outputs (checked against the manifest in bundle/graph-contract.ts),
-// run and release.
-// Created async, released once (Symbol.asyncDispose).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// run and release. The session runs
+// either on the calling thread ('inline') or in the shared inference worker ('worker', see
+// inference-thread.ts); callers see the same API. Created async, released once.
 import ort from 'onnxruntime-node';
+import { InferenceThread, type Feed, type FeedValue } from './inference-thread.js';
+import { describeInputs, describeOutputs, openSession, type Device, type Provider, type TensorDecl } from './session.js';
 
-export type Device = 'auto' | 'gpu' | 'cpu';
-export type Provider = 'cpu' | 'webgpu' | 'cuda';
-export type DType = 'float32' | 'int64' | 'uint8' | 'int32';
+export type { Device, DType, Provider, TensorDecl } from './session.js';
+export type { Feed, FeedValue } from './inference-thread.js';
 
-export interface TensorDecl {
-  readonly name: string;
-  readonly dtype: DType;
-  readonly shape: ReadonlyArray<number | string>;
-}
+/**
+ * Where graph calls run. 'inline': on the calling thread (onnxruntime-node runs a session
+ * synchronously, so the event loop waits for every call). 'worker': in the process's inference
+ * worker thread, so the event loop stays free while a graph runs (each call pays a hop of tens
+ * of microseconds to copy and move its tensors; see BENCHMARKS.md "server").
+ */
+export type InferenceMode = 'inline' | 'worker';
 
-export type FeedValue = Float32Array | BigInt64Array | Uint8Array | Int32Array;
-export interface Feed {
-  readonly data: FeedValue;
-  readonly dims: readonly number[];
+/**
+ * The default mode. 'inline': measured on the 2-core CPU machine with the ~1 MB reference
+ * bundles, the worker hop costs more than it saves for one in-process episode (BENCHMARKS.md
+ * "server"); the policy server and anything that must keep its event loop free ask for 'worker'.
+ * `MOMENTO_INFERENCE=worker|inline` overrides it for a whole process.
+ */
+export function defaultInferenceMode(): InferenceMode {
+  const env = process.env['MOMENTO_INFERENCE'];
+  if (env === 'worker' || env === 'inline') return env;
+  if (env) throw new RangeError(`MOMENTO_INFERENCE: expected 'inline' or 'worker', got '${env}'`);
+  return 'inline';
 }
 
 export interface OnnxGraphOptions {
@@ -34,6 +42,8 @@ export interface OnnxGraphOptions {
    * BENCHMARKS.md); concurrency comes from batching sessions instead.
    */
   readonly threads?: number;
+  /** Where graph calls run (see InferenceMode). Default: defaultInferenceMode(), 'inline'. */
+  readonly inference?: InferenceMode;
   /** Called once with a warning when 'auto' falls back to CPU. Default: console.warn. */
   readonly warn?: (message: string) => void;
 }
@@ -45,104 +55,88 @@ export class GraphMismatchError extends Error {
 
 const fallbackWarned = new Set<string>();
 
+interface GraphRunner {
+  run(feeds: Readonly<Record<string, Feed>>, fetches?: readonly string[]): Promise<Record<string, Feed>>;
+  release(): Promise<void>;
+}
+
+function inlineRunner(session: ort.InferenceSession): GraphRunner {
+  return {
+    async run(feeds, fetches) {
+      const input: Record<string, ort.Tensor> = {};
+      for (const [name, feed] of Object.entries(feeds)) input[name] = new ort.Tensor(feed.data, feed.dims);
+      const result = fetches ? await session.run(input, fetches as string[]) : await session.run(input);
+      const out: Record<string, Feed> = {};
+      for (const [name, tensor] of Object.entries(result)) out[name] = { data: tensor.data as FeedValue, dims: tensor.dims };
+      return out;
+    },
+    release: () => session.release(),
+  };
+}
+
+function workerRunner(thread: InferenceThread, session: number): GraphRunner {
+  return {
+    run: (feeds, fetches) => thread.run(session, feeds, fetches),
+    async release() {
+      try {
+        await thread.release(session);
+      } finally {
+        await thread.leave();
+      }
+    },
+  };
+}
+
 export class OnnxGraph implements AsyncDisposable {
   private released = false;
 
   private constructor(
     readonly file: string,
     readonly provider: Provider,
-    private readonly session: ort.InferenceSession,
+    readonly inference: InferenceMode,
+    readonly inputs: TensorDecl[],
+    readonly outputs: TensorDecl[],
+    private readonly runner: GraphRunner,
   ) {}
 
   static async create(options: OnnxGraphOptions): Promise<OnnxGraph> {
     const { file, device = 'cpu' } = options;
-    if (!existsSync(file)) throw new Error(`ONNX graph not found: ${file}`);
-    const base: ort.InferenceSession.SessionOptions = {
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: options.threads ?? 1,
-      interOpNumThreads: 1,
-    };
-    if (device === 'cpu') return new OnnxGraph(file, 'cpu', await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] }));
-    // onnxruntime-node does not fall back by itself when a listed provider fails: try one at a time.
-    const errors: string[] = [];
-    for (const provider of gpuProviders()) {
-      try {
-        const session = await ort.InferenceSession.create(file, { ...base, executionProviders: [provider] });
-        return new OnnxGraph(file, provider, session);
-      } catch (err) {
-        errors.push(`${provider}: ${explain(err)}`);
-      }
-    }
-    const reason = errors.join('; ') || 'no GPU provider in this onnxruntime-node build';
-    if (device === 'gpu') throw new Error(`no GPU execution provider could run it: ${reason}`);
-    if (!fallbackWarned.has(reason)) {
+    const threads = options.threads ?? 1;
+    const mode = options.inference ?? defaultInferenceMode();
+    const warnFallback = (reason: string | undefined): void => {
+      if (!reason || fallbackWarned.has(reason)) return;
       fallbackWarned.add(reason);
       (options.warn ?? console.warn)(`momento: --device auto: running on CPU (${reason})`);
+    };
+    if (mode === 'worker') {
+      const thread = InferenceThread.join();
+      try {
+        const remote = await thread.open(file, device, threads);
+        warnFallback(remote.fallbackReason);
+        return new OnnxGraph(file, remote.provider, mode, remote.inputs, remote.outputs, workerRunner(thread, remote.session));
+      } catch (err) {
+        await thread.leave();
+        throw err;
+      }
     }
-    return new OnnxGraph(file, 'cpu', await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] }));
+    const { session, provider, fallbackReason } = await openSession(file, device, threads);
+    warnFallback(fallbackReason);
+    return new OnnxGraph(file, provider, mode, describeInputs(session), describeOutputs(session), inlineRunner(session));
   }
 
-  get inputs(): TensorDecl[] {
-    return this.session.inputMetadata.map(describe);
-  }
-
-  get outputs(): TensorDecl[] {
-    return this.session.outputMetadata.map(describe);
-  }
-
-  /** Runs the graph on named feeds; returns the named outputs as typed arrays with their dims. */
+  /** Runs the graph on named feeds; returns the named outputs as typed arrays with their dims. The feeds stay the caller's. */
   async run(feeds: Readonly<Record<string, Feed>>, outputs?: readonly string[]): Promise<Record<string, Feed>> {
     if (this.released) throw new Error(`OnnxGraph ${this.file} was released`);
-    const input: Record<string, ort.Tensor> = {};
-    for (const [name, feed] of Object.entries(feeds)) input[name] = new ort.Tensor(feed.data, feed.dims);
-    const result = outputs ? await this.session.run(input, outputs as string[]) : await this.session.run(input);
-    const out: Record<string, Feed> = {};
-    for (const [name, tensor] of Object.entries(result)) {
-      out[name] = { data: tensor.data as FeedValue, dims: tensor.dims };
-      // GPU tensors keep device buffers: data is already downloaded by session.run for CPU outputs.
-    }
-    return out;
+    return this.runner.run(feeds, outputs);
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await this.session.release();
+    await this.runner.release();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.release();
-  }
-}
-
-/** onnxruntime's provider errors are source locations and assertions; say what they mean when we know. */
-function explain(err: unknown): string {
-  const message = (err instanceof Error ? err.message : String(err)).trim();
-  if (/RequestAdapterStatus|adapter/i.test(message)) return 'no WebGPU adapter (no GPU here, or no Vulkan loader and driver)';
-  return message.split('\n')[0]!;
-}
-
-function describe(meta: ort.InferenceSession.ValueMetadata): TensorDecl {
-  if (!meta.isTensor) return { name: meta.name, dtype: 'float32', shape: [] };
-  return { name: meta.name, dtype: meta.type as DType, shape: [...meta.shape] };
-}
-
-/** GPU providers to try, in order: CUDA only where its libraries were installed beside the binding. */
-function gpuProviders(): Provider[] {
-  const supported = ort.listSupportedBackends?.() ?? [];
-  const has = (name: string) => supported.some((b) => b.name === name && b.bundled !== false);
-  const providers: Provider[] = [];
-  if (supported.some((b) => b.name === 'cuda') && cudaInstalled()) providers.push('cuda');
-  if (has('webgpu')) providers.push('webgpu');
-  return providers;
-}
-
-function cudaInstalled(): boolean {
-  // The CUDA provider's shared library only exists when onnxruntime-node's installer fetched it.
-  try {
-    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
-    return existsSync(join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
-  } catch {
-    return false;
   }
 }

@@ -5,12 +5,11 @@ import { Observable, concatMap, from, interval, map, tap, type OperatorFunction 
 import type { ObservationSource } from '../core/interfaces.js';
 import type { Action, Observation, StepResult } from '../core/types.js';
 import type { ActionScheduler } from './action-scheduler.js';
-import type { EpisodeState } from './episode.js';
-import type { Policy } from './policy.js';
+import type { PolicyBackend } from './backend.js';
 import { stepLatest, type DropCounter } from '../streams/step-latest.js';
 
 /** Steps `policy` on each observation of `source` with the semantics its kind asks for. */
-export function policySteps(policy: Policy, episode: EpisodeState, source: ObservationSource, counter: DropCounter = { dropped: 0 }): Observable<StepResult> {
+export function policySteps<Episode>(policy: PolicyBackend<Episode>, episode: Episode, source: ObservationSource, counter: DropCounter = { dropped: 0 }): Observable<StepResult> {
   const step = (obs: Observation): Promise<StepResult> => policy.step(episode, obs);
   const operator: OperatorFunction<Observation, StepResult> = source.kind === 'live' ? stepLatest(step, counter) : concatMap((obs) => from(step(obs)));
   return source.observation$.pipe(operator);

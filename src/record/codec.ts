@@ -119,9 +119,10 @@ function encodeStreams(streams: readonly StreamStats[]): momento.v1.StreamStats.
   }));
 }
 
-export function encodeStep(result: StepResult): Uint8Array {
+/** A StepResult as its protobuf message (the recorder and the policy server's replies). */
+export function stepToProto(result: StepResult): momento.v1.IStepResult {
   const { chunk, timings, memory } = result;
-  return pb.StepResult.encode({
+  return {
     chunk: {
       dims: chunk.dims,
       horizon: chunk.horizon,
@@ -132,11 +133,15 @@ export function encodeStep(result: StepResult): Uint8Array {
     timings: { ...timings },
     memory: { entries: memory.entries, merges: memory.merges, streams: encodeStreams(memory.streams) },
     step: result.step,
-  }).finish();
+  };
 }
 
-export function decodeStep(bytes: Uint8Array): StepResult {
-  const m = pb.StepResult.decode(bytes);
+export function encodeStep(result: StepResult): Uint8Array {
+  return pb.StepResult.encode(stepToProto(result)).finish();
+}
+
+/** The StepResult of a protobuf message (a recording, a policy server's reply). */
+export function stepFromProto(m: momento.v1.IStepResult): StepResult {
   const memory: MemoryStats = {
     entries: m.memory?.entries ?? 0,
     merges: m.memory?.merges ?? 0,
@@ -164,8 +169,12 @@ export function decodeStep(bytes: Uint8Array): StepResult {
       totalMs: m.timings?.totalMs ?? 0,
     },
     memory,
-    step: Number(m.step),
+    step: Number(m.step ?? 0),
   };
+}
+
+export function decodeStep(bytes: Uint8Array): StepResult {
+  return stepFromProto(pb.StepResult.decode(bytes));
 }
 
 export function encodeAction(action: Action): Uint8Array {

@@ -1,8 +1,11 @@
 // Low-level access to an episode file's records through the public @mcap/core readers: the
 // indexed reader for complete files, and a streaming pass over the bytes for files without a
-// summary (a recorder killed mid-episode), which stops cleanly at the cut-off tail.
+// summary (a recorder killed mid-episode) or with a damaged chunk, which keeps every chunk that
+// verifies (decompresses and matches its CRC), skips the ones that do not and stops cleanly at a
+// cut-off tail. Errors name the file.
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from '@foxglove/crc';
 import { McapIndexedReader, McapStreamReader, type McapTypes } from '@mcap/core';
 import { FileHandleReadable } from '@mcap/nodejs';
 import { loadDecompressHandlers } from '@mcap/support';
@@ -24,6 +27,8 @@ export interface EpisodeRecords {
   readonly file: string;
   /** true when the file has no valid summary/footer (cut short); data up to the last complete chunk is here. */
   readonly truncated: boolean;
+  /** Chunks left out because they did not decompress or failed their CRC. */
+  readonly damagedChunks: number;
   readonly metadata: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Every topic with its message count (all messages, not only the ones loaded). */
   readonly topics: readonly TopicInfo[];
@@ -39,14 +44,74 @@ export type TopicFilter = (topic: string) => boolean;
 
 const ALL_TOPICS: TopicFilter = () => true;
 
-/** Reads an episode file, falling back to a streaming pass when the summary is missing. */
+/**
+ * Largest uncompressed chunk read. A chunk's size comes from the file: without a bound a damaged
+ * or hostile header would make the decompressor allocate whatever it claims. The recorder writes
+ * 256 KiB chunks; one message larger than a chunk (a 4K frame is 25 MB) still fits.
+ */
+export const MAX_CHUNK_BYTES = 128 * 1024 * 1024;
+
+/**
+ * FileHandleReadable with its reads checked against the file: offsets and lengths come from the
+ * file's footer and indexes, and a damaged one (beyond the end, or over 2 GiB) would otherwise
+ * allocate what it claims or abort the process inside Node's fs.read.
+ */
+class BoundedFileReadable {
+  private readonly inner: FileHandleReadable;
+  private fileSize: bigint | undefined;
+
+  constructor(handle: FileHandle) {
+    this.inner = new FileHandleReadable(handle);
+  }
+
+  async size(): Promise<bigint> {
+    return (this.fileSize ??= await this.inner.size());
+  }
+
+  async read(offset: bigint, length: bigint): Promise<Uint8Array> {
+    const size = await this.size();
+    if (offset < 0n || length < 0n || offset + length > size) throw new RangeError(`read of ${length} bytes at offset ${offset} is outside the file (${size} bytes)`);
+    if (length > BigInt(2 * MAX_CHUNK_BYTES)) throw new RangeError(`read of ${length} bytes at offset ${offset} exceeds the limit of ${2 * MAX_CHUNK_BYTES}`);
+    return this.inner.read(offset, length);
+  }
+}
+
+type DecompressHandlers = Awaited<ReturnType<typeof loadDecompressHandlers>>;
+
+/** The standard handlers, refusing chunks that claim more than MAX_CHUNK_BYTES. */
+async function boundedHandlers(): Promise<DecompressHandlers> {
+  const handlers = await loadDecompressHandlers();
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, decompress]) => [
+      name,
+      (buffer: Uint8Array, size: bigint): Uint8Array => {
+        if (size > BigInt(MAX_CHUNK_BYTES)) throw new RangeError(`chunk claims ${size} uncompressed bytes (limit ${MAX_CHUNK_BYTES})`);
+        return decompress(buffer, size);
+      },
+    ]),
+  );
+}
+
+/**
+ * Reads an episode file, falling back to a streaming pass when the summary is missing or a
+ * chunk is damaged. Throws only when nothing of the file is readable, with the file's name.
+ */
 export async function readEpisodeRecords(file: string, wanted: TopicFilter = ALL_TOPICS): Promise<EpisodeRecords> {
+  try {
+    return await readRecords(file, wanted);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.startsWith(file) ? message : `${file}: ${message}`, { cause: error });
+  }
+}
+
+async function readRecords(file: string, wanted: TopicFilter): Promise<EpisodeRecords> {
   const handle = await open(file, 'r');
   let reader: McapIndexedReader;
   try {
     reader = await McapIndexedReader.Initialize({
-      readable: new FileHandleReadable(handle),
-      decompressHandlers: await loadDecompressHandlers(),
+      readable: new BoundedFileReadable(handle),
+      decompressHandlers: await boundedHandlers(),
     });
   } catch {
     // No footer or summary (or a damaged one): read what the data section holds.
@@ -55,6 +120,9 @@ export async function readEpisodeRecords(file: string, wanted: TopicFilter = ALL
   }
   try {
     return await indexedRecords(file, reader, wanted);
+  } catch {
+    // A chunk that does not decompress or verify: keep the chunks that do.
+    return await streamEpisodeRecords(file, wanted);
   } finally {
     await handle.close();
   }
@@ -85,6 +153,7 @@ async function indexedRecords(file: string, reader: McapIndexedReader, wanted: T
   return {
     file,
     truncated: false,
+    damagedChunks: 0,
     metadata,
     topics: sortTopics(topics),
     messages,
@@ -95,7 +164,33 @@ async function indexedRecords(file: string, reader: McapIndexedReader, wanted: T
 }
 
 async function streamEpisodeRecords(file: string, wanted: TopicFilter): Promise<EpisodeRecords> {
-  const reader = new McapStreamReader({ includeChunks: true, decompressHandlers: await loadDecompressHandlers() });
+  // The reader yields each Chunk record before it decompresses it: `chunk` is the one the
+  // handlers below are asked to decompress. A chunk that fails comes back empty (no records)
+  // instead of ending the pass; CRCs are checked here, since the reader's own check would throw.
+  let chunk: McapTypes.Chunk | undefined;
+  let damagedChunks = 0;
+  const verified = (bytes: Uint8Array): Uint8Array => {
+    if (chunk && chunk.uncompressedCrc !== 0 && crc32(bytes) !== chunk.uncompressedCrc) {
+      damagedChunks++;
+      return new Uint8Array(0);
+    }
+    return bytes;
+  };
+  const handlers = await boundedHandlers();
+  const tolerant = Object.fromEntries(
+    Object.entries(handlers).map(([name, decompress]) => [
+      name,
+      (buffer: Uint8Array, size: bigint): Uint8Array => {
+        try {
+          return verified(decompress(buffer, size));
+        } catch {
+          damagedChunks++;
+          return new Uint8Array(0);
+        }
+      },
+    ]),
+  );
+  const reader = new McapStreamReader({ includeChunks: true, decompressHandlers: tolerant, validateCrcs: false });
   const schemaNames = new Map<number, string>();
   const channels = new Map<number, { topic: string; schemaId: number }>();
   const counts = new Map<number, number>();
@@ -116,6 +211,12 @@ async function streamEpisodeRecords(file: string, wanted: TopicFilter): Promise<
         break;
       case 'Chunk':
         chunkCompression.push(record.compression);
+        chunk = record;
+        // Uncompressed chunks are parsed in place: a damaged one ends the pass (below).
+        if (record.compression === '' && record.uncompressedCrc !== 0 && crc32(record.records) !== record.uncompressedCrc) {
+          damagedChunks++;
+          throw new Error(`chunk at message time ${record.messageStartTime} fails its CRC`);
+        }
         break;
       case 'Metadata':
         metadata.set(record.name, record.metadata);
@@ -164,6 +265,7 @@ async function streamEpisodeRecords(file: string, wanted: TopicFilter): Promise<
   return {
     file,
     truncated: broken || !reader.done(),
+    damagedChunks,
     metadata,
     topics: sortTopics(topics),
     messages,

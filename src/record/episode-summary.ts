@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { decodeStep } from './codec.js';
-import { readEpisodeRecords, type TopicInfo } from './episode-records.js';
+import { readEpisodeRecords, type EpisodeRecords, type TopicInfo } from './episode-records.js';
 import { parseEpisodeInfo, parseOutcome } from './read-episode.js';
 import { listEpisodeFiles } from './replay-source.js';
 import { CAMERA_TOPIC_PREFIX, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
@@ -29,11 +29,27 @@ export interface EpisodeSummary {
   readonly memory: { readonly maxEntries: number; readonly totalMerges: number };
   readonly compression: readonly string[];
   readonly truncated: boolean;
+  /** Chunks left out because they failed to verify. */
+  readonly damagedChunks: number;
+}
+
+/** A file `momento info` could not read at all, with the reason (which names the file). */
+export interface UnreadableEpisode {
+  readonly file: string;
+  readonly error: string;
 }
 
 export async function summarizeEpisode(file: string): Promise<EpisodeSummary> {
   const [records, info] = await Promise.all([readEpisodeRecords(file, (topic) => topic === TOPIC_STEP), stat(file)]);
-  const episode = parseEpisodeInfo(file, records);
+  try {
+    return summaryOf(file, records, info.size);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function summaryOf(file: string, records: EpisodeRecords, fileBytes: number): EpisodeSummary {
+  const episode = parseEpisodeInfo('', records);
   const outcome = parseOutcome(records);
   let maxEntries = 0;
   let totalMerges = 0;
@@ -51,7 +67,7 @@ export async function summarizeEpisode(file: string): Promise<EpisodeSummary> {
   const { startTime, endTime } = records;
   return {
     file,
-    fileBytes: info.size,
+    fileBytes,
     bundle: episode.bundle,
     task: episode.task,
     seed: episode.seed,
@@ -64,6 +80,7 @@ export async function summarizeEpisode(file: string): Promise<EpisodeSummary> {
     memory: { maxEntries, totalMerges },
     compression: [...new Set(records.chunkCompression.map((c) => c || 'none'))],
     truncated: records.truncated,
+    damagedChunks: records.damagedChunks,
   };
 }
 
@@ -72,6 +89,20 @@ export async function summarizeDir(dir: string): Promise<EpisodeSummary[]> {
   const summaries: EpisodeSummary[] = [];
   for (const file of await listEpisodeFiles(dir)) summaries.push(await summarizeEpisode(file));
   return summaries;
+}
+
+/** Every episode of a file or folder: the ones that read, and the ones that did not (one bad file does not stop the rest). */
+export async function summarizePath(path: string): Promise<{ summaries: EpisodeSummary[]; unreadable: UnreadableEpisode[] }> {
+  const summaries: EpisodeSummary[] = [];
+  const unreadable: UnreadableEpisode[] = [];
+  for (const file of await listEpisodeFiles(path)) {
+    try {
+      summaries.push(await summarizeEpisode(file));
+    } catch (error) {
+      unreadable.push({ file, error: (error as Error).message });
+    }
+  }
+  return { summaries, unreadable };
 }
 
 function formatBytes(bytes: number): string {
@@ -93,11 +124,14 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 }
 
 /** The `momento info` table: one row per episode, a totals row, and the topics of a single episode. */
-export function formatInfoTable(summaries: readonly EpisodeSummary[]): string {
-  if (summaries.length === 0) return 'no episodes';
+export function formatInfoTable(summaries: readonly EpisodeSummary[], unreadable: readonly UnreadableEpisode[] = []): string {
+  if (summaries.length === 0 && unreadable.length === 0) return 'no episodes';
+  const problems = unreadable.map((u) => `unreadable: ${u.error}`);
+  const damaged = summaries.filter((s) => s.damagedChunks > 0);
+  const truncated = summaries.filter((s) => s.truncated).length;
   const headers = ['episode', 'task', 'seed', 'steps', 'duration', 'success', 'dropped', 'mem max', 'merges', 'size'];
   const rows = summaries.map((s) => [
-    basename(s.file) + (s.truncated ? ' (truncated)' : ''),
+    basename(s.file) + (s.truncated ? ' (truncated)' : '') + (s.damagedChunks > 0 ? ` (${s.damagedChunks} damaged chunks skipped)` : ''),
     s.task,
     String(s.seed),
     String(s.steps),
@@ -108,15 +142,17 @@ export function formatInfoTable(summaries: readonly EpisodeSummary[]): string {
     String(s.memory.totalMerges),
     formatBytes(s.fileBytes),
   ]);
-  const parts = [renderTable(headers, rows)];
-  if (summaries.length > 1) {
+  const parts = summaries.length > 0 ? [renderTable(headers, rows)] : [];
+  if (problems.length > 0) parts.push(problems.join('\n'));
+  if (summaries.length + unreadable.length > 1) {
     const ended = summaries.filter((s) => s.success !== undefined);
     const successes = ended.filter((s) => s.success).length;
     const total = (f: (s: EpisodeSummary) => number): number => summaries.reduce((n, s) => n + f(s), 0);
     parts.push(
-      `${summaries.length} episodes, ${total((s) => s.steps)} steps, ` +
+      `${summaries.length + unreadable.length} episodes, ${total((s) => s.steps)} steps, ` +
         `success ${successes}/${ended.length}, ${total((s) => s.droppedFrames)} dropped frames, ` +
-        `${formatBytes(total((s) => s.fileBytes))}`,
+        `${formatBytes(total((s) => s.fileBytes))}; ` +
+        `${truncated} truncated, ${damaged.length} with damaged chunks, ${unreadable.length} unreadable`,
     );
   } else {
     const [only] = summaries;

@@ -10,7 +10,7 @@ export {
 } from './read-episode.js';
 export { readEpisodeRecords, type EpisodeRecords, type RecordedMessage, type TopicInfo } from './episode-records.js';
 export { ReplaySource, listEpisodeFiles, type ReplayOptions } from './replay-source.js';
-export { summarizeEpisode, summarizeDir, formatInfoTable, type EpisodeSummary } from './episode-summary.js';
+export { summarizeEpisode, summarizeDir, summarizePath, formatInfoTable, type EpisodeSummary, type UnreadableEpisode } from './episode-summary.js';
 export {
   DatasetWriter,
   exportDataset,

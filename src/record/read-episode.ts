@@ -35,13 +35,15 @@ export interface RecordedEpisode {
   readonly incompleteObservations: number;
   /** true when the file was cut short (no summary); it holds everything up to the last complete chunk. */
   readonly truncated: boolean;
+  /** Chunks left out because they failed to verify (the rest of the file is read). */
+  readonly damagedChunks: number;
 }
 
 const num = (meta: ReadonlyMap<string, string> | undefined, key: string): number => Number(meta?.get(key) ?? 0);
 
 export function parseEpisodeInfo(file: string, records: EpisodeRecords): RecordedEpisodeInfo {
   const meta = records.metadata.get(META_EPISODE);
-  if (!meta) throw new Error(`${file}: no '${META_EPISODE}' metadata record; not a momento episode`);
+  if (!meta) throw new Error(`${file ? `${file}: ` : ''}no '${META_EPISODE}' metadata record; not a momento episode`);
   return {
     bundle: meta.get('bundle') ?? '',
     bundleHash: meta.get('bundle_hash') ?? '',
@@ -68,10 +70,18 @@ export function parseOutcome(records: EpisodeRecords): RecordedOutcome | undefin
   };
 }
 
-/** Reads a whole episode file (complete or cut short) into runtime types. */
+/** Reads a whole episode file (complete, cut short or with damaged chunks) into runtime types. Errors name the file. */
 export async function readEpisode(file: string): Promise<RecordedEpisode> {
   const records = await readEpisodeRecords(file);
-  const info = parseEpisodeInfo(file, records);
+  try {
+    return episodeFrom(file, records);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function episodeFrom(file: string, records: EpisodeRecords): RecordedEpisode {
+  const info = parseEpisodeInfo('', records);
   const outcome = parseOutcome(records);
 
   const frames = new Map<number, Map<string, CameraFrame>>();
@@ -123,5 +133,6 @@ export async function readEpisode(file: string): Promise<RecordedEpisode> {
     droppedFrames: outcome?.recorderDroppedFrames ?? missingImages,
     incompleteObservations,
     truncated: records.truncated,
+    damagedChunks: records.damagedChunks,
   };
 }

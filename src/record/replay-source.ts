@@ -29,27 +29,19 @@ export class ReplaySource implements ObservationSource {
    * 0 with each episode. Errors (unreadable file) end the stream with an error naming the file.
    */
   readonly observation$: Observable<Observation>;
+  /** The same frames, pulled: one episode file is read (and held) at a time, when its first frame is asked for. */
+  readonly frames: () => AsyncGenerator<Observation>;
 
   constructor(path: string, options: ReplayOptions = {}) {
     const rate = options.rate ?? 'max';
     if (rate !== 'recorded' && rate !== 'max') throw new RangeError(`rate must be 'recorded' or 'max', got ${String(rate)}`);
+    this.frames = () => replayFrames(path, rate);
     this.observation$ = new Observable<Observation>((subscriber) => {
       const abort = new AbortController();
       const run = async (): Promise<void> => {
-        for (const file of await listEpisodeFiles(path)) {
-          const episode = await readEpisode(file);
-          const first = episode.observations[0];
-          if (!first) continue;
-          // Pace against a fixed origin so that timer lateness does not accumulate over an episode.
-          const origin = performance.now();
-          for (const obs of episode.observations) {
-            if (abort.signal.aborted) return;
-            if (rate === 'recorded') {
-              const wait = origin + (obs.stampNs - first.stampNs) / 1e6 - performance.now();
-              if (wait > 0) await sleep(wait, undefined, { signal: abort.signal });
-            }
-            subscriber.next(obs);
-          }
+        for await (const obs of replayFrames(path, rate, abort.signal)) {
+          if (abort.signal.aborted) return;
+          subscriber.next(obs);
         }
         subscriber.complete();
       };
@@ -58,5 +50,23 @@ export class ReplaySource implements ObservationSource {
       });
       return () => abort.abort();
     });
+  }
+}
+
+async function* replayFrames(path: string, rate: 'recorded' | 'max', signal?: AbortSignal): AsyncGenerator<Observation> {
+  for (const file of await listEpisodeFiles(path)) {
+    const episode = await readEpisode(file);
+    const first = episode.observations[0];
+    if (!first) continue;
+    // Pace against a fixed origin so that timer lateness does not accumulate over an episode.
+    const origin = performance.now();
+    for (const obs of episode.observations) {
+      if (signal?.aborted) return;
+      if (rate === 'recorded') {
+        const wait = origin + (obs.stampNs - first.stampNs) / 1e6 - performance.now();
+        if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
+      }
+      yield obs;
+    }
   }
 }

@@ -1,6 +1,7 @@
 // Deterministic synthetic episode data (a moving square over a gradient, a little proprio, a
 // MemoryVLA-like step result): what the recorder benchmark and the recording tests feed in, so
-// that a reader can recompute any frame from its index alone.
+// that a reader can recompute any frame from its index alone. The one image generator of the
+// project: runtime/synthetic.ts shapes its frames to a bundle's cameras with it.
 import type { EpisodeStart } from '../core/interfaces.js';
 import type { Action, Observation, StepResult } from '../core/types.js';
 
@@ -15,20 +16,28 @@ export const SYNTHETIC_START: EpisodeStart = {
   source: 'synthetic',
 };
 
-/** The image of frame `index`: size x size x 3, rgb8. */
-export function syntheticImage(index: number, size: number): Uint8Array {
-  const data = new Uint8Array(size * size * 3);
-  const x0 = (index * 3) % size;
-  const y0 = (index * 2) % size;
-  const side = Math.max(2, size >> 3);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const p = (y * size + x) * 3;
+/**
+ * The image of frame `index`: height x width x channels (default a square rgb8), row-major. A
+ * square moves over a gradient; `seed` shifts the square's path so that streams differ.
+ */
+export function syntheticImage(index: number, height: number, width = height, channels = 3, seed = 0): Uint8Array {
+  const data = new Uint8Array(height * width * channels);
+  const step = index + seed * 17;
+  const x0 = (((step * 3) % width) + width) % width;
+  const y0 = (((step * 2) % height) + height) % height;
+  const side = Math.max(2, Math.min(height, width) >> 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * channels;
       const inSquare = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
-      data[p] = inSquare ? 230 : (x * 4) & 0xff;
-      data[p + 1] = inSquare ? 40 : (y * 4) & 0xff;
-      // 3 bits of pseudo-random sensor noise, so that frames are not trivially compressible.
-      data[p + 2] = inSquare ? 40 : 96 + (Math.imul(x * 31 + y * 17 + index * 7, 2654435761) >>> 29);
+      for (let c = 0; c < channels; c++) {
+        let value: number;
+        if (c === 0) value = inSquare ? 230 : (x * 4) & 0xff;
+        else if (c === 1) value = inSquare ? 40 : (y * 4) & 0xff;
+        // 3 bits of pseudo-random sensor noise, so that frames are not trivially compressible.
+        else value = inSquare ? 40 : (96 + c * 50 - 100 + (Math.imul(x * 31 + y * 17 + index * 7, 2654435761) >>> 29)) & 0xff;
+        data[p + c] = value;
+      }
     }
   }
   return data;

@@ -4,27 +4,33 @@
 import type { EpisodeEnv, EpisodeSink } from '../core/interfaces.js';
 import type { Action, Observation, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
-import type { EpisodeState } from '../policy/episode.js';
 
-export interface EpisodeStepper {
+export interface EpisodeStepper<Episode = unknown> {
   readonly manifest: { readonly name: string; readonly action: { readonly low: number[]; readonly high: number[]; readonly execute: number } };
   readonly hash: string;
   readonly device: string;
   readonly noMemory: boolean;
-  open(seed: number): EpisodeState;
-  step(episode: EpisodeState, observation: Observation): Promise<StepResult>;
-  close(episode: EpisodeState): void;
+  open(seed: number): Episode;
+  step(episode: Episode, observation: Observation): Promise<StepResult>;
+  /** The episode is over (a remote one closes its server session). */
+  close(episode: Episode): void | Promise<void>;
 }
 
-export interface EpisodeOptions {
+export interface EpisodeOptions<Episode = unknown> {
   readonly env: EpisodeEnv;
-  readonly stepper: EpisodeStepper;
+  readonly stepper: EpisodeStepper<Episode>;
   readonly task: string;
   readonly seed: number;
   /** Hard cap on environment steps (the environment normally ends the episode first). Default 1000. */
   readonly maxSteps?: number;
   readonly recorder?: EpisodeSink;
   readonly onStep?: (result: StepResult) => void;
+  /**
+   * Names an environment error that ends only this episode (a lost connection, a refused action):
+   * the episode is then returned as failed with `fault` set instead of throwing. Errors it
+   * returns undefined for (and every policy error) still throw.
+   */
+  readonly classifyFault?: (error: unknown) => string | undefined;
 }
 
 export interface EpisodeResult {
@@ -36,22 +42,44 @@ export interface EpisodeResult {
   /** Total step latency of each policy call, ms. */
   readonly latenciesMs: number[];
   readonly holds: number;
+  /** Chunks the scheduler refused for a NaN or infinite value (each played as holds). */
+  readonly nonFiniteChunks: number;
+  /** Set when the episode ended on a fault of its environment (e.g. 'connection lost'); success is then false. */
+  readonly fault?: string;
+  /** The error behind `fault`. */
+  readonly faultDetail?: string;
+  /** The first non-finite chunk's error, when there was one. */
+  readonly nonFiniteDetail?: string;
 }
 
-export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult> {
+export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Promise<EpisodeResult> {
   const { env, stepper, task, seed, recorder } = options;
   const { action: spec } = stepper.manifest;
   const maxSteps = options.maxSteps ?? 1000;
-  const scheduler = new ActionScheduler({ low: spec.low, high: spec.high, maxIndex: spec.execute });
+  let firstNonFinite: string | undefined;
+  const scheduler = new ActionScheduler({ low: spec.low, high: spec.high, maxIndex: spec.execute, onError: (e) => (firstNonFinite ??= e.message) });
   const episode = stepper.open(seed);
   recorder?.start({ bundle: stepper.manifest.name, bundleHash: stepper.hash, task, seed, device: stepper.device, source: 'sim', noMemory: stepper.noMemory });
   const latenciesMs: number[] = [];
   let reward = 0;
   let steps = 0;
+  // Environment calls go through here so that a fault of the environment can end just this episode.
+  const faultOf = (error: unknown): string | undefined => options.classifyFault?.(error);
+  let fault: { reason: string; detail: string } | undefined;
+  const call = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      const reason = faultOf(error);
+      if (reason === undefined) throw error;
+      fault = { reason, detail: (error as Error).message };
+      return undefined;
+    }
+  };
   try {
-    let tr = await env.reset(task, seed);
-    recorder?.observation(tr.observation);
-    while (!tr.done && steps < maxSteps) {
+    let tr = await call(() => env.reset(task, seed));
+    if (tr) recorder?.observation(tr.observation);
+    while (tr && !tr.done && steps < maxSteps) {
       if (steps % spec.execute === 0) {
         const result = await stepper.step(episode, tr.observation);
         latenciesMs.push(result.timings.totalMs);
@@ -61,15 +89,29 @@ export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult
       }
       const action: Action = scheduler.next(tr.observation.stampNs);
       recorder?.action(action);
-      tr = await env.step(action.values);
+      const values = action.values;
+      tr = await call(() => env.step(values));
+      if (!tr) break;
       reward += tr.reward;
       steps++;
       recorder?.observation(tr.observation);
     }
-    const result = { task, seed, success: tr.success, steps, reward, latenciesMs, holds: scheduler.holds.late + scheduler.holds.nonFinite };
-    await recorder?.end({ success: tr.success, steps, reward, droppedFrames: 0 });
+    const success = tr !== undefined && fault === undefined && tr.success;
+    const result: EpisodeResult = {
+      task,
+      seed,
+      success,
+      steps,
+      reward,
+      latenciesMs,
+      holds: scheduler.holds.late + scheduler.holds.nonFinite,
+      nonFiniteChunks: scheduler.rejectedChunks,
+      ...(fault ? { fault: fault.reason, faultDetail: fault.detail } : {}),
+      ...(firstNonFinite !== undefined ? { nonFiniteDetail: firstNonFinite } : {}),
+    };
+    await recorder?.end({ success, steps, reward, droppedFrames: 0 });
     return result;
   } finally {
-    stepper.close(episode);
+    await stepper.close(episode);
   }
 }

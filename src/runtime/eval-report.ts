@@ -14,6 +14,10 @@ export interface TaskReport {
   readonly meanSteps: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
+  /** Episodes that ended on a simulator fault (counted as failures in `rate`). */
+  readonly faults: number;
+  /** Chunks refused for NaN or infinite values, over all episodes of the task. */
+  readonly nonFiniteChunks: number;
   readonly chance?: number;
 }
 
@@ -43,6 +47,8 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
       meanSteps: rs.reduce((n, r) => n + r.steps, 0) / rs.length,
       latencyP50Ms: latency.p50,
       latencyP99Ms: latency.p99,
+      faults: rs.filter((r) => r.fault !== undefined).length,
+      nonFiniteChunks: rs.reduce((n, r) => n + r.nonFiniteChunks, 0),
       ...(c !== undefined ? { chance: c } : {}),
     };
   });
@@ -59,10 +65,27 @@ export function reportRows(reports: readonly TaskReport[]): string[][] {
     r.meanSteps.toFixed(1),
     r.latencyP50Ms.toFixed(2),
     r.latencyP99Ms.toFixed(2),
+    String(r.faults),
+    String(r.nonFiniteChunks),
   ]);
 }
 
-export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'p50 ms', 'p99 ms'];
+export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'p50 ms', 'p99 ms', 'faults', 'non-finite'];
+
+/** Warnings a reader of the table must not miss: faulted episodes by reason, non-finite chunks. */
+export function reportWarnings(label: string, results: readonly EpisodeResult[]): string[] {
+  const warnings: string[] = [];
+  const byReason = new Map<string, number>();
+  for (const r of results) if (r.fault !== undefined) byReason.set(r.fault, (byReason.get(r.fault) ?? 0) + 1);
+  for (const [reason, n] of byReason) warnings.push(`${label}: ${n} of ${results.length} episodes failed on a simulator fault (${reason})`);
+  const nonFinite = results.filter((r) => r.nonFiniteChunks > 0);
+  if (nonFinite.length > 0) {
+    const chunks = nonFinite.reduce((n, r) => n + r.nonFiniteChunks, 0);
+    const first = nonFinite[0]!;
+    warnings.push(`${label}: ${chunks} action chunks with NaN or infinite values in ${nonFinite.length} episodes (held instead); first: ${first.task} seed ${first.seed}: ${first.nonFiniteDetail ?? ''}`);
+  }
+  return warnings;
+}
 
 export interface ChartSeries {
   readonly label: string;

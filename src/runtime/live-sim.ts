@@ -4,12 +4,12 @@
 import { concat, map, of, takeWhile } from 'rxjs';
 import type { ActionSink, EpisodeSink } from '../core/interfaces.js';
 import type { Action, StepResult } from '../core/types.js';
-import type { Policy } from '../policy/policy.js';
+import type { PolicyBackend } from '../policy/backend.js';
 import { SimSession } from '../transports/sim/index.js';
 import { runSource, type RunSummary } from './run.js';
 
 export interface LiveSimOptions {
-  readonly policy: Policy;
+  readonly policy: PolicyBackend;
   readonly simUrl: string;
   readonly task: string;
   readonly seed: number;

@@ -67,6 +67,11 @@ export interface ActionReplayReport {
   /** Observations compared byte for byte, and the index of the first that differs. */
   readonly observationsCompared: number;
   readonly firstObservationMismatch: number | undefined;
+  /**
+   * The recording is incomplete (cut short, damaged chunks, no outcome): only its observations
+   * are compared, and it matches when every one compared does.
+   */
+  readonly partial: boolean;
   readonly matches: boolean;
 }
 
@@ -94,13 +99,17 @@ export async function replayActions(env: EpisodeEnv, episode: RecordedEpisode): 
   }
   const recorded = { success: episode.outcome?.success, steps: episode.outcome?.steps ?? episode.actions.length };
   const replayed = { success: tr.success, steps };
+  // A file cut short lacks its last actions (and maybe its outcome): what it holds is compared.
+  const partial = episode.truncated || episode.damagedChunks > 0 || episode.outcome === undefined;
+  const outcomeMatches = partial || (recorded.success === replayed.success && recorded.steps === replayed.steps);
   return {
     file: episode.file,
     recorded,
     replayed,
     observationsCompared: compared,
     firstObservationMismatch: mismatch,
-    matches: mismatch === undefined && recorded.success === replayed.success && recorded.steps === replayed.steps,
+    partial,
+    matches: mismatch === undefined && compared > 0 && outcomeMatches,
   };
 }
 

@@ -5,12 +5,13 @@ import type { ActionSink, EpisodeSink, ObservationSource } from '../core/interfa
 import type { Action, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
 import { policySteps, scheduleActions } from '../policy/pipeline.js';
-import type { Policy } from '../policy/policy.js';
+import type { PolicyBackend } from '../policy/backend.js';
 import { StepStats } from './stats.js';
 import { strideByStamp } from '../streams/stride.js';
 
 export interface RunOptions {
-  readonly policy: Policy;
+  /** The in-process Policy or a remote one (PolicyClient). */
+  readonly policy: PolicyBackend;
   readonly source: ObservationSource;
   /** Where executed actions go. Default: nowhere (the chunks are still computed and counted). */
   readonly sink?: ActionSink;
@@ -68,19 +69,27 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
       options.onStep?.(r);
     }),
   );
+  // Replay: the first `execute` actions of each chunk, with their due stamps (open loop).
+  const playChunk = async (r: StepResult): Promise<void> => {
+    scheduler.push(r.chunk);
+    for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
+  };
   if (source.kind === 'live') {
     await lastValueFrom(steps$.pipe(scheduleActions(scheduler, m.action.rate_hz), concatMap(emit)), { defaultValue: undefined });
+  } else if (source.frames) {
+    // Pulled one frame at a time: nothing is generated or decoded before the policy wants it.
+    for await (const obs of source.frames()) {
+      recorder?.observation(obs);
+      const r = await policy.step(episode, obs);
+      stats.add(r);
+      recorder?.step(r);
+      options.onStep?.(r);
+      await playChunk(r);
+    }
   } else {
-    await lastValueFrom(
-      steps$.pipe(
-        concatMap(async (r) => {
-          scheduler.push(r.chunk);
-          for (let i = 0; i < m.action.execute; i++) await emit(scheduler.next(r.chunk.stampNs + Math.round(i * r.chunk.periodS * 1e9)));
-        }),
-      ),
-      { defaultValue: undefined },
-    );
+    await lastValueFrom(steps$.pipe(concatMap(playChunk)), { defaultValue: undefined });
   }
+  await policy.endEpisode?.(episode);
   const outcome = options.outcome?.() ?? { success: false, reward: 0 };
   await recorder?.end({ ...outcome, steps: stats.steps, droppedFrames: counter.dropped });
   return { stats, droppedFrames: counter.dropped, actions, holds: scheduler.holds.late + scheduler.holds.nonFinite + scheduler.holds.start };

@@ -4,12 +4,12 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { listTasks, startSimServer } from '../../../sim/index.js';
-import { Policy } from '../../policy/policy.js';
+import { ACTION_SPACE, listTasks, startSimServer } from '../../../sim/index.js';
 import type { EpisodeResult } from '../../runtime/episode-loop.js';
-import { REPORT_HEADER, reportRows, reportTasks, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
-import { evaluate } from '../../runtime/evaluate.js';
+import { REPORT_HEADER, reportRows, reportTasks, reportWarnings, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
+import { evaluate, limitsOutside } from '../../runtime/evaluate.js';
 import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
+import { openPolicy } from '../policy-spec.js';
 import { Progress } from '../progress.js';
 import { table } from '../table.js';
 import { parseTasks } from './collect.js';
@@ -39,13 +39,18 @@ export interface EvalRun {
   readonly episodes: EpisodeResult[];
   readonly meanBatch: number;
   readonly seconds: number;
+  /** Set when the run stopped early on consecutive simulator faults. */
+  readonly aborted?: string;
+  /** Jobs not run because of the abort. */
+  readonly skipped: number;
+  readonly warnings: string[];
 }
 
 export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a policy on simulator tasks: success with 95% intervals, steps, latency')
-    .requiredOption('--policy <bundle>', 'policy bundle folder')
+    .requiredOption('--policy <bundle>', 'policy bundle folder, or ws://host:port/<bundle> of a momento policy server')
     .option('--task <task>', "task id, comma-separated ids, or 'all'", 'all')
     .option('--episodes <n>', 'episodes per task', '20')
     .option('--no-memory', 'clear the memory every step (the memoryless ablation of the same bundle)')
@@ -63,6 +68,11 @@ export function registerEval(program: Command): void {
       for (const run of runs) {
         console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)})`);
         console.log(table(REPORT_HEADER, reportRows(run.reports)));
+        for (const warning of run.warnings) console.error(`momento: warning: ${warning}`);
+        if (run.aborted !== undefined) {
+          console.error(`momento: ${run.label}: aborted after ${run.episodes.length} episodes (${run.skipped} not run): ${run.aborted}`);
+          process.exitCode = 1;
+        }
       }
       if (opts.json) writeOut(opts.json, JSON.stringify({ runs: runs.map(({ episodes: _e, ...r }) => ({ ...r, episodes: _e.map(({ latenciesMs: _l, ...e }) => e) })) }, null, 2));
       if (opts.svg) writeOut(opts.svg, successChartSvg(`${runs[0]!.bundle}: success per task`, runs.map((r): ChartSeries => ({ label: r.label, reports: r.reports }))));
@@ -87,12 +97,17 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const variants = opts.ablation ? [false, true] : [!opts.memory];
   const runs: EvalRun[] = [];
   for (const noMemory of variants) {
-    await using policy = await Policy.load(opts.policy, { device, noMemory });
+    await using policy = await openPolicy(opts.policy, { device, noMemory });
     const label = noMemory ? `${policy.name} --no-memory` : policy.name;
+    const outside = limitsOutside(policy.manifest.action, ACTION_SPACE);
+    if (outside.length > 0) {
+      console.error(`momento: warning: ${label}: the bundle's action limits exceed the simulator's action space (${outside.join('; ')}); the simulator refuses such actions and their episodes fail`);
+    }
     const progress = opts.quiet ? undefined : new Progress(`eval ${label}`, tasks.length * episodes);
     const started = performance.now();
     let successes = 0;
-    const { results, batchSizes } = await evaluate({
+    let faults = 0;
+    const { results, batchSizes, aborted, skipped } = await evaluate({
       policy,
       simUrl,
       tasks,
@@ -102,7 +117,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       ...(opts.record ? { recordDir: resolve(opts.record, noMemory ? 'no-memory' : 'memory') } : {}),
       onEpisode: (r) => {
         if (r.success) successes++;
-        progress?.tick(`${successes} successes`);
+        if (r.fault !== undefined) faults++;
+        progress?.tick(`${successes} successes${faults > 0 ? `, ${faults} faults` : ''}`);
       },
     });
     progress?.stop();
@@ -113,9 +129,13 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       device: policy.provider,
       reports: reportTasks(results, chance),
       episodes: results,
-      meanBatch: batchSizes.reduce((a, b) => a + b, 0) / Math.max(1, batchSizes.length),
+      meanBatch: batchSizes.mean,
       seconds: (performance.now() - started) / 1000,
+      skipped,
+      warnings: reportWarnings(label, results),
+      ...(aborted !== undefined ? { aborted } : {}),
     });
+    if (aborted !== undefined) break;
   }
   return runs;
 }

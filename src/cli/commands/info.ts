@@ -1,8 +1,8 @@
 // `momento info <episode|dir>`: a summary table of recorded episodes; `momento export`: a folder
 // of episodes to the training dataset format (momento-dataset/1).
 import type { Command } from 'commander';
-import { statSync } from 'node:fs';
-import { exportDataset, formatInfoTable, summarizeDir, summarizeEpisode } from '../../record/index.js';
+import { existsSync } from 'node:fs';
+import { exportDataset, formatInfoTable, summarizePath } from '../../record/index.js';
 
 export function registerInfo(program: Command): void {
   program
@@ -10,14 +10,12 @@ export function registerInfo(program: Command): void {
     .description('summarise recorded episodes: duration, steps, topics, success, dropped frames, memory')
     .argument('<path>', 'an episode .mcap file or a folder of them')
     .action(async (path: string) => {
-      let summaries;
-      try {
-        summaries = statSync(path).isDirectory() ? await summarizeDir(path) : [await summarizeEpisode(path)];
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path}: no such file or folder`, { cause: err });
-        throw err;
-      }
-      console.log(formatInfoTable(summaries));
+      if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
+      const { summaries, unreadable } = await summarizePath(path);
+      console.log(formatInfoTable(summaries, unreadable));
+      // Exit code by the worst file: 2 when one could not be read at all, 1 when chunks were skipped.
+      if (unreadable.length > 0) process.exitCode = 2;
+      else if (summaries.some((s) => s.damagedChunks > 0)) process.exitCode = 1;
     });
   program
     .command('export')

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { readManifest } from '../../bundle/load.js';
 import type { TensorSpec } from '../../bundle/manifest.js';
 import { Policy } from '../../policy/policy.js';
+import { limitsOutside } from '../../runtime/evaluate.js';
+import { ACTION_FIELDS, ACTION_SPACE } from '../../../sim/index.js';
 import { table } from '../table.js';
 
 export function registerInspect(program: Command): void {
@@ -46,5 +48,11 @@ export function registerInspect(program: Command): void {
       }
       out.push('', table(['graph', '', 'tensor'], rows));
       console.log(out.join('\n'));
+      // A bundle for the simulator's arm (its 3 action dims) that may command more than the
+      // simulator accepts would have its episodes refused there.
+      if (m.action.low.length === ACTION_FIELDS.length) {
+        const outside = limitsOutside(m.action, ACTION_SPACE);
+        if (outside.length > 0) console.error(`momento: warning: ${m.name}: action limits exceed the simulator's action space: ${outside.join('; ')}`);
+      }
     });
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { startSimServer } from '../../../sim/index.js';
 import { Policy } from '../../policy/policy.js';
-import { listEpisodeFiles, readEpisode } from '../../record/index.js';
+import { listEpisodeFiles, readEpisode, type RecordedEpisode } from '../../record/index.js';
 import { sessionEnv } from '../../runtime/evaluate.js';
 import { replayActions, replayRegression } from '../../runtime/replay.js';
 import { SimSession } from '../../transports/sim/index.js';
@@ -56,18 +56,29 @@ export function registerReplay(program: Command): void {
       if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
       const files = await listEpisodeFiles(path);
       if (files.length === 0) throw new RangeError(`${path}: no .mcap episodes found`);
-      let failed = 0;
+      // Each file is replayed on its own: one unreadable file does not stop the rest.
+      const outcomes = { ok: 0, differs: 0, unreadable: 0 };
+      const rows: string[][] = [];
+      const each = async (file: string, replay: (episode: RecordedEpisode) => Promise<{ ok: boolean; row: string[] }>): Promise<void> => {
+        try {
+          const { ok, row } = await replay(await readEpisode(file));
+          outcomes[ok ? 'ok' : 'differs']++;
+          rows.push([file, ...row]);
+        } catch (error) {
+          outcomes.unreadable++;
+          rows.push([file, `ERROR: ${(error as Error).message}`]);
+        }
+      };
       if (opts.policy) {
         // An episode recorded with its memory cleared every step (eval --no-memory) replays that way.
         await using policies = new PolicyCache(opts.policy, parseDevice(opts.device));
-        const rows: string[][] = [];
         for (const file of files) {
-          const episode = await readEpisode(file);
-          const policy = await policies.get(episode.info.noMemory ?? false);
-          const r = await replayRegression(policy, episode, tolerance);
-          const ok = r.firstDivergence === undefined;
-          if (!ok) failed++;
-          rows.push([file, String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED']);
+          await each(file, async (episode) => {
+            const policy = await policies.get(episode.info.noMemory ?? false);
+            const r = await replayRegression(policy, episode, tolerance);
+            const ok = r.firstDivergence === undefined;
+            return { ok, row: [String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED'] };
+          });
         }
         console.log(table(['episode', 'steps', 'max |Δ|', 'mean |Δ|', 'first divergence', 'result'], rows));
       } else {
@@ -75,19 +86,21 @@ export function registerReplay(program: Command): void {
         const url = server?.url ?? opts.to!;
         if (!/^wss?:\/\//.test(url)) throw new RangeError(`--to: expected 'sim' or a ws:// URL, got '${opts.to}'`);
         await using session = await SimSession.connect(url);
-        const rows: string[][] = [];
         for (const file of files) {
-          const episode = await readEpisode(file);
-          const size = episode.observations[0]?.cameras[0]?.height;
-          const r = await replayActions(sessionEnv(session, size), episode);
-          if (!r.matches) failed++;
-          rows.push([file, `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, r.matches ? 'matches' : 'DIFFERS']);
+          await each(file, async (episode) => {
+            const size = episode.observations[0]?.cameras[0]?.height;
+            const r = await replayActions(sessionEnv(session, size), episode);
+            const recorded = r.partial ? `incomplete, ${episode.actions.length} actions` : `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`;
+            const result = r.matches ? (r.partial ? 'matches (incomplete file: observations only)' : 'matches') : 'DIFFERS';
+            return { ok: r.matches, row: [recorded, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, result] };
+          });
         }
         console.log(table(['episode', 'recorded', 'replayed', 'observations compared', 'result'], rows));
       }
-      if (failed > 0) {
-        console.error(`momento: ${failed} of ${files.length} episodes did not match`);
-        process.exitCode = 1;
-      }
+      console.log(`${files.length} episodes: ${outcomes.ok} match, ${outcomes.differs} ${opts.policy ? 'diverged' : 'differ'}, ${outcomes.unreadable} could not be replayed`);
+      // Exit code by the worst episode: 2 when one could not be read or replayed, 1 when one did not match.
+      if (outcomes.unreadable > 0) process.exitCode = 2;
+      else if (outcomes.differs > 0) process.exitCode = 1;
+      if (outcomes.differs > 0) console.error(`momento: ${outcomes.differs} of ${files.length} episodes did not match`);
     });
 }

@@ -2,14 +2,14 @@
 // stream), replay:<file|dir>, sim://host:port/<task>?seed=N; sinks: log, none (and the sim
 // session itself for sim sources).
 import type { Command } from 'commander';
-import { Policy } from '../../policy/policy.js';
+import type { PolicyBackend } from '../../policy/backend.js';
+import { openPolicy } from '../policy-spec.js';
 import { runSource, type RunSummary } from '../../runtime/run.js';
 import { runLiveSim } from '../../runtime/live-sim.js';
 import { TASK_IDS, isTaskId, startSimServer } from '../../../sim/index.js';
 import type { Action } from '../../core/types.js';
 import { formatTimings } from '../../runtime/stats.js';
-import { fromObservations } from '../../policy/pipeline.js';
-import { syntheticObservations } from '../../runtime/synthetic.js';
+import { syntheticSource } from '../../runtime/synthetic.js';
 import { parseDevice, parseNonNegativeInt } from '../options.js';
 import type { ObservationSource } from '../../core/interfaces.js';
 import { McapRecorder, ReplaySource } from '../../record/index.js';
@@ -19,7 +19,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run a policy on a source of observations and send its actions to a sink')
-    .requiredOption('--policy <bundle>', 'policy bundle folder')
+    .requiredOption('--policy <bundle>', 'policy bundle folder, or ws://host:port/<bundle> of a momento policy server')
     .option('--source <spec>', 'synthetic:<frames> | replay:<file|dir> | sim:<task> (a live episode in the real-time simulator)', 'synthetic:100')
     .option('--sim <url>', 'with sim:<task>: the simulator to use (default: start one in this process)')
     .option('--rate <rate>', "replay sources: 'max' (as fast as possible) or 'recorded' (the recorded rate)", 'max')
@@ -31,7 +31,7 @@ export function registerRun(program: Command): void {
     .option('--ros-config <file>', 'with --source ros://host:port --sink ros: the ROS config (YAML or JSON)')
     .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; rosConfig?: string }) => {
       if (opts.source.startsWith('ros://') || opts.sink === 'ros') return runRosCommand(opts);
-      await using policy = await Policy.load(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
+      await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
       await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
@@ -53,13 +53,13 @@ export function registerRun(program: Command): void {
     });
 }
 
-function makeSource(spec: string, rate: string, policy: Policy, seed: number): ObservationSource {
+function makeSource(spec: string, rate: string, policy: PolicyBackend, seed: number): ObservationSource {
   const [kind, arg = ''] = splitSpec(spec);
   switch (kind) {
     case 'synthetic': {
       const frames = Number(arg || 100);
       if (!Number.isInteger(frames) || frames <= 0) throw new RangeError(`--source synthetic:<frames>: frames must be a positive integer, got '${arg}'`);
-      return fromObservations(syntheticObservations(policy.manifest, frames, seed));
+      return syntheticSource(policy.manifest, frames, seed);
     }
     case 'replay':
       if (!arg) throw new RangeError('--source replay:<file|dir>: give an episode file or folder');

@@ -11,10 +11,20 @@ export function registerSim(program: Command): void {
     .option('--port <port>', 'TCP port (0 = any free port)', '8765')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--image-size <px>', 'default camera image side', '64')
-    .action(async (opts: { port: string; host: string; imageSize: string }) => {
+    .option('--max-image-size <px>', 'largest image side a reset may ask for (8..512)', '256')
+    .option('--max-sessions <n>', 'sessions open at once; more connections are refused (HTTP 503)', '256')
+    .option('--handshake-timeout-ms <ms>', 'drop connections whose WebSocket handshake takes longer', '5000')
+    .action(async (opts: { port: string; host: string; imageSize: string; maxImageSize: string; maxSessions: string; handshakeTimeoutMs: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port: expected 0..65535, got '${opts.port}'`);
-      const server = await startSimServer({ port, host: opts.host, imageSize: parsePositiveInt('--image-size', opts.imageSize) });
+      const server = await startSimServer({
+        port,
+        host: opts.host,
+        imageSize: parsePositiveInt('--image-size', opts.imageSize),
+        maxImageSize: parsePositiveInt('--max-image-size', opts.maxImageSize),
+        maxSessions: parsePositiveInt('--max-sessions', opts.maxSessions),
+        handshakeTimeoutMs: parsePositiveInt('--handshake-timeout-ms', opts.handshakeTimeoutMs),
+      });
       console.log(table(['task', 'max steps', 'memoryless chance'], listTasks().map((t) => [t.id, String(t.maxSteps), `${(100 * t.memorylessChance).toFixed(1)} %`])));
       console.log(`simulator listening on ${server.url}`);
       await new Promise<void>((resolve) => {

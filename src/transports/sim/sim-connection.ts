@@ -6,6 +6,25 @@ import type { RawData } from 'ws';
 import { decodeReply, encodeRequest } from './sim-codec.js';
 import type { SimReply, SimRequestBody } from './sim-codec.js';
 
+/** Why a request to the simulator got no reply: the link failed, not the simulator's judgement. */
+export type SimConnectionFailure = 'connect' | 'dropped' | 'lost' | 'closed' | 'timeout' | 'send';
+
+/**
+ * A request that failed because of the connection (dropped socket, reconnection given up, closed
+ * session, no answer in time). Callers branch on it: the episode it belonged to is a fault of the
+ * link, while a SimServerError is the simulator refusing the request.
+ */
+export class SimConnectionError extends Error {
+  override readonly name = 'SimConnectionError';
+  constructor(
+    readonly failure: SimConnectionFailure,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export interface SimConnectionOptions {
   readonly maxReconnects: number;
   readonly reconnectDelayMs: number;
@@ -53,9 +72,10 @@ function frameBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-function connectSocket(url: string): Promise<WebSocket> {
+/** Opens the socket; a handshake that does not complete in `timeoutMs` (a stalled simulator) fails. */
+function connectSocket(url: string, timeoutMs: number): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
     socket.once('open', () => {
       socket.removeListener('error', reject);
       resolve(socket);
@@ -87,28 +107,28 @@ export class SimConnection {
 
   static async open(url: string, options: SimConnectionOptions, hooks: SimConnectionHooks): Promise<SimConnection> {
     try {
-      return new SimConnection(url, await connectSocket(url), options, hooks);
+      return new SimConnection(url, await connectSocket(url, options.requestTimeoutMs), options, hooks);
     } catch (error) {
-      throw new Error(`could not connect to the simulator at ${url}: ${(error as Error).message}`, { cause: error });
+      throw new SimConnectionError('connect', `could not connect to the simulator at ${url}: ${(error as Error).message}`, { cause: error });
     }
   }
 
   /** Sends `body` and resolves with its reply. `restoring` requests skip the wait for a restored session. */
   async request(body: SimRequestBody, restoring = false): Promise<SimReply> {
     if (!restoring && this.state === 'reconnecting') await this.gate?.promise;
-    if (this.state === 'closed') throw new Error(`sim session to ${this.url} is closed`);
-    if (this.state === 'failed') throw new Error(`sim session to ${this.url} is lost: ${this.failure?.message ?? ''}`, { cause: this.failure });
+    if (this.state === 'closed') throw new SimConnectionError('closed', `sim session to ${this.url} is closed`);
+    if (this.state === 'failed') throw new SimConnectionError('lost', `sim session to ${this.url} is lost: ${this.failure?.message ?? ''}`, { cause: this.failure });
     const id = this.nextId;
     this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
     const frame = encodeRequest(id, body);
     return new Promise<SimReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`sim request ${id} (${body.kind}) got no answer within ${this.options.requestTimeoutMs} ms`));
+        reject(new SimConnectionError('timeout', `sim request ${id} (${body.kind}) got no answer within ${this.options.requestTimeoutMs} ms`));
       }, this.options.requestTimeoutMs);
       this.pending.set(id, { kind: body.kind, resolve, reject, timer });
       this.socket.send(frame, { binary: true }, (error) => {
-        if (error) this.settle(id, new Error(`sim request ${id} (${body.kind}) could not be sent: ${error.message}`, { cause: error }));
+        if (error) this.settle(id, new SimConnectionError('send', `sim request ${id} (${body.kind}) could not be sent: ${error.message}`, { cause: error }));
       });
     });
   }
@@ -117,8 +137,8 @@ export class SimConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.wakeFromBackoff?.();
-    this.gate?.fail(new Error(`sim session to ${this.url} is closed`));
-    this.rejectPending((kind, id) => `sim session to ${this.url} closed before request ${id} (${kind}) was answered`);
+    this.gate?.fail(new SimConnectionError('closed', `sim session to ${this.url} is closed`));
+    this.rejectPending('closed', (kind, id) => `sim session to ${this.url} closed before request ${id} (${kind}) was answered`);
     const socket = this.socket;
     if (socket.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
@@ -161,7 +181,7 @@ export class SimConnection {
 
   private onSocketClosed(socket: WebSocket, code: number): void {
     if (socket !== this.socket || this.state === 'closed') return;
-    this.rejectPending((kind, id) => `sim connection to ${this.url} dropped (code ${code}) before request ${id} (${kind}) was answered`);
+    this.rejectPending('dropped', (kind, id) => `sim connection to ${this.url} dropped (code ${code}) before request ${id} (${kind}) was answered`);
     if (this.state !== 'open') return; // a restore in progress failed; its loop tries again
     this.state = 'reconnecting';
     this.gate = createGate();
@@ -174,7 +194,7 @@ export class SimConnection {
       await this.backoff(Math.min(this.options.reconnectDelayMs * 2 ** (attempt - 1), this.options.maxReconnectDelayMs));
       if (this.closed) return;
       try {
-        this.socket = await connectSocket(this.url);
+        this.socket = await connectSocket(this.url, this.options.requestTimeoutMs);
         this.attach(this.socket);
         await this.hooks.restore();
         this.reconnects++;
@@ -188,7 +208,7 @@ export class SimConnection {
       }
     }
     this.state = 'failed';
-    this.failure = new Error(`sim connection to ${this.url} lost; ${this.options.maxReconnects} reconnect attempts failed, last: ${lastError.message}`, {
+    this.failure = new SimConnectionError('lost', `sim connection to ${this.url} lost; ${this.options.maxReconnects} reconnect attempts failed, last: ${lastError.message}`, {
       cause: lastError,
     });
     this.gate?.fail(this.failure);
@@ -218,7 +238,7 @@ export class SimConnection {
     request.reject(error);
   }
 
-  private rejectPending(message: (kind: SimRequestBody['kind'], id: number) => string): void {
-    for (const [id, request] of [...this.pending]) this.settle(id, new Error(message(request.kind, id)));
+  private rejectPending(failure: SimConnectionFailure, message: (kind: SimRequestBody['kind'], id: number) => string): void {
+    for (const [id, request] of [...this.pending]) this.settle(id, new SimConnectionError(failure, message(request.kind, id)));
   }
 }

@@ -59,7 +59,7 @@ describe('policy pipeline', () => {
         return out;
       }),
     );
-    expect(Math.max(...batcher.batchSizes)).toBe(sessions);
+    expect(batcher.batchSizes.max).toBe(sessions);
     for (let s = 0; s < sessions; s++) {
       for (let i = 0; i < 12; i++) {
         const a = alone[s]![i]!;

@@ -1,0 +1,16 @@
+// `--policy <bundle>` or `--policy ws://host:port/<bundle>`: a local bundle loaded in process, or
+// a session client of a momento policy server (MOMENTO_POLICY_TOKEN is sent as its bearer token).
+import type { Device } from '../onnx/graph.js';
+import type { PolicyBackend } from '../policy/backend.js';
+import { Policy } from '../policy/policy.js';
+import { PolicyClient } from '../server/policy-client.js';
+
+export function isRemotePolicy(spec: string): boolean {
+  return /^wss?:\/\//.test(spec);
+}
+
+export async function openPolicy(spec: string, options: { device: Device; noMemory: boolean }): Promise<PolicyBackend & AsyncDisposable> {
+  if (!isRemotePolicy(spec)) return Policy.load(spec, options);
+  const token = process.env['MOMENTO_POLICY_TOKEN'];
+  return PolicyClient.connect(spec, { noMemory: options.noMemory, ...(token ? { token } : {}) });
+}
