@@ -1,7 +1,8 @@
 // SimEnv: one episode of one task, in process and without sockets — reset, step, render. The
 // server wraps one per session; tests and the expert-data tools use it directly. Deterministic:
 // the seed fixes the episode, stamps are simulated time (step * 100 ms).
-import type { CameraFrame, Observation } from '../src/core/types.js';
+import type { Transition } from '../src/core/interfaces.js';
+import type { CameraFrame } from '../src/core/types.js';
 import { parseAction } from './action.js';
 import { STEP_NS } from './arm.js';
 import type { ArmCommand } from './arm.js';
@@ -22,13 +23,8 @@ const EFFECTOR_CLOSED = 0.025;
 
 export type EpisodeOutcome = StepOutcome | 'timeout';
 
-/** One step's result, as SimTransition carries it. */
-export interface EnvTransition {
-  readonly observation: Observation;
-  /** 1 on the step that succeeds, else 0. */
-  readonly reward: number;
-  readonly done: boolean;
-  readonly success: boolean;
+/** One step's result (reward 1 on the step that succeeds, else 0), as SimTransition carries it. */
+export interface EnvTransition extends Transition {
   readonly outcome: EpisodeOutcome;
   /** Steps taken in the episode (0 after reset). */
   readonly step: number;

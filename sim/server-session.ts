@@ -3,6 +3,7 @@
 // last action, and pushes transitions with id 0. Every refusal is a SimError; nothing throws out.
 import type { RawData, WebSocket } from 'ws';
 import { pb } from '../src/core/wire.js';
+import { frameBytes } from '../src/core/ws-frame.js';
 import type { momento } from '../src/core/wire.js';
 import { parseAction } from './action.js';
 import { CONTROL_RATE_HZ } from './arm.js';
@@ -41,18 +42,12 @@ function epochNs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1e6);
 }
 
-function frameBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-}
-
 export class ServerSession {
   private readonly env: SimEnv;
   private realtime = false;
   private heldAction: ArmCommand = ZERO_ACTION;
   private latest: { transition: EnvTransition; stampNs: number } | undefined;
   private ticker: NodeJS.Timeout | undefined;
-  private skippedPushes = 0;
   private closedAsSlowReader = false;
 
   constructor(
@@ -63,11 +58,6 @@ export class ServerSession {
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', () => this.stopTicker());
     socket.on('error', () => this.stopTicker());
-  }
-
-  /** Real-time pushes skipped because the client did not read them fast enough. */
-  get droppedPushes(): number {
-    return this.skippedPushes;
   }
 
   close(): void {
@@ -163,8 +153,8 @@ export class ServerSession {
         const transition = this.env.stepWith(this.heldAction);
         const stampNs = epochNs();
         this.latest = { transition, stampNs };
-        if (this.socket.bufferedAmount > MAX_PUSH_BUFFERED_BYTES) this.skippedPushes++;
-        else this.send(encodeTransition(0, transition, this.env.privilegedJson(), stampNs));
+        // A client that does not read its pushes misses some rather than buffering without bound.
+        if (this.socket.bufferedAmount <= MAX_PUSH_BUFFERED_BYTES) this.send(encodeTransition(0, transition, this.env.privilegedJson(), stampNs));
         if (transition.done) return;
       } catch (error) {
         // A timer callback must never throw: report on the session and stop ticking.

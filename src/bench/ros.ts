@@ -117,7 +117,7 @@ export async function benchRos(options: { steps: number } = { steps: 40 }): Prom
 export async function runRosBenchSection(out: string, machine: string): Promise<void> {
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const { dirname } = await import('node:path');
-  const { table } = await import('../cli/table.js');
+  const { table } = await import('../core/text-table.js');
   console.log(`momento bench ros — ${new Date().toISOString()} — ${machine}\n`);
   const r = await benchRos();
   console.log('camera frame published → JointTrajectory received (peer clock, loopback, memoryvla-sim on cpu):');

@@ -1,10 +1,6 @@
 // Parsing of the CLI options shared by several commands; errors name the option and value.
-import type { Device } from '../onnx/graph.js';
-
-export function parseDevice(value: string): Device {
-  if (value === 'auto' || value === 'gpu' || value === 'cpu') return value;
-  throw new RangeError(`--device: expected auto, gpu or cpu, got '${value}'`);
-}
+// The device choice lives beside the graphs it selects, so that the benchmarks share it too.
+export { parseDevice } from '../onnx/device.js';
 
 export function parseNonNegativeInt(option: string, value: string): number {
   const n = Number(value);

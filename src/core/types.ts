@@ -45,6 +45,21 @@ export interface Action {
   readonly hold: boolean;
   /** Why it held ('late', 'non-finite', 'start'); empty otherwise. */
   readonly reason: string;
+  /**
+   * Live runs: the control tick this action is for, counted on the source's clock from the
+   * episode's first observation (tick 0). A fixed-rate source applies it during the next period.
+   */
+  readonly tick?: number;
+}
+
+/** Where a chunk was placed on the control clock when it arrived (live runs). */
+export interface ChunkPlacement {
+  /** Ticks of the chunk already past when it arrived (0: on time). */
+  readonly delayTicks: number;
+  /** Index of the chunk's first action that plays. */
+  readonly startIndex: number;
+  /** true when nothing of the chunk was left to play: it was never started. */
+  readonly expired: boolean;
 }
 
 export interface StageTimings {
@@ -77,6 +92,6 @@ export interface StepResult {
   readonly memory: MemoryStats;
   /** Policy step index within the episode. */
   readonly step: number;
+  /** Live runs: where the chunk started on the control clock (delay-aware switching). */
+  readonly placement?: ChunkPlacement;
 }
-
-export const EMPTY_MEMORY_STATS: MemoryStats = Object.freeze({ entries: 0, merges: 0, streams: [] });

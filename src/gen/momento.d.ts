@@ -423,6 +423,9 @@ export namespace momento {
             /** Action reason. */
             reason: string;
 
+            /** Action tick. */
+            tick?: (number|null);
+
             /**
              * Creates a new Action instance using the specified properties.
              * @param [properties] Properties to set
@@ -473,6 +476,9 @@ export namespace momento {
 
                 /** Action reason */
                 reason?: (string|null);
+
+                /** Action tick */
+                tick?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -789,6 +795,9 @@ export namespace momento {
             /** StepResult step. */
             step: number;
 
+            /** StepResult placement. */
+            placement?: (momento.v1.ChunkPlacement.$Properties|null);
+
             /**
              * Creates a new StepResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -840,12 +849,99 @@ export namespace momento {
                 /** StepResult step */
                 step?: (number|null);
 
+                /** StepResult placement */
+                placement?: (momento.v1.ChunkPlacement.$Properties|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepResult. */
             type $Shape = momento.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of a ChunkPlacement.
+         * @deprecated Use momento.v1.ChunkPlacement.$Properties instead.
+         */
+        interface IChunkPlacement extends momento.v1.ChunkPlacement.$Properties {
+        }
+
+        /** Represents a ChunkPlacement. */
+        class ChunkPlacement {
+
+            /**
+             * Constructs a new ChunkPlacement.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.ChunkPlacement.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChunkPlacement delayTicks. */
+            delayTicks: number;
+
+            /** ChunkPlacement startIndex. */
+            startIndex: number;
+
+            /** ChunkPlacement expired. */
+            expired: boolean;
+
+            /**
+             * Creates a new ChunkPlacement instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ChunkPlacement instance
+             */
+            static create(properties: momento.v1.ChunkPlacement.$Shape): momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape;
+            static create(properties?: momento.v1.ChunkPlacement.$Properties): momento.v1.ChunkPlacement;
+
+            /**
+             * Encodes the specified ChunkPlacement message. Does not implicitly {@link momento.v1.ChunkPlacement.verify|verify} messages.
+             * @param message ChunkPlacement message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.ChunkPlacement.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ChunkPlacement message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape} ChunkPlacement
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape;
+
+            /**
+             * Gets the type url for ChunkPlacement
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ChunkPlacement {
+
+            /** Properties of a ChunkPlacement. */
+            interface $Properties {
+
+                /** ChunkPlacement delayTicks */
+                delayTicks?: (number|null);
+
+                /** ChunkPlacement startIndex */
+                startIndex?: (number|null);
+
+                /** ChunkPlacement expired */
+                expired?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChunkPlacement. */
+            type $Shape = momento.v1.ChunkPlacement.$Properties;
         }
 
         /**
@@ -2006,210 +2102,6 @@ export namespace momento {
 
             /** Shape of a SimTaskList. */
             type $Shape = momento.v1.SimTaskList.$Properties;
-        }
-
-        /**
-         * Properties of an EpisodeInfo.
-         * @deprecated Use momento.v1.EpisodeInfo.$Properties instead.
-         */
-        interface IEpisodeInfo extends momento.v1.EpisodeInfo.$Properties {
-        }
-
-        /** Represents an EpisodeInfo. */
-        class EpisodeInfo {
-
-            /**
-             * Constructs a new EpisodeInfo.
-             * @param [properties] Properties to set
-             */
-            constructor(properties?: momento.v1.EpisodeInfo.$Properties);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-
-            /** EpisodeInfo bundle. */
-            bundle: string;
-
-            /** EpisodeInfo bundleHash. */
-            bundleHash: string;
-
-            /** EpisodeInfo task. */
-            task: string;
-
-            /** EpisodeInfo seed. */
-            seed: number;
-
-            /** EpisodeInfo device. */
-            device: string;
-
-            /** EpisodeInfo momentoVersion. */
-            momentoVersion: string;
-
-            /** EpisodeInfo startNs. */
-            startNs: number;
-
-            /** EpisodeInfo source. */
-            source: string;
-
-            /**
-             * Creates a new EpisodeInfo instance using the specified properties.
-             * @param [properties] Properties to set
-             * @returns EpisodeInfo instance
-             */
-            static create(properties: momento.v1.EpisodeInfo.$Shape): momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape;
-            static create(properties?: momento.v1.EpisodeInfo.$Properties): momento.v1.EpisodeInfo;
-
-            /**
-             * Encodes the specified EpisodeInfo message. Does not implicitly {@link momento.v1.EpisodeInfo.verify|verify} messages.
-             * @param message EpisodeInfo message or plain object to encode
-             * @param [writer] Writer to encode to
-             * @returns Writer
-             */
-            static encode(message: momento.v1.EpisodeInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-            /**
-             * Decodes an EpisodeInfo message from the specified reader or buffer.
-             * @param reader Reader or buffer to decode from
-             * @param [length] Message length if known beforehand
-             * @returns {momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape} EpisodeInfo
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape;
-
-            /**
-             * Gets the type url for EpisodeInfo
-             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns The type url
-             */
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace EpisodeInfo {
-
-            /** Properties of an EpisodeInfo. */
-            interface $Properties {
-
-                /** EpisodeInfo bundle */
-                bundle?: (string|null);
-
-                /** EpisodeInfo bundleHash */
-                bundleHash?: (string|null);
-
-                /** EpisodeInfo task */
-                task?: (string|null);
-
-                /** EpisodeInfo seed */
-                seed?: (number|null);
-
-                /** EpisodeInfo device */
-                device?: (string|null);
-
-                /** EpisodeInfo momentoVersion */
-                momentoVersion?: (string|null);
-
-                /** EpisodeInfo startNs */
-                startNs?: (number|null);
-
-                /** EpisodeInfo source */
-                source?: (string|null);
-
-                /** Unknown fields preserved while decoding when enabled */
-                $unknowns?: Uint8Array[];
-            }
-
-            /** Shape of an EpisodeInfo. */
-            type $Shape = momento.v1.EpisodeInfo.$Properties;
-        }
-
-        /**
-         * Properties of an EpisodeEnd.
-         * @deprecated Use momento.v1.EpisodeEnd.$Properties instead.
-         */
-        interface IEpisodeEnd extends momento.v1.EpisodeEnd.$Properties {
-        }
-
-        /** Represents an EpisodeEnd. */
-        class EpisodeEnd {
-
-            /**
-             * Constructs a new EpisodeEnd.
-             * @param [properties] Properties to set
-             */
-            constructor(properties?: momento.v1.EpisodeEnd.$Properties);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-
-            /** EpisodeEnd success. */
-            success: boolean;
-
-            /** EpisodeEnd steps. */
-            steps: number;
-
-            /** EpisodeEnd reward. */
-            reward: number;
-
-            /** EpisodeEnd droppedFrames. */
-            droppedFrames: number;
-
-            /**
-             * Creates a new EpisodeEnd instance using the specified properties.
-             * @param [properties] Properties to set
-             * @returns EpisodeEnd instance
-             */
-            static create(properties: momento.v1.EpisodeEnd.$Shape): momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape;
-            static create(properties?: momento.v1.EpisodeEnd.$Properties): momento.v1.EpisodeEnd;
-
-            /**
-             * Encodes the specified EpisodeEnd message. Does not implicitly {@link momento.v1.EpisodeEnd.verify|verify} messages.
-             * @param message EpisodeEnd message or plain object to encode
-             * @param [writer] Writer to encode to
-             * @returns Writer
-             */
-            static encode(message: momento.v1.EpisodeEnd.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-            /**
-             * Decodes an EpisodeEnd message from the specified reader or buffer.
-             * @param reader Reader or buffer to decode from
-             * @param [length] Message length if known beforehand
-             * @returns {momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape} EpisodeEnd
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape;
-
-            /**
-             * Gets the type url for EpisodeEnd
-             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns The type url
-             */
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace EpisodeEnd {
-
-            /** Properties of an EpisodeEnd. */
-            interface $Properties {
-
-                /** EpisodeEnd success */
-                success?: (boolean|null);
-
-                /** EpisodeEnd steps */
-                steps?: (number|null);
-
-                /** EpisodeEnd reward */
-                reward?: (number|null);
-
-                /** EpisodeEnd droppedFrames */
-                droppedFrames?: (number|null);
-
-                /** Unknown fields preserved while decoding when enabled */
-                $unknowns?: Uint8Array[];
-            }
-
-            /** Shape of an EpisodeEnd. */
-            type $Shape = momento.v1.EpisodeEnd.$Properties;
         }
 
         /**

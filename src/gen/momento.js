@@ -1002,6 +1002,7 @@ export const momento = $root.momento = (() => {
              * @property {number|null} [stampNs] Action stampNs
              * @property {boolean|null} [hold] Action hold
              * @property {string|null} [reason] Action reason
+             * @property {number|null} [tick] Action tick
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1067,6 +1068,23 @@ export const momento = $root.momento = (() => {
             Action.prototype.reason = "";
 
             /**
+             * Action tick.
+             * @member {number|null|undefined} tick
+             * @memberof momento.v1.Action
+             * @instance
+             */
+            Action.prototype.tick = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Action.prototype, "_tick", {
+                get: $util.oneOfGetter($oneOfFields = ["tick"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
              * Creates a new Action instance using the specified properties.
              * @function create
              * @memberof momento.v1.Action
@@ -1106,6 +1124,8 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 3, wireType 0 =*/24).bool(message.hold);
                 if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
                     writer.uint32(/* id 4, wireType 2 =*/34).string(message.reason);
+                if (message.tick != null && $Object.hasOwnProperty.call(message, "tick"))
+                    writer.uint32(/* id 20, wireType 0 =*/160).int64(message.tick);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1189,6 +1209,13 @@ export const momento = $root.momento = (() => {
                                 message.reason = value;
                             else
                                 delete message.reason;
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 0)
+                                break;
+                            message.tick = reader.int64();
+                            message._tick = "tick";
                             continue;
                         }
                     }
@@ -1945,6 +1972,7 @@ export const momento = $root.momento = (() => {
              * @property {momento.v1.StageTimings.$Properties|null} [timings] StepResult timings
              * @property {momento.v1.MemoryStats.$Properties|null} [memory] StepResult memory
              * @property {number|null} [step] StepResult step
+             * @property {momento.v1.ChunkPlacement.$Properties|null} [placement] StepResult placement
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2009,6 +2037,14 @@ export const momento = $root.momento = (() => {
             StepResult.prototype.step = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * StepResult placement.
+             * @member {momento.v1.ChunkPlacement.$Properties|null|undefined} placement
+             * @memberof momento.v1.StepResult
+             * @instance
+             */
+            StepResult.prototype.placement = null;
+
+            /**
              * Creates a new StepResult instance using the specified properties.
              * @function create
              * @memberof momento.v1.StepResult
@@ -2048,6 +2084,8 @@ export const momento = $root.momento = (() => {
                     $root.momento.v1.MemoryStats.encode(message.memory, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
                 if (message.step != null && $Object.hasOwnProperty.call(message, "step") && (typeof message.step === "object" ? message.step.low || message.step.high : message.step !== 0))
                     writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.step);
+                if (message.placement != null && $Object.hasOwnProperty.call(message, "placement"))
+                    $root.momento.v1.ChunkPlacement.encode(message.placement, writer.uint32(/* id 20, wireType 2 =*/162).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2119,6 +2157,12 @@ export const momento = $root.momento = (() => {
                                 delete message.step;
                             continue;
                         }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            message.placement = $root.momento.v1.ChunkPlacement.decode(reader, reader.size(), $undefined, _depth + 1, message.placement);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2151,6 +2195,212 @@ export const momento = $root.momento = (() => {
             };
 
             return StepResult;
+        })();
+
+        v1.ChunkPlacement = (function() {
+
+            /**
+             * Properties of a ChunkPlacement.
+             * @typedef {Object} momento.v1.ChunkPlacement.$Properties
+             * @property {number|null} [delayTicks] ChunkPlacement delayTicks
+             * @property {number|null} [startIndex] ChunkPlacement startIndex
+             * @property {boolean|null} [expired] ChunkPlacement expired
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ChunkPlacement.
+             * @memberof momento.v1
+             * @interface IChunkPlacement
+             * @augments momento.v1.ChunkPlacement.$Properties
+             * @deprecated Use momento.v1.ChunkPlacement.$Properties instead.
+             */
+
+            /**
+             * Shape of a ChunkPlacement.
+             * @typedef {momento.v1.ChunkPlacement.$Properties} momento.v1.ChunkPlacement.$Shape
+             */
+
+            /**
+             * Constructs a new ChunkPlacement.
+             * @memberof momento.v1
+             * @classdesc Represents a ChunkPlacement.
+             * @constructor
+             * @param {momento.v1.ChunkPlacement.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ChunkPlacement = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ChunkPlacement delayTicks.
+             * @member {number} delayTicks
+             * @memberof momento.v1.ChunkPlacement
+             * @instance
+             */
+            ChunkPlacement.prototype.delayTicks = 0;
+
+            /**
+             * ChunkPlacement startIndex.
+             * @member {number} startIndex
+             * @memberof momento.v1.ChunkPlacement
+             * @instance
+             */
+            ChunkPlacement.prototype.startIndex = 0;
+
+            /**
+             * ChunkPlacement expired.
+             * @member {boolean} expired
+             * @memberof momento.v1.ChunkPlacement
+             * @instance
+             */
+            ChunkPlacement.prototype.expired = false;
+
+            /**
+             * Creates a new ChunkPlacement instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {momento.v1.ChunkPlacement.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.ChunkPlacement} ChunkPlacement instance
+             * @type {{
+             *   (properties: momento.v1.ChunkPlacement.$Shape): momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape;
+             *   (properties?: momento.v1.ChunkPlacement.$Properties): momento.v1.ChunkPlacement;
+             * }}
+             */
+            ChunkPlacement.create = function(properties) {
+                return new ChunkPlacement(properties);
+            };
+
+            /**
+             * Encodes the specified ChunkPlacement message. Does not implicitly {@link momento.v1.ChunkPlacement.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {momento.v1.ChunkPlacement.$Properties} message ChunkPlacement message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ChunkPlacement.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.delayTicks != null && $Object.hasOwnProperty.call(message, "delayTicks") && message.delayTicks !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.delayTicks);
+                if (message.startIndex != null && $Object.hasOwnProperty.call(message, "startIndex") && message.startIndex !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.startIndex);
+                if (message.expired != null && $Object.hasOwnProperty.call(message, "expired") && message.expired !== false)
+                    writer.uint32(/* id 3, wireType 0 =*/24).bool(message.expired);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ChunkPlacement message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.ChunkPlacement & momento.v1.ChunkPlacement.$Shape} ChunkPlacement
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ChunkPlacement.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.ChunkPlacement();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.delayTicks = value;
+                            else
+                                delete message.delayTicks;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.startIndex = value;
+                            else
+                                delete message.startIndex;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.expired = value;
+                            else
+                                delete message.expired;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ChunkPlacement
+             * @function getTypeUrl
+             * @memberof momento.v1.ChunkPlacement
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ChunkPlacement.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.ChunkPlacement";
+            };
+
+            return ChunkPlacement;
         })();
 
         v1.BankEntry = (function() {
@@ -4975,538 +5225,6 @@ export const momento = $root.momento = (() => {
             };
 
             return SimTaskList;
-        })();
-
-        v1.EpisodeInfo = (function() {
-
-            /**
-             * Properties of an EpisodeInfo.
-             * @typedef {Object} momento.v1.EpisodeInfo.$Properties
-             * @property {string|null} [bundle] EpisodeInfo bundle
-             * @property {string|null} [bundleHash] EpisodeInfo bundleHash
-             * @property {string|null} [task] EpisodeInfo task
-             * @property {number|null} [seed] EpisodeInfo seed
-             * @property {string|null} [device] EpisodeInfo device
-             * @property {string|null} [momentoVersion] EpisodeInfo momentoVersion
-             * @property {number|null} [startNs] EpisodeInfo startNs
-             * @property {string|null} [source] EpisodeInfo source
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of an EpisodeInfo.
-             * @memberof momento.v1
-             * @interface IEpisodeInfo
-             * @augments momento.v1.EpisodeInfo.$Properties
-             * @deprecated Use momento.v1.EpisodeInfo.$Properties instead.
-             */
-
-            /**
-             * Shape of an EpisodeInfo.
-             * @typedef {momento.v1.EpisodeInfo.$Properties} momento.v1.EpisodeInfo.$Shape
-             */
-
-            /**
-             * Constructs a new EpisodeInfo.
-             * @memberof momento.v1
-             * @classdesc Represents an EpisodeInfo.
-             * @constructor
-             * @param {momento.v1.EpisodeInfo.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const EpisodeInfo = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * EpisodeInfo bundle.
-             * @member {string} bundle
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.bundle = "";
-
-            /**
-             * EpisodeInfo bundleHash.
-             * @member {string} bundleHash
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.bundleHash = "";
-
-            /**
-             * EpisodeInfo task.
-             * @member {string} task
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.task = "";
-
-            /**
-             * EpisodeInfo seed.
-             * @member {number} seed
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.seed = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-            /**
-             * EpisodeInfo device.
-             * @member {string} device
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.device = "";
-
-            /**
-             * EpisodeInfo momentoVersion.
-             * @member {string} momentoVersion
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.momentoVersion = "";
-
-            /**
-             * EpisodeInfo startNs.
-             * @member {number} startNs
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.startNs = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-
-            /**
-             * EpisodeInfo source.
-             * @member {string} source
-             * @memberof momento.v1.EpisodeInfo
-             * @instance
-             */
-            EpisodeInfo.prototype.source = "";
-
-            /**
-             * Creates a new EpisodeInfo instance using the specified properties.
-             * @function create
-             * @memberof momento.v1.EpisodeInfo
-             * @static
-             * @param {momento.v1.EpisodeInfo.$Properties=} [properties] Properties to set
-             * @returns {momento.v1.EpisodeInfo} EpisodeInfo instance
-             * @type {{
-             *   (properties: momento.v1.EpisodeInfo.$Shape): momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape;
-             *   (properties?: momento.v1.EpisodeInfo.$Properties): momento.v1.EpisodeInfo;
-             * }}
-             */
-            EpisodeInfo.create = function(properties) {
-                return new EpisodeInfo(properties);
-            };
-
-            /**
-             * Encodes the specified EpisodeInfo message. Does not implicitly {@link momento.v1.EpisodeInfo.verify|verify} messages.
-             * @function encode
-             * @memberof momento.v1.EpisodeInfo
-             * @static
-             * @param {momento.v1.EpisodeInfo.$Properties} message EpisodeInfo message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            EpisodeInfo.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.bundle != null && $Object.hasOwnProperty.call(message, "bundle") && message.bundle !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.bundle);
-                if (message.bundleHash != null && $Object.hasOwnProperty.call(message, "bundleHash") && message.bundleHash !== "")
-                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.bundleHash);
-                if (message.task != null && $Object.hasOwnProperty.call(message, "task") && message.task !== "")
-                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.task);
-                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && (typeof message.seed === "object" ? message.seed.low || message.seed.high : message.seed !== 0))
-                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.seed);
-                if (message.device != null && $Object.hasOwnProperty.call(message, "device") && message.device !== "")
-                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.device);
-                if (message.momentoVersion != null && $Object.hasOwnProperty.call(message, "momentoVersion") && message.momentoVersion !== "")
-                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.momentoVersion);
-                if (message.startNs != null && $Object.hasOwnProperty.call(message, "startNs") && (typeof message.startNs === "object" ? message.startNs.low || message.startNs.high : message.startNs !== 0))
-                    writer.uint32(/* id 7, wireType 0 =*/56).int64(message.startNs);
-                if (message.source != null && $Object.hasOwnProperty.call(message, "source") && message.source !== "")
-                    writer.uint32(/* id 8, wireType 2 =*/66).string(message.source);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes an EpisodeInfo message from the specified reader or buffer.
-             * @function decode
-             * @memberof momento.v1.EpisodeInfo
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {momento.v1.EpisodeInfo & momento.v1.EpisodeInfo.$Shape} EpisodeInfo
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            EpisodeInfo.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.momento.v1.EpisodeInfo();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.bundle = value;
-                            else
-                                delete message.bundle;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.bundleHash = value;
-                            else
-                                delete message.bundleHash;
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.task = value;
-                            else
-                                delete message.task;
-                            continue;
-                        }
-                    case 4: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                                message.seed = value;
-                            else
-                                delete message.seed;
-                            continue;
-                        }
-                    case 5: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.device = value;
-                            else
-                                delete message.device;
-                            continue;
-                        }
-                    case 6: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.momentoVersion = value;
-                            else
-                                delete message.momentoVersion;
-                            continue;
-                        }
-                    case 7: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
-                                message.startNs = value;
-                            else
-                                delete message.startNs;
-                            continue;
-                        }
-                    case 8: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.source = value;
-                            else
-                                delete message.source;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for EpisodeInfo
-             * @function getTypeUrl
-             * @memberof momento.v1.EpisodeInfo
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            EpisodeInfo.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/momento.v1.EpisodeInfo";
-            };
-
-            return EpisodeInfo;
-        })();
-
-        v1.EpisodeEnd = (function() {
-
-            /**
-             * Properties of an EpisodeEnd.
-             * @typedef {Object} momento.v1.EpisodeEnd.$Properties
-             * @property {boolean|null} [success] EpisodeEnd success
-             * @property {number|null} [steps] EpisodeEnd steps
-             * @property {number|null} [reward] EpisodeEnd reward
-             * @property {number|null} [droppedFrames] EpisodeEnd droppedFrames
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of an EpisodeEnd.
-             * @memberof momento.v1
-             * @interface IEpisodeEnd
-             * @augments momento.v1.EpisodeEnd.$Properties
-             * @deprecated Use momento.v1.EpisodeEnd.$Properties instead.
-             */
-
-            /**
-             * Shape of an EpisodeEnd.
-             * @typedef {momento.v1.EpisodeEnd.$Properties} momento.v1.EpisodeEnd.$Shape
-             */
-
-            /**
-             * Constructs a new EpisodeEnd.
-             * @memberof momento.v1
-             * @classdesc Represents an EpisodeEnd.
-             * @constructor
-             * @param {momento.v1.EpisodeEnd.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const EpisodeEnd = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * EpisodeEnd success.
-             * @member {boolean} success
-             * @memberof momento.v1.EpisodeEnd
-             * @instance
-             */
-            EpisodeEnd.prototype.success = false;
-
-            /**
-             * EpisodeEnd steps.
-             * @member {number} steps
-             * @memberof momento.v1.EpisodeEnd
-             * @instance
-             */
-            EpisodeEnd.prototype.steps = 0;
-
-            /**
-             * EpisodeEnd reward.
-             * @member {number} reward
-             * @memberof momento.v1.EpisodeEnd
-             * @instance
-             */
-            EpisodeEnd.prototype.reward = 0;
-
-            /**
-             * EpisodeEnd droppedFrames.
-             * @member {number} droppedFrames
-             * @memberof momento.v1.EpisodeEnd
-             * @instance
-             */
-            EpisodeEnd.prototype.droppedFrames = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-            /**
-             * Creates a new EpisodeEnd instance using the specified properties.
-             * @function create
-             * @memberof momento.v1.EpisodeEnd
-             * @static
-             * @param {momento.v1.EpisodeEnd.$Properties=} [properties] Properties to set
-             * @returns {momento.v1.EpisodeEnd} EpisodeEnd instance
-             * @type {{
-             *   (properties: momento.v1.EpisodeEnd.$Shape): momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape;
-             *   (properties?: momento.v1.EpisodeEnd.$Properties): momento.v1.EpisodeEnd;
-             * }}
-             */
-            EpisodeEnd.create = function(properties) {
-                return new EpisodeEnd(properties);
-            };
-
-            /**
-             * Encodes the specified EpisodeEnd message. Does not implicitly {@link momento.v1.EpisodeEnd.verify|verify} messages.
-             * @function encode
-             * @memberof momento.v1.EpisodeEnd
-             * @static
-             * @param {momento.v1.EpisodeEnd.$Properties} message EpisodeEnd message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            EpisodeEnd.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.success != null && $Object.hasOwnProperty.call(message, "success") && message.success !== false)
-                    writer.uint32(/* id 1, wireType 0 =*/8).bool(message.success);
-                if (message.steps != null && $Object.hasOwnProperty.call(message, "steps") && message.steps !== 0)
-                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.steps);
-                if (message.reward != null && $Object.hasOwnProperty.call(message, "reward") && !$Object.is(message.reward, 0))
-                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.reward);
-                if (message.droppedFrames != null && $Object.hasOwnProperty.call(message, "droppedFrames") && (typeof message.droppedFrames === "object" ? message.droppedFrames.low || message.droppedFrames.high : message.droppedFrames !== 0))
-                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.droppedFrames);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes an EpisodeEnd message from the specified reader or buffer.
-             * @function decode
-             * @memberof momento.v1.EpisodeEnd
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {momento.v1.EpisodeEnd & momento.v1.EpisodeEnd.$Shape} EpisodeEnd
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            EpisodeEnd.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.momento.v1.EpisodeEnd();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 0)
-                                break;
-                            if (value = reader.bool())
-                                message.success = value;
-                            else
-                                delete message.success;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 0)
-                                break;
-                            if (value = reader.uint32())
-                                message.steps = value;
-                            else
-                                delete message.steps;
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 1)
-                                break;
-                            if (!$Object.is(value = reader.double(), 0))
-                                message.reward = value;
-                            else
-                                delete message.reward;
-                            continue;
-                        }
-                    case 4: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                                message.droppedFrames = value;
-                            else
-                                delete message.droppedFrames;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for EpisodeEnd
-             * @function getTypeUrl
-             * @memberof momento.v1.EpisodeEnd
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            EpisodeEnd.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/momento.v1.EpisodeEnd";
-            };
-
-            return EpisodeEnd;
         })();
 
         v1.PolicyContract = (function() {

@@ -48,11 +48,6 @@ export interface OnnxGraphOptions {
   readonly warn?: (message: string) => void;
 }
 
-/** Thrown when a graph's inputs/outputs differ from their declaration. */
-export class GraphMismatchError extends Error {
-  override readonly name = 'GraphMismatchError';
-}
-
 const fallbackWarned = new Set<string>();
 
 interface GraphRunner {

@@ -4,6 +4,11 @@
 import type { Manifest } from '../bundle/manifest.js';
 import type { Observation, StepResult } from '../core/types.js';
 
+export interface StepOptions {
+  /** Actions already committed for the chunk's first d ticks (action space, d x A, d < chunk). */
+  readonly prefix?: Float32Array;
+}
+
 export interface PolicyBackend<Episode = unknown> {
   readonly name: string;
   readonly manifest: Manifest;
@@ -15,8 +20,11 @@ export interface PolicyBackend<Episode = unknown> {
   readonly noMemory: boolean;
   /** A fresh episode: empty memory, step 0, sampler noise seeded from `seed`. */
   newEpisode(seed?: number): Episode;
-  /** One step of one episode; one step at a time per episode. */
-  step(episode: Episode, observation: Observation): Promise<StepResult>;
+  /**
+   * One step of one episode; one step at a time per episode. `options.prefix`: real-time
+   * chunking's committed actions (flow heads; a backend that cannot inpaint ignores it).
+   */
+  step(episode: Episode, observation: Observation, options?: StepOptions): Promise<StepResult>;
   /** The episode is over: frees what it holds (a remote session). Optional: in-process episodes hold nothing. */
   endEpisode?(episode: Episode): Promise<void>;
   release(): Promise<void>;

@@ -15,6 +15,7 @@ import type { MemoryState, MemoryStepContext, TensorReader } from '../memory/mem
 import type { Feed, Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
 import type { NoiseGenerator } from './noise.js';
+import type { StepOptions } from './backend.js';
 import { allocateInputs, writeObservation } from './preprocess.js';
 import { sampleChunks } from './sampler.js';
 
@@ -42,6 +43,12 @@ function neutralObservation(m: Manifest): Observation {
 export interface BatchItem {
   readonly episode: EpisodeState;
   readonly observation: Observation;
+  /**
+   * Real-time chunking (flow heads): actions already committed for the first d ticks of this
+   * chunk (action space, d x A row-major, d < chunk); the sampler inpaints them, so the chunk
+   * starts with them. Ignored by direct and DDIM heads.
+   */
+  readonly prefix?: Float32Array;
 }
 
 /** One item of a batch as the head's sampler sees it: its row and the scratch noise it draws from. */
@@ -95,8 +102,8 @@ export class Policy implements AsyncDisposable {
   }
 
   /** Runs one step of one episode. */
-  async step(episode: EpisodeState, observation: Observation): Promise<StepResult> {
-    const [result] = await this.stepBatch([{ episode, observation }]);
+  async step(episode: EpisodeState, observation: Observation, options?: StepOptions): Promise<StepResult> {
+    const [result] = await this.stepBatch([{ episode, observation, ...(options?.prefix ? { prefix: options.prefix } : {}) }]);
     return result!;
   }
 
@@ -157,6 +164,7 @@ export class Policy implements AsyncDisposable {
         return out['actions']!.data as Float32Array;
       },
       (x) => rows.forEach(({ noise }, b) => noise.fillNormal(x, b * k * A, k * A)),
+      { prefixes: items.map((item) => this.normalisedPrefix(item.prefix)), perPositionTime: this.perPositionTime },
     );
     const t4 = performance.now();
 
@@ -174,6 +182,19 @@ export class Policy implements AsyncDisposable {
       const memory: MemoryStats = { entries: episode.entries, merges: streams.reduce((n, s) => n + s.merges, 0), streams };
       return { chunk: { dims: A, horizon: k, values, stampNs: observation.stampNs, periodS: period }, timings: { ...timings }, memory, step };
     });
+  }
+
+  /** The head takes a per-position `time` input ([batch, k]) for real-time chunking. */
+  private get perPositionTime(): boolean {
+    return this.manifest.graphs.head.inputs.some((i) => i.name === 'time' && i.shape.length === 2);
+  }
+
+  private normalisedPrefix(prefix: Float32Array | undefined): Float32Array | undefined {
+    if (!prefix || prefix.length === 0) return undefined;
+    const { chunk: k, names, mean, std } = this.manifest.action;
+    const A = names.length;
+    if (prefix.length % A !== 0 || prefix.length / A >= k) throw new RangeError(`policy '${this.name}': prefix has ${prefix.length} values; expected d x ${A} with d < ${k}`);
+    return prefix.map((v, j) => (v - mean[j % A]!) / std[j % A]!);
   }
 
   /** Runs the graph of `role` on the board's tensors it declares and puts its outputs on the board. */

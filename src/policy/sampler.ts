@@ -17,6 +17,7 @@ export async function sampleChunks(
   dims: readonly [batch: number, chunk: number, actionDims: number],
   run: HeadRun,
   initialNoise: (x: Float32Array) => void,
+  rtc: RealTimeChunking = {},
 ): Promise<Float32Array> {
   switch (head.kind) {
     case 'direct':
@@ -24,10 +25,13 @@ export async function sampleChunks(
     case 'flow': {
       const x = new Float32Array(dims[0] * dims[1] * dims[2]);
       initialNoise(x);
+      const prefixes = rtc.prefixes ?? [];
       const dt = 1 / head.steps;
       for (let i = 0; i < head.steps; i++) {
-        const v = await run(iterationFeeds(x, dims, i * dt));
+        inpaint(x, dims, prefixes);
+        const v = await run(iterationFeeds(x, dims, i * dt, rtc.perPositionTime ? prefixes : undefined));
         for (let j = 0; j < x.length; j++) x[j] = x[j]! + dt * v[j]!;
+        inpaint(x, dims, prefixes);
       }
       return x;
     }
@@ -56,10 +60,39 @@ export async function sampleChunks(
   }
 }
 
-function iterationFeeds(x: Float32Array, dims: readonly [number, number, number], time: number): Map<string, Feed> {
+/**
+ * Real-time chunking for flow heads (training-free inpainting, Black et al. 2025): the first d
+ * actions of a row's chunk are already committed (they play while the chunk is computed), so
+ * before each Euler step and after each update they are set to those actions; with a per-position
+ * `time` input (`[batch, k]`) the committed positions get time 1 (clean).
+ */
+export interface RealTimeChunking {
+  /** Per batch row: the committed prefix, normalised, d x A row-major (d < k); undefined for none. */
+  readonly prefixes?: readonly (Float32Array | undefined)[];
+  /** The head graph takes `time` as [batch, k] instead of [batch]. */
+  readonly perPositionTime?: boolean;
+}
+
+function inpaint(x: Float32Array, dims: readonly [number, number, number], prefixes: readonly (Float32Array | undefined)[]): void {
+  const [, k, A] = dims;
+  prefixes.forEach((prefix, b) => {
+    if (prefix) x.set(prefix, b * k * A);
+  });
+}
+
+function iterationFeeds(x: Float32Array, dims: readonly [number, number, number], time: number, prefixes?: readonly (Float32Array | undefined)[]): Map<string, Feed> {
+  const [B, k, A] = dims;
+  if (!prefixes) return new Map<string, Feed>([
+    ['noisy_actions', { data: x, dims }],
+    ['time', { data: new Float32Array(B).fill(time), dims: [B] }],
+  ]);
+  const t = new Float32Array(B * k).fill(time);
+  prefixes.forEach((prefix, b) => {
+    if (prefix) t.fill(1, b * k, b * k + prefix.length / A);
+  });
   return new Map<string, Feed>([
     ['noisy_actions', { data: x, dims }],
-    ['time', { data: new Float32Array(dims[0]).fill(time), dims: [dims[0]] }],
+    ['time', { data: t, dims: [B, k] }],
   ]);
 }
 

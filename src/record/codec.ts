@@ -133,6 +133,7 @@ export function stepToProto(result: StepResult): momento.v1.IStepResult {
     timings: { ...timings },
     memory: { entries: memory.entries, merges: memory.merges, streams: encodeStreams(memory.streams) },
     step: result.step,
+    ...(result.placement ? { placement: { ...result.placement } } : {}),
   };
 }
 
@@ -170,6 +171,7 @@ export function stepFromProto(m: momento.v1.IStepResult): StepResult {
     },
     memory,
     step: Number(m.step ?? 0),
+    ...(m.placement ? { placement: { delayTicks: m.placement.delayTicks ?? 0, startIndex: m.placement.startIndex ?? 0, expired: m.placement.expired ?? false } } : {}),
   };
 }
 
@@ -183,10 +185,12 @@ export function encodeAction(action: Action): Uint8Array {
     stampNs: action.stampNs,
     hold: action.hold,
     reason: action.reason,
+    ...(action.tick !== undefined ? { tick: action.tick } : {}),
   }).finish();
 }
 
 export function decodeAction(bytes: Uint8Array): Action {
   const m = pb.Action.decode(bytes);
-  return { values: Float32Array.from(m.values), stampNs: Number(m.stampNs), hold: m.hold, reason: m.reason };
+  const action: Action = { values: Float32Array.from(m.values), stampNs: Number(m.stampNs), hold: m.hold, reason: m.reason };
+  return m.tick === undefined || m.tick === null ? action : { ...action, tick: Number(m.tick) };
 }

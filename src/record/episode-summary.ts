@@ -5,8 +5,9 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { decodeStep } from './codec.js';
 import { readEpisodeRecords, type EpisodeRecords, type TopicInfo } from './episode-records.js';
-import { parseEpisodeInfo, parseOutcome } from './read-episode.js';
+import { parseEpisodeInfo, parseOutcome } from './episode-metadata.js';
 import { listEpisodeFiles } from './replay-source.js';
+import { table } from '../core/text-table.js';
 import { CAMERA_TOPIC_PREFIX, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
 export interface EpisodeSummary {
@@ -111,18 +112,6 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Columns padded to their widest cell; numbers right-aligned so that they line up. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+( \w+)?%?$|^-$/.test(r[i] ?? '')));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
 /** The `momento info` table: one row per episode, a totals row, and the topics of a single episode. */
 export function formatInfoTable(summaries: readonly EpisodeSummary[], unreadable: readonly UnreadableEpisode[] = []): string {
   if (summaries.length === 0 && unreadable.length === 0) return 'no episodes';
@@ -142,7 +131,7 @@ export function formatInfoTable(summaries: readonly EpisodeSummary[], unreadable
     String(s.memory.totalMerges),
     formatBytes(s.fileBytes),
   ]);
-  const parts = summaries.length > 0 ? [renderTable(headers, rows)] : [];
+  const parts = summaries.length > 0 ? [table(headers, rows)] : [];
   if (problems.length > 0) parts.push(problems.join('\n'));
   if (summaries.length + unreadable.length > 1) {
     const ended = summaries.filter((s) => s.success !== undefined);
@@ -158,7 +147,7 @@ export function formatInfoTable(summaries: readonly EpisodeSummary[], unreadable
     const [only] = summaries;
     if (only) {
       const topicRows = only.topics.map((t) => [t.topic, t.schemaName, String(t.messageCount)]);
-      parts.push(renderTable(['topic', 'schema', 'messages'], topicRows));
+      parts.push(table(['topic', 'schema', 'messages'], topicRows));
       parts.push(`compression: ${only.compression.join(', ') || '-'}; bundle: ${only.bundle || '-'}`);
     }
   }

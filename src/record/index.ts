@@ -2,12 +2,8 @@
 // source, `momento info` summaries and the training-dataset export. Import from here.
 export { McapRecorder, type EpisodeWritable, type McapRecorderOptions, type RecorderStats } from './recorder.js';
 export type { ChunkCompression } from './compression.js';
-export {
-  readEpisode,
-  type RecordedEpisode,
-  type RecordedEpisodeInfo,
-  type RecordedOutcome,
-} from './read-episode.js';
+export { readEpisode, type RecordedEpisode } from './read-episode.js';
+export type { RecordedEpisodeInfo, RecordedOutcome } from './episode-metadata.js';
 export { readEpisodeRecords, type EpisodeRecords, type RecordedMessage, type TopicInfo } from './episode-records.js';
 export { ReplaySource, listEpisodeFiles, type ReplayOptions } from './replay-source.js';
 export { summarizeEpisode, summarizeDir, summarizePath, formatInfoTable, type EpisodeSummary, type UnreadableEpisode } from './episode-summary.js';
@@ -20,6 +16,5 @@ export {
   type DatasetManifest,
   type DatasetWriterOptions,
 } from './dataset.js';
-export { benchRecord, type BenchRecordOptions, type BenchRecordResult } from './bench-record.js';
 export { RAW_IMAGE_SCHEMA } from './schemas.js';
 export * from './topics.js';

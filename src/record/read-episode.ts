@@ -1,24 +1,14 @@
 // readEpisode: an episode file back as runtime types. Observations are reassembled with their
 // camera frames (matched by MCAP sequence = observation index); an observation whose image the
 // recorder had to drop is left out of `observations` and counted, so replay never sees half a frame.
-import type { EpisodeOutcome, EpisodeStart } from '../core/interfaces.js';
 import type { Action, CameraFrame, Observation, StepResult } from '../core/types.js';
 import { decodeAction, decodeCameraFrame, decodeObservation, decodeStep } from './codec.js';
+import { parseEpisodeInfo, parseOutcome, type RecordedEpisodeInfo, type RecordedOutcome } from './episode-metadata.js';
 import { readEpisodeRecords, type EpisodeRecords } from './episode-records.js';
-import { CAMERA_TOPIC_PREFIX, META_EPISODE, META_OUTCOME, TOPIC_ACTION, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
+import { CAMERA_TOPIC_PREFIX, TOPIC_ACTION, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
-/** The `episode` metadata record: what the episode started with, plus the recorder's facts. */
-export interface RecordedEpisodeInfo extends EpisodeStart {
-  readonly momentoVersion: string;
-  /** Wall-clock start, ns since the Unix epoch. */
-  readonly startNs: number;
-}
-
-/** The `outcome` metadata record: the runtime's outcome plus what the recorder itself dropped. */
-export interface RecordedOutcome extends EpisodeOutcome {
-  readonly recorderDroppedFrames: number;
-  readonly recorderDroppedMessages: number;
-}
+// The metadata types, where readers of this module found them before they moved.
+export type { RecordedEpisodeInfo, RecordedOutcome } from './episode-metadata.js';
 
 export interface RecordedEpisode {
   readonly file: string;
@@ -37,37 +27,6 @@ export interface RecordedEpisode {
   readonly truncated: boolean;
   /** Chunks left out because they failed to verify (the rest of the file is read). */
   readonly damagedChunks: number;
-}
-
-const num = (meta: ReadonlyMap<string, string> | undefined, key: string): number => Number(meta?.get(key) ?? 0);
-
-export function parseEpisodeInfo(file: string, records: EpisodeRecords): RecordedEpisodeInfo {
-  const meta = records.metadata.get(META_EPISODE);
-  if (!meta) throw new Error(`${file ? `${file}: ` : ''}no '${META_EPISODE}' metadata record; not a momento episode`);
-  return {
-    bundle: meta.get('bundle') ?? '',
-    bundleHash: meta.get('bundle_hash') ?? '',
-    task: meta.get('task') ?? '',
-    seed: num(meta, 'seed'),
-    device: meta.get('device') ?? '',
-    source: meta.get('source') ?? '',
-    noMemory: meta.get('memory') === 'cleared-every-step',
-    momentoVersion: meta.get('momento_version') ?? '',
-    startNs: num(meta, 'start_ns'),
-  };
-}
-
-export function parseOutcome(records: EpisodeRecords): RecordedOutcome | undefined {
-  const meta = records.metadata.get(META_OUTCOME);
-  if (!meta) return undefined;
-  return {
-    success: meta.get('success') === 'true',
-    steps: num(meta, 'steps'),
-    reward: num(meta, 'reward'),
-    droppedFrames: num(meta, 'dropped_frames'),
-    recorderDroppedFrames: num(meta, 'recorder_dropped_frames'),
-    recorderDroppedMessages: num(meta, 'recorder_dropped_messages'),
-  };
 }
 
 /** Reads a whole episode file (complete, cut short or with damaged chunks) into runtime types. Errors name the file. */

@@ -6,11 +6,13 @@ import { basename, resolve } from 'node:path';
 import { McapWriter, type IWritable } from '@mcap/core';
 import { FileHandleWritable } from '@mcap/nodejs';
 import type { EpisodeOutcome, EpisodeSink, EpisodeStart } from '../core/interfaces.js';
+import { deferred, type Deferred } from '../core/deferred.js';
 import type { Action, CameraFrame, Observation, StepResult } from '../core/types.js';
 import { cameraTopic, encodeAction, encodeCameraFrame, encodeObservation, encodeStep } from './codec.js';
 import { chunkCompressor, type ChunkCompression, type CompressChunk } from './compression.js';
 import { RecordQueue, type DropClass } from './record-queue.js';
 import { momentoVersion } from './version.js';
+import { episodeMetadata, outcomeMetadata } from './episode-metadata.js';
 import { momentoSchema, rawImageSchema, type RecordSchema } from './schemas.js';
 import { META_EPISODE, META_OUTCOME, TOPIC_ACTION, TOPIC_OBSERVATION, TOPIC_STEP } from './topics.js';
 
@@ -77,23 +79,6 @@ type Op =
   | { kind: 'observation'; episode: Episode; obs: Observation; dropClass: DropClass; weight: number }
   | { kind: 'step'; episode: Episode; result: StepResult; dropClass: DropClass; weight: number }
   | { kind: 'action'; episode: Episode; action: Action; sequence: number; dropClass: DropClass; weight: number };
-
-interface Deferred {
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-// Promise.withResolvers arrives with Node 22; momento supports Node 20.
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
 const DEFAULT_MAX_QUEUE = 256;
@@ -327,19 +312,7 @@ export class McapRecorder implements EpisodeSink, AsyncDisposable {
     // Written before any chunk, so even a file cut short after one chunk says what it records.
     await writer.addMetadata({
       name: META_EPISODE,
-      metadata: new Map([
-        ['bundle', info.bundle],
-        ['bundle_hash', info.bundleHash],
-        ['task', info.task],
-        ['seed', String(info.seed)],
-        ['device', info.device],
-        ['source', info.source],
-        ['memory', info.noMemory ? 'cleared-every-step' : 'on'],
-        ['momento_version', this.#version],
-        ['start_ns', String(BigInt(startedAt.getTime()) * 1_000_000n)],
-        ['start_time', startedAt.toISOString()],
-        ['observation_pixels', 'camera_topics'],
-      ]),
+      metadata: episodeMetadata(info, this.#version, startedAt),
     });
     episode.writer = writer;
   }
@@ -351,15 +324,7 @@ export class McapRecorder implements EpisodeSink, AsyncDisposable {
         if (outcome) {
           await writer.addMetadata({
             name: META_OUTCOME,
-            metadata: new Map([
-              ['success', String(outcome.success)],
-              ['steps', String(outcome.steps)],
-              ['reward', String(outcome.reward)],
-              ['dropped_frames', String(outcome.droppedFrames)],
-              ['recorder_dropped_frames', String(episode.droppedFrames)],
-              ['recorder_dropped_messages', String(episode.droppedMessages)],
-              ['end_ns', String(BigInt(Date.now()) * 1_000_000n)],
-            ]),
+            metadata: outcomeMetadata(outcome, episode, new Date()),
           });
         }
         await writer.end();

@@ -3,7 +3,6 @@
 // as fast as the subscriber takes them or spaced like the recorded stamps.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
 import type { ObservationSource } from '../core/interfaces.js';
 import type { Observation } from '../core/types.js';
@@ -64,9 +63,26 @@ async function* replayFrames(path: string, rate: 'recorded' | 'max', signal?: Ab
       if (signal?.aborted) return;
       if (rate === 'recorded') {
         const wait = origin + (obs.stampNs - first.stampNs) / 1e6 - performance.now();
-        if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
+        if (wait > 0) await sleep(wait, signal);
+        if (signal?.aborted) return;
       }
       yield obs;
     }
   }
+}
+
+/**
+ * Waits `ms` on the global timer, which a test can replace with its own clock (node:timers/promises
+ * cannot be); resolves early when `signal` aborts.
+ */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

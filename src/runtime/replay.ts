@@ -75,7 +75,13 @@ export interface ActionReplayReport {
   readonly matches: boolean;
 }
 
-/** Sends the recorded actions to `env`, reset with the recorded task and seed. */
+/**
+ * Sends the recorded actions to `env`, reset with the recorded task and seed. A live recording
+ * (actions carry the control tick they were for) is replayed by that mapping: simulator step k
+ * applies the action for tick k - 1, and a tick without one holds the previous action, as the
+ * real-time simulator did; `steps` counts simulator steps for both. A lock-step recording is
+ * replayed one action per step, in order.
+ */
 export async function replayActions(env: EpisodeEnv, episode: RecordedEpisode): Promise<ActionReplayReport> {
   const { task, seed } = episode.info;
   if (!task) throw new RangeError(`${episode.file}: no task in the episode metadata; cannot reset a simulator`);
@@ -91,9 +97,9 @@ export async function replayActions(env: EpisodeEnv, episode: RecordedEpisode): 
   let tr = await env.reset(task, seed);
   check(tr.observation);
   let steps = 0;
-  for (const action of episode.actions) {
+  for (const values of appliedActions(episode)) {
     if (tr.done) break;
-    tr = await env.step(action.values);
+    tr = await env.step(values);
     steps++;
     check(tr.observation);
   }
@@ -111,6 +117,24 @@ export async function replayActions(env: EpisodeEnv, episode: RecordedEpisode): 
     partial,
     matches: mismatch === undefined && compared > 0 && outcomeMatches,
   };
+}
+
+/** The action each simulator step applied, in step order. */
+function* appliedActions(episode: RecordedEpisode): Generator<Float32Array> {
+  const live = episode.actions.length > 0 && episode.actions.every((a) => a.tick !== undefined);
+  if (!live) {
+    for (const action of episode.actions) yield action.values;
+    return;
+  }
+  const byTick = new Map<number, Float32Array>();
+  for (const action of episode.actions) byTick.set(action.tick!, action.values);
+  const lastTick = Math.max(...byTick.keys());
+  // The real-time simulator starts from a zero command and holds the last one it received.
+  let held: Float32Array = new Float32Array(episode.actions[0]!.values.length);
+  for (let tick = 0; tick <= lastTick; tick++) {
+    held = byTick.get(tick) ?? held;
+    yield held;
+  }
 }
 
 function sameObservation(a: Observation, b: Observation): boolean {

@@ -6,7 +6,7 @@
 import { NEVER, Subject, fromEvent, merge, take, takeUntil, type Observable } from 'rxjs';
 import type { ActionSink } from '../core/interfaces.js';
 import type { Action, StepResult } from '../core/types.js';
-import { monotonicNowNs, type NowNs } from '../policy/pipeline.js';
+import { monotonicNowNs, type NowNs } from '../core/clock.js';
 import type { Policy } from '../policy/policy.js';
 import { McapRecorder } from '../record/index.js';
 import { RosActionPublisher, RosConnection, RosObservationSource, checkConfigAgainstManifest, checkRosTopics, diagnosticArray, type InputStamps, type RosConfig, type RosConnectionEvent } from '../transports/ros/index.js';

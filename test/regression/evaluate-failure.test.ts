@@ -34,8 +34,10 @@ describe('evaluate when one episode fails', () => {
     }).then(() => undefined, (e: Error) => e);
     rejected = true;
     expect(error?.message).toMatch(/remember-colour/);
-    await new Promise((r) => setTimeout(r, 1500));
+    // evaluate rejects only once every worker has settled, so at this moment, with no waiting,
+    // every recorder must be closed and no episode may finish afterwards.
     expect(openFilesUnder(recordDir)).toEqual([]);
+    await new Promise((r) => setImmediate(r)); // one turn of the event loop for any straggler
     expect(finishedAfterRejection).toBe(0);
   });
 });

@@ -12,7 +12,8 @@ describe('stepLatest: a project function that throws', () => {
       const outcome = await new Promise<string>((resolve) => {
         of(1, 2).pipe(stepLatest((): Promise<number> => { throw new Error('bad frame'); }))
           .subscribe({ next: () => undefined, error: (e: Error) => resolve(`error: ${e.message}`), complete: () => resolve('complete') });
-        setTimeout(() => resolve('hung'), 500);
+        // The throw is synchronous: its error is due before the next turn of the event loop.
+        setImmediate(() => resolve('hung'));
       });
       expect(unhandled).toEqual([]);
       expect(outcome).toBe('error: bad frame');

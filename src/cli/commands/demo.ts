@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { projectPath } from '../../core/project-files.js';
 import { listTasks } from '../../../sim/index.js';
 import { parsePositiveInt } from '../options.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 import { runEval } from './eval.js';
 
 /** The reference memory policy the demo runs (policies/README.md: why this one), and its memoryless twin. */

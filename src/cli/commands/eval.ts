@@ -7,11 +7,13 @@ import { dirname, resolve } from 'node:path';
 import { ACTION_SPACE, listTasks, startSimServer } from '../../../sim/index.js';
 import type { EpisodeResult } from '../../runtime/episode-loop.js';
 import { REPORT_HEADER, reportRows, reportTasks, reportWarnings, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
-import { evaluate, limitsOutside } from '../../runtime/evaluate.js';
+import { evaluate, limitsOutside, type EvaluateResult } from '../../runtime/evaluate.js';
+import { evaluateLive, parseLatency, type LatencySpec } from '../../runtime/live-eval.js';
+import { BatchSizeHistogram } from '../../policy/step-batcher.js';
 import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
 import { openPolicy } from '../policy-spec.js';
 import { Progress } from '../progress.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 import { parseTasks } from './collect.js';
 
 interface EvalOptions {
@@ -28,6 +30,9 @@ interface EvalOptions {
   svg?: string;
   record?: string;
   quiet?: boolean;
+  live?: boolean;
+  latency?: string;
+  switching?: string;
 }
 
 export interface EvalRun {
@@ -63,6 +68,9 @@ export function registerEval(program: Command): void {
     .option('--svg <file>', 'write a success chart as SVG')
     .option('--record <dir>', 'record every episode as MCAP into this folder')
     .option('--quiet', 'no progress output')
+    .option('--live', 'real-time episodes: the simulator advances at its control rate whatever the policy does (--concurrency sessions at once)')
+    .option('--latency <ms>', "with --live: inference latency to inject per policy step: '150ms', or uniform '50-250ms'", '0')
+    .option('--switching <mode>', "with --live: where a late chunk starts: 'delay-aware' or 'naive' (index 0)", 'delay-aware')
     .action(async (opts: EvalOptions) => {
       const runs = await runEval(opts);
       for (const run of runs) {
@@ -85,8 +93,16 @@ function writeOut(file: string, text: string): void {
   console.log(`wrote ${file}`);
 }
 
+function liveOptions(opts: EvalOptions): { latency: LatencySpec; switching: 'delay-aware' | 'naive' } {
+  const switching = opts.switching ?? 'delay-aware';
+  if (switching !== 'delay-aware' && switching !== 'naive') throw new RangeError(`--switching: expected 'delay-aware' or 'naive', got '${switching}'`);
+  return { latency: parseLatency(opts.latency ?? '0'), switching };
+}
+
 export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const tasks = parseTasks(opts.task);
+  if (!opts.live && (opts.latency ?? '0') !== '0') throw new RangeError('--latency needs --live (lock-step episodes wait for the policy whatever its latency)');
+  if (opts.live && opts.record) throw new RangeError('--record is not supported with --live yet: record live episodes with momento run --source sim:<task> --record');
   const episodes = parsePositiveInt('--episodes', opts.episodes);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const seedStart = parseNonNegativeInt('--seed-start', opts.seedStart);
@@ -107,7 +123,14 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
     const started = performance.now();
     let successes = 0;
     let faults = 0;
-    const { results, batchSizes, aborted, skipped } = await evaluate({
+    const onEpisode = (r: EpisodeResult): void => {
+      if (r.success) successes++;
+      if (r.fault !== undefined) faults++;
+      progress?.tick(`${successes} successes${faults > 0 ? `, ${faults} faults` : ''}`);
+    };
+    // Live episodes are not batched (each steps on its own clock): batch size 1.
+    const live = async (): Promise<EvaluateResult> => ({ results: await evaluateLive({ policy, simUrl, tasks, episodes, seedStart, concurrency, ...liveOptions(opts), onEpisode }), batchSizes: new BatchSizeHistogram(1), skipped: 0 });
+    const { results, batchSizes, aborted, skipped } = opts.live ? await live() : await evaluate({
       policy,
       simUrl,
       tasks,
@@ -115,15 +138,11 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       seedStart,
       concurrency,
       ...(opts.record ? { recordDir: resolve(opts.record, noMemory ? 'no-memory' : 'memory') } : {}),
-      onEpisode: (r) => {
-        if (r.success) successes++;
-        if (r.fault !== undefined) faults++;
-        progress?.tick(`${successes} successes${faults > 0 ? `, ${faults} faults` : ''}`);
-      },
+      onEpisode,
     });
     progress?.stop();
     runs.push({
-      label,
+      label: opts.live ? `${label} live (latency ${opts.latency ?? '0'}, ${opts.switching ?? 'delay-aware'})` : label,
       bundle: policy.name,
       noMemory,
       device: policy.provider,

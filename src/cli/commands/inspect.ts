@@ -6,7 +6,7 @@ import type { TensorSpec } from '../../bundle/manifest.js';
 import { Policy } from '../../policy/policy.js';
 import { limitsOutside } from '../../runtime/evaluate.js';
 import { ACTION_FIELDS, ACTION_SPACE } from '../../../sim/index.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 
 export function registerInspect(program: Command): void {
   program

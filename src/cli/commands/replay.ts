@@ -4,34 +4,10 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { startSimServer } from '../../../sim/index.js';
-import { Policy } from '../../policy/policy.js';
-import { listEpisodeFiles, readEpisode, type RecordedEpisode } from '../../record/index.js';
-import { sessionEnv } from '../../runtime/evaluate.js';
-import { replayActions, replayRegression } from '../../runtime/replay.js';
-import { SimSession } from '../../transports/sim/index.js';
+import { listEpisodeFiles } from '../../record/index.js';
+import { replayFilesIntoSim, replayFilesThroughPolicy, type FileReplay } from '../../runtime/replay-episodes.js';
 import { parseDevice } from '../options.js';
-import type { Device } from '../../onnx/graph.js';
-import { table } from '../table.js';
-
-/** The bundle loaded once per memory setting that the episodes ask for. */
-class PolicyCache implements AsyncDisposable {
-  private readonly loaded = new Map<boolean, Promise<Policy>>();
-  constructor(
-    private readonly bundle: string,
-    private readonly device: Device,
-  ) {}
-
-  get(noMemory: boolean): Promise<Policy> {
-    let p = this.loaded.get(noMemory);
-    if (!p) this.loaded.set(noMemory, (p = Policy.load(this.bundle, { device: this.device, noMemory })));
-    return p;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    const all = await Promise.allSettled(this.loaded.values());
-    await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.release() : undefined)));
-  }
-}
+import { table } from '../../core/text-table.js';
 
 interface ReplayOptions {
   policy?: string;
@@ -59,42 +35,33 @@ export function registerReplay(program: Command): void {
       // Each file is replayed on its own: one unreadable file does not stop the rest.
       const outcomes = { ok: 0, differs: 0, unreadable: 0 };
       const rows: string[][] = [];
-      const each = async (file: string, replay: (episode: RecordedEpisode) => Promise<{ ok: boolean; row: string[] }>): Promise<void> => {
-        try {
-          const { ok, row } = await replay(await readEpisode(file));
-          outcomes[ok ? 'ok' : 'differs']++;
-          rows.push([file, ...row]);
-        } catch (error) {
-          outcomes.unreadable++;
-          rows.push([file, `ERROR: ${(error as Error).message}`]);
+      const each = <R>(results: readonly FileReplay<R>[], format: (done: Extract<FileReplay<R>, { report: R }>) => { ok: boolean; row: string[] }): void => {
+        for (const result of results) {
+          if ('error' in result) {
+            outcomes.unreadable++;
+            rows.push([result.file, `ERROR: ${result.error.message}`]);
+          } else {
+            const { ok, row } = format(result);
+            outcomes[ok ? 'ok' : 'differs']++;
+            rows.push([result.file, ...row]);
+          }
         }
       };
       if (opts.policy) {
-        // An episode recorded with its memory cleared every step (eval --no-memory) replays that way.
-        await using policies = new PolicyCache(opts.policy, parseDevice(opts.device));
-        for (const file of files) {
-          await each(file, async (episode) => {
-            const policy = await policies.get(episode.info.noMemory ?? false);
-            const r = await replayRegression(policy, episode, tolerance);
-            const ok = r.firstDivergence === undefined;
-            return { ok, row: [String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED'] };
-          });
-        }
+        each(await replayFilesThroughPolicy(files, { bundle: opts.policy, device: parseDevice(opts.device), tolerance }), ({ report: r }) => {
+          const ok = r.firstDivergence === undefined;
+          return { ok, row: [String(r.steps), r.maxAbs.toExponential(2), r.meanAbs.toExponential(2), r.firstDivergence === undefined ? '-' : String(r.firstDivergence), r.identical ? 'identical' : ok ? 'within tolerance' : 'DIVERGED'] };
+        });
         console.log(table(['episode', 'steps', 'max |Δ|', 'mean |Δ|', 'first divergence', 'result'], rows));
       } else {
         await using server = opts.to === 'sim' ? await startSimServer() : undefined;
         const url = server?.url ?? opts.to!;
         if (!/^wss?:\/\//.test(url)) throw new RangeError(`--to: expected 'sim' or a ws:// URL, got '${opts.to}'`);
-        await using session = await SimSession.connect(url);
-        for (const file of files) {
-          await each(file, async (episode) => {
-            const size = episode.observations[0]?.cameras[0]?.height;
-            const r = await replayActions(sessionEnv(session, size), episode);
-            const recorded = r.partial ? `incomplete, ${episode.actions.length} actions` : `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`;
-            const result = r.matches ? (r.partial ? 'matches (incomplete file: observations only)' : 'matches') : 'DIFFERS';
-            return { ok: r.matches, row: [recorded, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, result] };
-          });
-        }
+        each(await replayFilesIntoSim(files, url), ({ episode, report: r }) => {
+          const recorded = r.partial ? `incomplete, ${episode.actions.length} actions` : `${r.recorded.success ? 'success' : 'failure'} in ${r.recorded.steps}`;
+          const result = r.matches ? (r.partial ? 'matches (incomplete file: observations only)' : 'matches') : 'DIFFERS';
+          return { ok: r.matches, row: [recorded, `${r.replayed.success ? 'success' : 'failure'} in ${r.replayed.steps}`, `${r.observationsCompared}${r.firstObservationMismatch === undefined ? '' : ` (first differs at ${r.firstObservationMismatch})`}`, result] };
+        });
         console.log(table(['episode', 'recorded', 'replayed', 'observations compared', 'result'], rows));
       }
       console.log(`${files.length} episodes: ${outcomes.ok} match, ${outcomes.differs} ${opts.policy ? 'diverged' : 'differ'}, ${outcomes.unreadable} could not be replayed`);

@@ -6,7 +6,7 @@ import { Policy } from '../../policy/policy.js';
 import { runRosNode } from '../../runtime/ros-node.js';
 import { RosConnection, checkRosTopics, loadRosConfig } from '../../transports/ros/index.js';
 import { parseDevice, parseNonNegativeInt } from '../options.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 
 export interface RosRunOptions {
   readonly policy: string;

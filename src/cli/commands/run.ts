@@ -1,11 +1,11 @@
 // `momento run`: wires a source to a policy and a sink. Sources: synthetic:<frames> (a generated
-// stream), replay:<file|dir>, sim://host:port/<task>?seed=N; sinks: log, none (and the sim
-// session itself for sim sources).
+// stream), replay:<file|dir>, sim:<task> (a live episode in the real-time simulator; the last
+// line is its outcome and the exit code is 2 on failure); sinks: log, none (and the sim session).
 import type { Command } from 'commander';
 import type { PolicyBackend } from '../../policy/backend.js';
 import { openPolicy } from '../policy-spec.js';
-import { runSource, type RunSummary } from '../../runtime/run.js';
-import { runLiveSim } from '../../runtime/live-sim.js';
+import { runSource } from '../../runtime/run.js';
+import { formatLiveOutcome, runLiveSim } from '../../runtime/live-sim.js';
 import { TASK_IDS, isTaskId, startSimServer } from '../../../sim/index.js';
 import type { Action } from '../../core/types.js';
 import { formatTimings } from '../../runtime/stats.js';
@@ -29,25 +29,30 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
     .option('--ros-config <file>', 'with --source ros://host:port --sink ros: the ROS config (YAML or JSON)')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; rosConfig?: string }) => {
+    .option('--switching <mode>', "live sources: where a late chunk starts — 'delay-aware' (at the current tick) or 'naive' (at index 0)", 'delay-aware')
+    .option('--rtc', 'live sources, flow heads: real-time chunking (inpaint the committed actions into each new chunk)')
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean; rosConfig?: string }) => {
       if (opts.source.startsWith('ros://') || opts.sink === 'ros') return runRosCommand(opts);
       await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
+      const switching = opts.switching;
+      if (switching !== 'delay-aware' && switching !== 'naive') throw new RangeError(`--switching: expected 'delay-aware' or 'naive', got '${switching}'`);
       await using recorder = opts.record ? await McapRecorder.create({ dir: opts.record }) : undefined;
       const log = opts.sink === 'log' ? { onAction: (a: Action) => console.log(`${a.stampNs} ${a.hold ? `hold(${a.reason})` : 'act'} [${[...a.values].map((v) => v.toFixed(3)).join(', ')}]`) } : {};
       const [kind, arg = ''] = splitSpec(opts.source);
-      let summary: RunSummary;
       if (kind === 'sim') {
         if (!isTaskId(arg)) throw new RangeError(`--source sim:<task>: unknown task '${arg}' (known: ${TASK_IDS.join(', ')})`);
         await using server = opts.sim ? undefined : await startSimServer();
-        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, ...(recorder ? { recorder } : {}), ...log });
-        console.log(`${arg} seed ${seed}: ${result.success ? 'success' : 'failure'} after ${result.steps} simulator steps (real time)`);
-        summary = result.summary;
-      } else {
-        const source = makeSource(opts.source, opts.rate, policy, seed);
-        summary = await runSource({ policy, source, seed, ...(recorder ? { recorder } : {}), ...log });
+        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, switching, realTimeChunking: opts.rtc === true, ...(recorder ? { recorder } : {}), ...log });
+        console.log(formatTimings(result.summary.stats.timings()));
+        // The outcome is the last line, and the exit code says it, so that scripts can use both.
+        console.log(formatLiveOutcome(arg, seed, result));
+        if (!result.success) process.exitCode = 2;
+        return;
       }
+      const source = makeSource(opts.source, opts.rate, policy, seed);
+      const summary = await runSource({ policy, source, seed, ...(recorder ? { recorder } : {}), ...log });
       console.log(`${summary.stats.steps} steps, ${summary.actions} actions, ${summary.droppedFrames} dropped frames, ${summary.holds} holds on ${policy.provider}`);
       console.log(formatTimings(summary.stats.timings()));
     });

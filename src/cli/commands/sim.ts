@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { listTasks, startSimServer } from '../../../sim/index.js';
 import { parsePositiveInt } from '../options.js';
-import { table } from '../table.js';
+import { table } from '../../core/text-table.js';
 
 export function registerSim(program: Command): void {
   program

@@ -3,16 +3,13 @@
 // (one CameraFrame named 'rgb'). Malformed replies throw a TypeError naming the field.
 import { pb } from '../../core/wire.js';
 import type { momento } from '../../core/wire.js';
+import type { Transition } from '../../core/interfaces.js';
 import type { CameraFrame, Observation } from '../../core/types.js';
 
 export type SimMode = 'lockstep' | 'realtime';
 
-/** One simulator step as the client sees it. */
-export interface SimTransition {
-  readonly observation: Observation;
-  readonly reward: number;
-  readonly done: boolean;
-  readonly success: boolean;
+/** One simulator step as the client sees it: an environment transition plus the simulator's extras. */
+export interface SimTransition extends Transition {
   /** The task's hidden state as JSON: for experts and debugging, never a policy input. */
   readonly privilegedJson: string;
   readonly step: number;

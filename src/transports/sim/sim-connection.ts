@@ -1,8 +1,9 @@
 // The socket under a SimSession: numbered requests matched to replies, per-request timeouts,
 // and reconnection after a dropped socket (bounded attempts, exponential backoff). Requests in
 // flight when the socket drops are rejected; later ones wait until the session is restored.
-import WebSocket from 'ws';
-import type { RawData } from 'ws';
+import WebSocket, { type RawData } from 'ws';
+import { deferred, type Deferred } from '../../core/deferred.js';
+import { frameBytes } from '../../core/ws-frame.js';
 import { decodeReply, encodeRequest } from './sim-codec.js';
 import type { SimReply, SimRequestBody } from './sim-codec.js';
 
@@ -50,26 +51,11 @@ interface PendingRequest {
   readonly timer: NodeJS.Timeout;
 }
 
-interface Gate {
-  readonly promise: Promise<void>;
-  readonly open: () => void;
-  readonly fail: (error: Error) => void;
-}
-
-function createGate(): Gate {
-  let open!: () => void;
-  let fail!: (error: Error) => void;
-  const promise = new Promise<void>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  promise.catch(() => undefined); // awaiters still see the rejection; an unawaited gate is not an unhandled one
-  return { promise, open, fail };
-}
-
-function frameBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+/** Requests wait on it while reconnecting: resolved when the session is restored, rejected when lost. */
+function createGate(): Deferred {
+  const gate = deferred();
+  gate.promise.catch(() => undefined); // awaiters still see the rejection; an unawaited gate is not an unhandled one
+  return gate;
 }
 
 /** Opens the socket; a handshake that does not complete in `timeoutMs` (a stalled simulator) fails. */
@@ -88,7 +74,7 @@ export class SimConnection {
   private socket: WebSocket;
   private state: 'open' | 'reconnecting' | 'closed' | 'failed' = 'open';
   private failure: Error | undefined;
-  private gate: Gate | undefined;
+  private gate: Deferred | undefined;
   private readonly pending = new Map<number, PendingRequest>();
   private nextId = 1;
   private wakeFromBackoff: (() => void) | undefined;
@@ -137,7 +123,7 @@ export class SimConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.wakeFromBackoff?.();
-    this.gate?.fail(new SimConnectionError('closed', `sim session to ${this.url} is closed`));
+    this.gate?.reject(new SimConnectionError('closed', `sim session to ${this.url} is closed`));
     this.rejectPending('closed', (kind, id) => `sim session to ${this.url} closed before request ${id} (${kind}) was answered`);
     const socket = this.socket;
     if (socket.readyState === WebSocket.CLOSED) return;
@@ -199,7 +185,7 @@ export class SimConnection {
         await this.hooks.restore();
         this.reconnects++;
         this.state = 'open';
-        this.gate?.open();
+        this.gate?.resolve();
         return;
       } catch (error) {
         lastError = error as Error;
@@ -211,7 +197,7 @@ export class SimConnection {
     this.failure = new SimConnectionError('lost', `sim connection to ${this.url} lost; ${this.options.maxReconnects} reconnect attempts failed, last: ${lastError.message}`, {
       cause: lastError,
     });
-    this.gate?.fail(this.failure);
+    this.gate?.reject(this.failure);
     this.hooks.onLost(this.failure);
   }
 

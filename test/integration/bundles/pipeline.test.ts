@@ -1,9 +1,11 @@
 // The step pipeline end to end with a real bundle: replay steps every frame in order, live
 // steps the newest frame and counts the dropped ones, and batching sessions changes no output.
 import { join } from 'node:path';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
-import { fromObservations, policySteps } from '../../../src/policy/pipeline.js';
+import { Observable, from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it, vi } from 'vitest';
+import type { Observation } from '../../../src/core/types.js';
+import { policySteps } from '../../../src/policy/pipeline.js';
+import { fromObservations } from '../../../src/streams/from-observations.js';
 import { Policy } from '../../../src/policy/policy.js';
 import { StepBatcher } from '../../../src/policy/step-batcher.js';
 import { runSource } from '../../../src/runtime/run.js';
@@ -71,36 +73,65 @@ describe('policy pipeline', () => {
 });
 
 describe('live run', () => {
-  it('steps a live source every execute periods and emits actions at the control rate through the scheduler', { timeout: 20_000 }, async () => {
+  // The camera, the action clock and performance.now run on vitest's fake timers; the policy runs
+  // for real. Time advances one control period at a time, and only once every step started so far
+  // has finished: a machine of any speed sees the same ticks, so the counts are exact.
+  it('steps a live source every execute periods and emits one action per frame through the scheduler', { timeout: 20_000 }, async () => {
     await using policy = await Policy.load(join(BUNDLES, 'memoryvla-tiny'));
-    const { Observable } = await import('rxjs');
-    const frames = [...syntheticObservations(policy.manifest, 12, 0, 0.1)];
-    // A camera at 10 Hz on the wall clock: stamps are real time, as from a robot.
-    const source = {
-      kind: 'live' as const,
-      observation$: new Observable<(typeof frames)[number]>((sub) => {
-        let i = 0;
-        const t0 = Math.round((performance.timeOrigin + performance.now()) * 1e6);
-        const timer = setInterval(() => {
-          const f = frames[i]!;
-          sub.next({ ...f, stampNs: t0 + i * 100_000_000 });
-          if (++i === frames.length) {
-            clearInterval(timer);
-            setTimeout(() => sub.complete(), 150);
-          }
-        }, 100);
-        return () => clearInterval(timer);
-      }),
-    };
-    const actions: { hold: boolean; reason: string }[] = [];
-    const summary = await runSource({ policy, source, onAction: (a) => actions.push(a) });
-    // One call every `execute` = 4 control periods: the frames at 0, 400 and 800 ms.
-    expect(summary.stats.steps).toBe(3);
-    expect(summary.droppedFrames).toBe(0);
-    // ~1.35 s at 10 Hz: about 13 ticks; after the first chunk arrives no tick holds for lateness.
-    expect(actions.length).toBeGreaterThanOrEqual(10);
-    expect(actions.length).toBeLessThanOrEqual(16);
-    expect(actions.filter((a) => a.reason === 'late')).toHaveLength(0);
-    expect(actions.slice(2).every((a) => !a.hold)).toBe(true);
+    const { action } = policy.manifest;
+    const periodMs = 1000 / action.rate_hz;
+    const FRAMES = 12;
+    const frames = [...syntheticObservations(policy.manifest, FRAMES, 0, periodMs / 1000)];
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    try {
+      const steps = vi.spyOn(policy, 'step');
+      // A camera at the control rate, stamped on the (fake) epoch clock as a robot's would be;
+      // it completes one period after its last frame.
+      const source = {
+        kind: 'live' as const,
+        observation$: new Observable<Observation>((sub) => {
+          let i = 0;
+          const t0 = Math.round((performance.timeOrigin + performance.now()) * 1e6);
+          const timer = setInterval(() => {
+            if (i === FRAMES) {
+              clearInterval(timer);
+              sub.complete();
+              return;
+            }
+            sub.next({ ...frames[i]!, stampNs: t0 + (i + 1) * periodMs * 1e6 });
+            i++;
+          }, periodMs);
+          return () => clearInterval(timer);
+        }),
+      };
+      const actions: { hold: boolean; reason: string }[] = [];
+      let finished = false;
+      const run = runSource({ policy, source, onAction: (a) => actions.push(a) }).finally(() => (finished = true));
+      let periods = 0;
+      while (!finished) {
+        await vi.advanceTimersByTimeAsync(periodMs);
+        periods++;
+        // No tick passes while a step is running: the policy is never late on this clock.
+        await Promise.all(steps.mock.results.map((r) => r.value as Promise<unknown>));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const summary = await run;
+      // One call every `execute` control periods: frames 0, execute, 2 execute, …
+      expect(summary.stats.steps).toBe(Math.ceil(FRAMES / action.execute));
+      expect(steps).toHaveBeenCalledTimes(summary.stats.steps);
+      expect(summary.droppedFrames).toBe(0);
+      // The source completed one period after its last frame; the clock is locked to the frames:
+      // one action per frame (control tick).
+      expect(periods).toBe(FRAMES + 1);
+      expect(actions).toHaveLength(FRAMES);
+      // Only the ticks before the first chunk hold; no tick holds for lateness.
+      expect(actions.filter((a) => a.reason === 'late')).toHaveLength(0);
+      const firstFresh = actions.findIndex((a) => !a.hold);
+      expect(firstFresh).toBeGreaterThanOrEqual(0);
+      expect(actions.slice(firstFresh).every((a) => !a.hold)).toBe(true);
+      expect(actions.slice(0, firstFresh).every((a) => a.reason === 'start')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const NPM_TIMEOUT_MS = 240_000;
-const SHIPPED = ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'sim', 'proto', 'policies'];
+const SHIPPED = ['package.json', '.npmrc', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'sim', 'proto', 'policies'];
 
 function npm(args: readonly string[], cwd: string): string {
   return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', timeout: NPM_TIMEOUT_MS, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
@@ -62,7 +62,8 @@ describe('the npm package', () => {
     const source = join(work, 'source');
     for (const entry of SHIPPED) cpSync(join(ROOT, entry), join(source, entry), { recursive: true, filter: (f) => !f.includes('__pycache__') });
     symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
-    const tarball = join(work, npm(['pack', '--pack-destination', work], source).trim().split('\n').at(-1)!);
+    // .npmrc turns install scripts off (see there), which would skip prepack too: packing asks for it.
+    const tarball = join(work, npm(['pack', '--ignore-scripts=false', '--pack-destination', work], source).trim().split('\n').at(-1)!);
 
     app = join(work, 'app');
     mkdirSync(join(app, 'node_modules'), { recursive: true });

@@ -7,7 +7,7 @@ import { runEval } from '../../../src/cli/commands/eval.js';
 import { PolicyServer } from '../../../src/server/policy-server.js';
 import { PolicyClient } from '../../../src/server/policy-client.js';
 import { Policy } from '../../../src/policy/policy.js';
-import { fromObservations } from '../../../src/policy/pipeline.js';
+import { fromObservations } from '../../../src/streams/from-observations.js';
 import type { PolicyBackend } from '../../../src/policy/backend.js';
 import { runSource } from '../../../src/runtime/run.js';
 import { syntheticObservations } from '../../../src/runtime/synthetic.js';

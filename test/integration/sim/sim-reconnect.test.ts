@@ -1,6 +1,7 @@
 // SimSession after a dropped socket: the request in flight fails, the session reconnects with
 // backoff, re-resets its task and seed and (lock-step) replays its actions, so it resumes in the
 // same state; when the simulator stays away it gives up after its bounded attempts.
+import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { SimEnv, startSimServer } from '../../../sim/index.js';
 import { SimSession } from '../../../src/transports/sim/index.js';
@@ -37,14 +38,18 @@ describe('SimSession reconnection', () => {
     await using session = await SimSession.connect(server.url, options);
     const indices: number[] = [];
     session.observation$.subscribe((o: Observation) => indices.push(o.index));
+    // Waits on events only (pushes, the restart), so a slow machine makes it slower, not wrong.
+    const twoPushes = firstValueFrom(session.observation$.pipe(filter((o) => o.index === 2)));
     await session.reset({ task: 'reach', seed: 2, mode: 'realtime' });
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    server.dropConnections();
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await twoPushes;
+    const restarted = firstValueFrom(session.observation$.pipe(filter((o) => o.index === 0)));
+    expect(server.dropConnections()).toBe(1);
+    await restarted;
+    await firstValueFrom(session.observation$.pipe(filter((o) => o.index === 2)));
     expect(session.reconnects).toBe(1);
     const restart = indices.lastIndexOf(0);
-    expect(restart).toBeGreaterThan(1);
-    expect(indices.length - restart).toBeGreaterThanOrEqual(2);
+    expect(indices.slice(0, restart)).toEqual(expect.arrayContaining([0, 1, 2]));
+    expect(indices.slice(restart)).toEqual([0, 1, 2]);
   });
 
   it('gives up after its bounded attempts and errors its observation stream', async () => {

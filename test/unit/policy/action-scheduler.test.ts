@@ -14,8 +14,8 @@ const chunk = (stampMs: number, rows: number[][]): ActionChunk => ({
 describe('ActionScheduler', () => {
   it('holds at start, then plays a chunk at its period and holds when it runs out', () => {
     const s = new ActionScheduler({ low: [-1], high: [1] });
-    expect(s.next(0)).toMatchObject({ hold: true, reason: 'start' });
-    s.push(chunk(0, [[0.1], [0.2], [0.3]]));
+    expect(s.next(-100 * MS)).toMatchObject({ hold: true, reason: 'start' });
+    expect(s.push(chunk(0, [[0.1], [0.2], [0.3]]))).toEqual({ delayTicks: 0, startIndex: 0, expired: false });
     expect([0, 100, 200].map((t) => s.next(t * MS).values[0])).toEqual([0.1, 0.2, 0.3].map(Math.fround));
     const late = s.next(300 * MS);
     expect(late).toMatchObject({ hold: true, reason: 'late' });
@@ -70,6 +70,65 @@ describe('ActionScheduler', () => {
     const w1 = Math.exp(-m);
     expect(s.next(100 * MS).values[0]).toBeCloseTo((0.2 * w0 + 0.9 * w1) / (w0 + w1), 6);
     expect(s.next(200 * MS).values[0]).toBeCloseTo((0.3 * w0 + 0.8 * w1) / (w0 + w1), 6);
+  });
+
+  it('starts a chunk that arrives d ticks after its frame at index d (delay-aware switching)', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1] });
+    [0, 100, 200].forEach((t) => s.next(t * MS));
+    // Computed from the frame at 0 ms, it lands after the tick at 200 ms: 3 ticks are past.
+    expect(s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4], [0.5]]))).toEqual({ delayTicks: 3, startIndex: 3, expired: false });
+    expect([300, 400].map((t) => s.next(t * MS).values[0])).toEqual([0.4, 0.5].map(Math.fround));
+  });
+
+  it('naive switching starts a late chunk at index 0 on the next tick (for comparison)', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1], switching: 'naive' });
+    [0, 100, 200].forEach((t) => s.next(t * MS));
+    expect(s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4]]))).toEqual({ delayTicks: 3, startIndex: 0, expired: false });
+    expect([300, 400].map((t) => s.next(t * MS).values[0])).toEqual([0.1, 0.2].map(Math.fround));
+  });
+
+  it('never starts a chunk with nothing left: the current one plays on, then holds', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1], maxIndex: 4 });
+    s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4], [0.5], [0.6]]));
+    [0, 100, 200].forEach((t) => s.next(t * MS));
+    // From the frame at -100 ms with maxIndex 4: ticks -100..200 are its 4 usable actions, all past.
+    expect(s.push(chunk(-100, [[0.9], [0.9], [0.9], [0.9], [0.9]]))).toEqual({ delayTicks: 4, startIndex: 4, expired: true });
+    expect(s.expiredChunks).toBe(1);
+    expect(s.next(300 * MS).values[0]).toBeCloseTo(0.4, 6);
+    expect(s.next(400 * MS)).toMatchObject({ hold: true, reason: 'late' });
+  });
+
+  it('ensembles on aligned indices: a late chunk is blended at the index of the tick, not from 0', () => {
+    const m = 1;
+    const s = new ActionScheduler({ low: [-1], high: [1], ensemble: m });
+    s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4]]));
+    [0, 100].forEach((t) => s.next(t * MS));
+    s.push(chunk(100, [[0.5], [0.6], [0.7]])); // frame at 100 ms, 1 tick late: index 1 at 200 ms
+    const w = Math.exp(-m);
+    expect(s.next(200 * MS).values[0]).toBeCloseTo((0.3 + w * 0.6) / (1 + w), 6);
+  });
+
+  it.each([
+    [{ ensemble: Number.POSITIVE_INFINITY }, /ensemble must be a finite number >= 0, got Infinity/],
+    [{ ensemble: -1 }, /ensemble must be a finite number >= 0, got -1/],
+    [{ ensemble: Number.NaN }, /ensemble must be a finite number >= 0, got NaN/],
+    [{ maxIndex: 0 }, /maxIndex must be an integer >= 1, got 0/],
+    [{ maxIndex: 1.5 }, /maxIndex must be an integer >= 1, got 1.5/],
+    [{ low: [Number.NaN] }, /limits of dim 0 must be finite with low <= high, got \[NaN, 1\]/],
+    [{ low: [2] }, /limits of dim 0 must be finite with low <= high, got \[2, 1\]/],
+    [{ high: [Number.POSITIVE_INFINITY] }, /limits of dim 0 must be finite/],
+    [{ hold: 'previous' }, /hold must be 'last' or 'zero', got 'previous'/],
+    [{ switching: 'eager' }, /switching must be 'delay-aware' or 'naive', got 'eager'/],
+  ])('validates its options: %o', (bad, message) => {
+    expect(() => new ActionScheduler({ low: [-1], high: [1], ...(bad as object) })).toThrow(message);
+  });
+
+  it('rejects chunks whose period or stamp would put ticks at infinity, naming the value', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1] });
+    expect(() => s.push({ ...chunk(0, [[0]]), periodS: 1e300 })).toThrow(/periodS must be in \(0, 3600\] s, got 1e\+300/);
+    expect(() => s.push({ ...chunk(0, [[0]]), periodS: 0 })).toThrow(/got 0/);
+    expect(() => s.push({ ...chunk(0, [[0]]), stampNs: Number.NaN })).toThrow(/stampNs must be finite, got NaN/);
+    expect(() => s.push({ ...chunk(0, [[0]]), horizon: 2 })).toThrow(/horizon 2 x 1 dims has 1 values/);
   });
 
   it('rejects chunks of the wrong width, naming both', () => {

@@ -15,6 +15,18 @@ describe('strideByStamp', () => {
     });
   });
 
+  it('keeps its stride per subscription: a second subscriber (or a retry) starts afresh', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable, expectSubscriptions }) => {
+      const values = { a: frame(0), b: frame(100), c: frame(400) };
+      const source = cold('a-b-c|', values);
+      const strided = source.pipe(strideByStamp(400e6));
+      expectObservable(strided).toBe('a---c|', values);
+      // Subscribed later: with shared state it would see frame 0 as "too soon after 400 ms".
+      expectObservable(strided, '--^').toBe('--a---c|', values);
+      expectSubscriptions(source.subscriptions).toBe(['^----!', '--^----!']);
+    });
+  });
+
   it('rejects a negative stride', () => {
     expect(() => strideByStamp(-1)).toThrow(/stride must be >= 0 ns, got -1/);
   });

@@ -1,13 +1,11 @@
-// Recorder throughput: a synthetic episode (one size x size rgb camera, stamped at 10 Hz) written
-// as fast as the recorder drains, with the file size that results. Run directly to print:
-//   npx tsx src/record/bench-record.ts [steps] [size] [zstd|none]
+// The `record` section of `npm run bench`: recorder throughput — a synthetic episode (one
+// size x size rgb camera, stamped at 10 Hz) written as fast as the recorder drains, with the file
+// size that results.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { ChunkCompression } from './compression.js';
-import { McapRecorder } from './recorder.js';
-import { SYNTHETIC_START, syntheticAction, syntheticObservation, syntheticStep } from './synthetic-episode.js';
+import { McapRecorder, type ChunkCompression } from '../record/index.js';
+import { SYNTHETIC_START, syntheticAction, syntheticObservation, syntheticStep } from '../record/synthetic-episode.js';
 
 export interface BenchRecordOptions {
   readonly steps?: number;
@@ -54,14 +52,4 @@ export async function benchRecord(options: BenchRecordOptions = {}): Promise<Ben
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [steps, size, compression] = process.argv.slice(2);
-  const result = await benchRecord({
-    steps: steps ? Number(steps) : 1000,
-    size: size ? Number(size) : 64,
-    compression: (compression as ChunkCompression | undefined) ?? 'zstd',
-  });
-  console.log(JSON.stringify(result));
 }
