@@ -4,6 +4,8 @@
 //   record  MCAP write throughput;
 //   sim     simulator steps per second, expert and memoryless success per task;
 //   server  the policy server (src/bench/server.ts; its own options, run on its own);
+//   ros     the ROS bridge over rosbridge (src/bench/ros.ts; run on its own: --out file): frame-to-action
+//           latency with CBOR and JSON images, reconnect time;
 //   live    real-time episodes (src/bench/live.ts; its own options: --episodes 100 --concurrency 48
 //           --only a,b --out bench-results/live.json; run on its own).
 // No section named: all of them. Prints tables and writes JSON (--out). Options: --device
@@ -39,6 +41,13 @@ if (process.argv[2] === 'live') {
 if (process.argv[2] === 'server') {
   // `npm run bench -- server [bundle] [--seconds 4] [--out file]`: the policy server section (own options).
   await (await import('./server.js')).benchServer(process.argv.slice(3));
+  process.exit(0);
+}
+
+if (process.argv[2] === 'ros') {
+  // `npm run bench -- ros [--out file]`: the ROS section (a rosbridge peer in a child process).
+  const { values: ros } = parseArgs({ args: process.argv.slice(3), options: { out: { type: 'string', default: 'bench-results/bench-ros.json' } } });
+  await (await import('./ros.js')).runRosBenchSection(ros.out, machine);
   process.exit(0);
 }
 

@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.js';
 import { registerSim } from './commands/sim.js';
 import { registerReplay } from './commands/replay.js';
 import { registerInfo } from './commands/info.js';
+import { registerRos } from './commands/ros.js';
 import { registerServe } from './commands/serve.js';
 import { momentoVersion } from '../record/version.js';
 
@@ -22,6 +23,7 @@ registerEval(program);
 registerSim(program);
 registerReplay(program);
 registerInfo(program);
+registerRos(program);
 registerServe(program);
 
 try {

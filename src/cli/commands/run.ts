@@ -13,6 +13,7 @@ import { syntheticSource } from '../../runtime/synthetic.js';
 import { parseDevice, parseNonNegativeInt } from '../options.js';
 import type { ObservationSource } from '../../core/interfaces.js';
 import { McapRecorder, ReplaySource } from '../../record/index.js';
+import { runRosCommand } from './ros.js';
 
 export function registerRun(program: Command): void {
   program
@@ -27,9 +28,11 @@ export function registerRun(program: Command): void {
     .option('--device <device>', 'auto | gpu | cpu', 'cpu')
     .option('--seed <n>', 'episode seed (sampler noise)', '0')
     .option('--no-memory', 'clear the memory before every step (memoryless ablation)')
+    .option('--ros-config <file>', 'with --source ros://host:port --sink ros: the ROS config (YAML or JSON)')
     .option('--switching <mode>', "live sources: where a late chunk starts — 'delay-aware' (at the current tick) or 'naive' (at index 0)", 'delay-aware')
     .option('--rtc', 'live sources, flow heads: real-time chunking (inpaint the committed actions into each new chunk)')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean }) => {
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean; rosConfig?: string }) => {
+      if (opts.source.startsWith('ros://') || opts.sink === 'ros') return runRosCommand(opts);
       await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
