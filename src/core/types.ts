@@ -86,6 +86,14 @@ export interface MemoryStats {
   readonly streams: readonly StreamStats[];
 }
 
+/** A live source's events between two policy steps (ROS runs): a reconnection is a gap in the episode. */
+export interface SourceEvents {
+  /** Reconnections of the source since the previous step. */
+  readonly reconnects: number;
+  /** Frames of the pivot input (the first camera) lost in those gaps, estimated from its stamps and typical interval. */
+  readonly gapFrames: number;
+}
+
 export interface StepResult {
   readonly chunk: ActionChunk;
   readonly timings: StageTimings;
@@ -94,4 +102,8 @@ export interface StepResult {
   readonly step: number;
   /** Live runs: where the chunk started on the control clock (delay-aware switching). */
   readonly placement?: ChunkPlacement;
+  /** Live sources that report them: what happened at the source since the previous step. */
+  readonly sourceEvents?: SourceEvents;
+  /** Live sources that match inputs by stamp: the stamp (ns) of each input used, by input name. */
+  readonly inputStampsNs?: Readonly<Record<string, number>>;
 }

@@ -798,6 +798,12 @@ export namespace momento {
             /** StepResult placement. */
             placement?: (momento.v1.ChunkPlacement.$Properties|null);
 
+            /** StepResult sourceEvents. */
+            sourceEvents?: (momento.v1.SourceEvents.$Properties|null);
+
+            /** StepResult inputStamps. */
+            inputStamps: momento.v1.InputStamp.$Properties[];
+
             /**
              * Creates a new StepResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -852,12 +858,174 @@ export namespace momento {
                 /** StepResult placement */
                 placement?: (momento.v1.ChunkPlacement.$Properties|null);
 
+                /** StepResult sourceEvents */
+                sourceEvents?: (momento.v1.SourceEvents.$Properties|null);
+
+                /** StepResult inputStamps */
+                inputStamps?: (momento.v1.InputStamp.$Properties[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepResult. */
             type $Shape = momento.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of an InputStamp.
+         * @deprecated Use momento.v1.InputStamp.$Properties instead.
+         */
+        interface IInputStamp extends momento.v1.InputStamp.$Properties {
+        }
+
+        /** Represents an InputStamp. */
+        class InputStamp {
+
+            /**
+             * Constructs a new InputStamp.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.InputStamp.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** InputStamp input. */
+            input: string;
+
+            /** InputStamp stampNs. */
+            stampNs: number;
+
+            /**
+             * Creates a new InputStamp instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns InputStamp instance
+             */
+            static create(properties: momento.v1.InputStamp.$Shape): momento.v1.InputStamp & momento.v1.InputStamp.$Shape;
+            static create(properties?: momento.v1.InputStamp.$Properties): momento.v1.InputStamp;
+
+            /**
+             * Encodes the specified InputStamp message. Does not implicitly {@link momento.v1.InputStamp.verify|verify} messages.
+             * @param message InputStamp message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.InputStamp.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an InputStamp message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.InputStamp & momento.v1.InputStamp.$Shape} InputStamp
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.InputStamp & momento.v1.InputStamp.$Shape;
+
+            /**
+             * Gets the type url for InputStamp
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace InputStamp {
+
+            /** Properties of an InputStamp. */
+            interface $Properties {
+
+                /** InputStamp input */
+                input?: (string|null);
+
+                /** InputStamp stampNs */
+                stampNs?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an InputStamp. */
+            type $Shape = momento.v1.InputStamp.$Properties;
+        }
+
+        /**
+         * Properties of a SourceEvents.
+         * @deprecated Use momento.v1.SourceEvents.$Properties instead.
+         */
+        interface ISourceEvents extends momento.v1.SourceEvents.$Properties {
+        }
+
+        /** Represents a SourceEvents. */
+        class SourceEvents {
+
+            /**
+             * Constructs a new SourceEvents.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.SourceEvents.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SourceEvents reconnects. */
+            reconnects: number;
+
+            /** SourceEvents gapFrames. */
+            gapFrames: number;
+
+            /**
+             * Creates a new SourceEvents instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SourceEvents instance
+             */
+            static create(properties: momento.v1.SourceEvents.$Shape): momento.v1.SourceEvents & momento.v1.SourceEvents.$Shape;
+            static create(properties?: momento.v1.SourceEvents.$Properties): momento.v1.SourceEvents;
+
+            /**
+             * Encodes the specified SourceEvents message. Does not implicitly {@link momento.v1.SourceEvents.verify|verify} messages.
+             * @param message SourceEvents message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.SourceEvents.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SourceEvents message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.SourceEvents & momento.v1.SourceEvents.$Shape} SourceEvents
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.SourceEvents & momento.v1.SourceEvents.$Shape;
+
+            /**
+             * Gets the type url for SourceEvents
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SourceEvents {
+
+            /** Properties of a SourceEvents. */
+            interface $Properties {
+
+                /** SourceEvents reconnects */
+                reconnects?: (number|null);
+
+                /** SourceEvents gapFrames */
+                gapFrames?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SourceEvents. */
+            type $Shape = momento.v1.SourceEvents.$Properties;
         }
 
         /**

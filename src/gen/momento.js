@@ -1973,6 +1973,8 @@ export const momento = $root.momento = (() => {
              * @property {momento.v1.MemoryStats.$Properties|null} [memory] StepResult memory
              * @property {number|null} [step] StepResult step
              * @property {momento.v1.ChunkPlacement.$Properties|null} [placement] StepResult placement
+             * @property {momento.v1.SourceEvents.$Properties|null} [sourceEvents] StepResult sourceEvents
+             * @property {Array.<momento.v1.InputStamp.$Properties>|null} [inputStamps] StepResult inputStamps
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1998,6 +2000,7 @@ export const momento = $root.momento = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const StepResult = function (properties) {
+                this.inputStamps = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2045,6 +2048,22 @@ export const momento = $root.momento = (() => {
             StepResult.prototype.placement = null;
 
             /**
+             * StepResult sourceEvents.
+             * @member {momento.v1.SourceEvents.$Properties|null|undefined} sourceEvents
+             * @memberof momento.v1.StepResult
+             * @instance
+             */
+            StepResult.prototype.sourceEvents = null;
+
+            /**
+             * StepResult inputStamps.
+             * @member {Array.<momento.v1.InputStamp.$Properties>} inputStamps
+             * @memberof momento.v1.StepResult
+             * @instance
+             */
+            StepResult.prototype.inputStamps = $util.emptyArray;
+
+            /**
              * Creates a new StepResult instance using the specified properties.
              * @function create
              * @memberof momento.v1.StepResult
@@ -2086,6 +2105,11 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.step);
                 if (message.placement != null && $Object.hasOwnProperty.call(message, "placement"))
                     $root.momento.v1.ChunkPlacement.encode(message.placement, writer.uint32(/* id 20, wireType 2 =*/162).fork(), _depth + 1).ldelim();
+                if (message.sourceEvents != null && $Object.hasOwnProperty.call(message, "sourceEvents"))
+                    $root.momento.v1.SourceEvents.encode(message.sourceEvents, writer.uint32(/* id 30, wireType 2 =*/242).fork(), _depth + 1).ldelim();
+                if (message.inputStamps != null && message.inputStamps.length)
+                    for (let i = 0; i < message.inputStamps.length; ++i)
+                        $root.momento.v1.InputStamp.encode(message.inputStamps[i], writer.uint32(/* id 31, wireType 2 =*/250).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2163,6 +2187,20 @@ export const momento = $root.momento = (() => {
                             message.placement = $root.momento.v1.ChunkPlacement.decode(reader, reader.size(), $undefined, _depth + 1, message.placement);
                             continue;
                         }
+                    case 30: {
+                            if (wireType !== 2)
+                                break;
+                            message.sourceEvents = $root.momento.v1.SourceEvents.decode(reader, reader.size(), $undefined, _depth + 1, message.sourceEvents);
+                            continue;
+                        }
+                    case 31: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.inputStamps && message.inputStamps.length))
+                                message.inputStamps = [];
+                            message.inputStamps.push($root.momento.v1.InputStamp.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2195,6 +2233,378 @@ export const momento = $root.momento = (() => {
             };
 
             return StepResult;
+        })();
+
+        v1.InputStamp = (function() {
+
+            /**
+             * Properties of an InputStamp.
+             * @typedef {Object} momento.v1.InputStamp.$Properties
+             * @property {string|null} [input] InputStamp input
+             * @property {number|null} [stampNs] InputStamp stampNs
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an InputStamp.
+             * @memberof momento.v1
+             * @interface IInputStamp
+             * @augments momento.v1.InputStamp.$Properties
+             * @deprecated Use momento.v1.InputStamp.$Properties instead.
+             */
+
+            /**
+             * Shape of an InputStamp.
+             * @typedef {momento.v1.InputStamp.$Properties} momento.v1.InputStamp.$Shape
+             */
+
+            /**
+             * Constructs a new InputStamp.
+             * @memberof momento.v1
+             * @classdesc Represents an InputStamp.
+             * @constructor
+             * @param {momento.v1.InputStamp.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const InputStamp = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * InputStamp input.
+             * @member {string} input
+             * @memberof momento.v1.InputStamp
+             * @instance
+             */
+            InputStamp.prototype.input = "";
+
+            /**
+             * InputStamp stampNs.
+             * @member {number} stampNs
+             * @memberof momento.v1.InputStamp
+             * @instance
+             */
+            InputStamp.prototype.stampNs = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Creates a new InputStamp instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.InputStamp
+             * @static
+             * @param {momento.v1.InputStamp.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.InputStamp} InputStamp instance
+             * @type {{
+             *   (properties: momento.v1.InputStamp.$Shape): momento.v1.InputStamp & momento.v1.InputStamp.$Shape;
+             *   (properties?: momento.v1.InputStamp.$Properties): momento.v1.InputStamp;
+             * }}
+             */
+            InputStamp.create = function(properties) {
+                return new InputStamp(properties);
+            };
+
+            /**
+             * Encodes the specified InputStamp message. Does not implicitly {@link momento.v1.InputStamp.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.InputStamp
+             * @static
+             * @param {momento.v1.InputStamp.$Properties} message InputStamp message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            InputStamp.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.input != null && $Object.hasOwnProperty.call(message, "input") && message.input !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.input);
+                if (message.stampNs != null && $Object.hasOwnProperty.call(message, "stampNs") && (typeof message.stampNs === "object" ? message.stampNs.low || message.stampNs.high : message.stampNs !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).int64(message.stampNs);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an InputStamp message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.InputStamp
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.InputStamp & momento.v1.InputStamp.$Shape} InputStamp
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            InputStamp.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.InputStamp();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.input = value;
+                            else
+                                delete message.input;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.stampNs = value;
+                            else
+                                delete message.stampNs;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for InputStamp
+             * @function getTypeUrl
+             * @memberof momento.v1.InputStamp
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            InputStamp.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.InputStamp";
+            };
+
+            return InputStamp;
+        })();
+
+        v1.SourceEvents = (function() {
+
+            /**
+             * Properties of a SourceEvents.
+             * @typedef {Object} momento.v1.SourceEvents.$Properties
+             * @property {number|null} [reconnects] SourceEvents reconnects
+             * @property {number|null} [gapFrames] SourceEvents gapFrames
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SourceEvents.
+             * @memberof momento.v1
+             * @interface ISourceEvents
+             * @augments momento.v1.SourceEvents.$Properties
+             * @deprecated Use momento.v1.SourceEvents.$Properties instead.
+             */
+
+            /**
+             * Shape of a SourceEvents.
+             * @typedef {momento.v1.SourceEvents.$Properties} momento.v1.SourceEvents.$Shape
+             */
+
+            /**
+             * Constructs a new SourceEvents.
+             * @memberof momento.v1
+             * @classdesc Represents a SourceEvents.
+             * @constructor
+             * @param {momento.v1.SourceEvents.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SourceEvents = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SourceEvents reconnects.
+             * @member {number} reconnects
+             * @memberof momento.v1.SourceEvents
+             * @instance
+             */
+            SourceEvents.prototype.reconnects = 0;
+
+            /**
+             * SourceEvents gapFrames.
+             * @member {number} gapFrames
+             * @memberof momento.v1.SourceEvents
+             * @instance
+             */
+            SourceEvents.prototype.gapFrames = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new SourceEvents instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.SourceEvents
+             * @static
+             * @param {momento.v1.SourceEvents.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.SourceEvents} SourceEvents instance
+             * @type {{
+             *   (properties: momento.v1.SourceEvents.$Shape): momento.v1.SourceEvents & momento.v1.SourceEvents.$Shape;
+             *   (properties?: momento.v1.SourceEvents.$Properties): momento.v1.SourceEvents;
+             * }}
+             */
+            SourceEvents.create = function(properties) {
+                return new SourceEvents(properties);
+            };
+
+            /**
+             * Encodes the specified SourceEvents message. Does not implicitly {@link momento.v1.SourceEvents.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.SourceEvents
+             * @static
+             * @param {momento.v1.SourceEvents.$Properties} message SourceEvents message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SourceEvents.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.reconnects != null && $Object.hasOwnProperty.call(message, "reconnects") && message.reconnects !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.reconnects);
+                if (message.gapFrames != null && $Object.hasOwnProperty.call(message, "gapFrames") && (typeof message.gapFrames === "object" ? message.gapFrames.low || message.gapFrames.high : message.gapFrames !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.gapFrames);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SourceEvents message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.SourceEvents
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.SourceEvents & momento.v1.SourceEvents.$Shape} SourceEvents
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SourceEvents.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.SourceEvents();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.reconnects = value;
+                            else
+                                delete message.reconnects;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.gapFrames = value;
+                            else
+                                delete message.gapFrames;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SourceEvents
+             * @function getTypeUrl
+             * @memberof momento.v1.SourceEvents
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SourceEvents.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.SourceEvents";
+            };
+
+            return SourceEvents;
         })();
 
         v1.ChunkPlacement = (function() {

@@ -134,6 +134,8 @@ export function stepToProto(result: StepResult): momento.v1.IStepResult {
     memory: { entries: memory.entries, merges: memory.merges, streams: encodeStreams(memory.streams) },
     step: result.step,
     ...(result.placement ? { placement: { ...result.placement } } : {}),
+    ...(result.sourceEvents ? { sourceEvents: { ...result.sourceEvents } } : {}),
+    ...(result.inputStampsNs ? { inputStamps: Object.entries(result.inputStampsNs).map(([input, stampNs]) => ({ input, stampNs })) } : {}),
   };
 }
 
@@ -172,6 +174,8 @@ export function stepFromProto(m: momento.v1.IStepResult): StepResult {
     memory,
     step: Number(m.step ?? 0),
     ...(m.placement ? { placement: { delayTicks: m.placement.delayTicks ?? 0, startIndex: m.placement.startIndex ?? 0, expired: m.placement.expired ?? false } } : {}),
+    ...(m.sourceEvents ? { sourceEvents: { reconnects: m.sourceEvents.reconnects ?? 0, gapFrames: Number(m.sourceEvents.gapFrames ?? 0) } } : {}),
+    ...(m.inputStamps && m.inputStamps.length > 0 ? { inputStampsNs: Object.fromEntries(m.inputStamps.map((s) => [s.input ?? '', Number(s.stampNs ?? 0)])) } : {}),
   };
 }
 

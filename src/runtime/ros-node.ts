@@ -78,9 +78,11 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
   // from a later observation may move the robot again.
   let resumeAfterNs = -Infinity;
   let lastObsNs = -Infinity;
+  let sourceForGaps: RosObservationSource | undefined;
   const onConnectionEvent = (e: RosConnectionEvent): void => {
     if (e.kind === 'disconnected') {
       resumeAfterNs = lastObsNs;
+      sourceForGaps?.assembler.markGap();
       setState('disconnected', 'rosbridge connection lost');
     } else if (e.kind === 'connected' && e.connection > 1) {
       if (state === 'disconnected') setState('waiting', 'reconnected; waiting for fresh inputs');
@@ -100,6 +102,7 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
     (err: unknown) => emitEvent({ kind: 'check', problems: [`rosapi check failed: ${err instanceof Error ? err.message : String(err)}`] }),
   );
   const source = new RosObservationSource({ connection, config, manifest: m, now, onFrameError: (error) => emitEvent({ kind: 'frame-error', error }) });
+  sourceForGaps = source;
   const output = new RosActionPublisher({ connection, output: config.output, manifest: m, distro: config.distro, jointState: () => source.latestJointState, now });
   const status = connection.advertise(config.control.status_topic, 'diagnostic_msgs/DiagnosticArray');
   const endEpisode$ = new Subject<void>();
@@ -135,6 +138,17 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
       else if (action.reason !== 'start') hold(`scheduler: ${action.reason}`);
       return Promise.resolve();
     },
+  };
+  // Each step carries the stamps of the inputs it used and the reconnections (and frames lost in
+  // their gaps) since the previous step, so the recording shows where the episode has a hole.
+  let reportedReconnects = 0;
+  let reportedGapFrames = 0;
+  const annotateStep = (r: StepResult): StepResult => {
+    const inputs = source.assembler.inputStamps.get(r.chunk.stampNs);
+    const sourceEvents = { reconnects: connection.reconnects - reportedReconnects, gapFrames: source.assembler.gapFrames - reportedGapFrames };
+    reportedReconnects = connection.reconnects;
+    reportedGapFrames = source.assembler.gapFrames;
+    return { ...r, sourceEvents, ...(inputs ? { inputStampsNs: inputs } : {}) };
   };
   const onStep = (r: StepResult): void => {
     totalSteps++;
@@ -212,6 +226,7 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
         seed: options.seed ?? 0,
         ensemble: options.ensemble ?? 0,
         task: source.assembler.taskId,
+        annotateStep,
         onStep,
         ...(options.onAction ? { onAction: options.onAction } : {}),
         ...(recorder ? { recorder } : {}),

@@ -35,6 +35,11 @@ export interface RunOptions {
   readonly realTimeChunking?: boolean;
   /** Live runs: timers of the fallback clock (tests). Default: the process clock. */
   readonly clock?: SchedulerLike;
+  /**
+   * Live sources: adds what the source knows about a step (the stamps of the inputs used, events
+   * since the previous step) before the step is recorded and reported.
+   */
+  readonly annotateStep?: (result: StepResult) => StepResult;
   readonly onStep?: (result: StepResult) => void;
   readonly onAction?: (action: Action) => void;
   readonly task?: string;
@@ -90,7 +95,8 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
     options.onAction?.(action);
     await sink?.send(action);
   };
-  const stepped = (r: StepResult): void => {
+  const stepped = (computed: StepResult): void => {
+    const r = options.annotateStep ? options.annotateStep(computed) : computed;
     stats.add(r);
     recorder?.step(r);
     options.onStep?.(r);

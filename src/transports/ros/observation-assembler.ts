@@ -37,6 +37,10 @@ export class ObservationAssembler {
   private task = { taskId: '', text: '' };
   /** Stamps of the inputs behind each emitted observation, by the observation's stamp (the newest 64). */
   readonly inputStamps = new Map<number, InputStamps>();
+  /** Pivot frames lost in gaps (see markGap), in all. */
+  gapFrames = 0;
+  /** An open gap: the newest pivot stamp before it and the pivot's typical interval then. */
+  private gap: { fromNs: number; intervalNs: number } | undefined;
 
   constructor(private readonly options: AssemblerOptions) {}
 
@@ -75,6 +79,19 @@ export class ObservationAssembler {
     });
   }
 
+  /**
+   * The source lost its connection: frames of the pivot input published until it is back never
+   * arrive. When the next pivot sample comes, the stamp gap over the pivot's typical interval
+   * (the median of its recent intervals) says how many were lost; they are added to `gapFrames`.
+   */
+  markGap(): void {
+    if (this.gap) return;
+    const pivot = this.samples.get(this.inputs[0]!) ?? [];
+    const intervals = pivot.slice(1).map((s, i) => s.stampNs - pivot[i]!.stampNs).sort((a, b) => a - b);
+    if (intervals.length === 0) return;
+    this.gap = { fromNs: pivot.at(-1)!.stampNs, intervalNs: intervals[Math.floor(intervals.length / 2)]! };
+  }
+
   /** Newest sample of an input. */
   latest<T>(input: string): Sample<T> | undefined {
     return this.samples.get(input)?.at(-1) as Sample<T> | undefined;
@@ -85,6 +102,10 @@ export class ObservationAssembler {
     // Out-of-order arrivals (decoding finishes in any order) are dropped: stamps only move forward.
     if (list.length > 0 && sample.stampNs <= list.at(-1)!.stampNs) return undefined;
     list.push(sample);
+    if (this.gap && input === this.inputs[0]) {
+      this.gapFrames += Math.max(0, Math.round((sample.stampNs - this.gap.fromNs) / this.gap.intervalNs) - 1);
+      this.gap = undefined;
+    }
     if (list.length > (this.options.history ?? 8)) list.shift();
     this.samples.set(input, list);
     return this.assemble();

@@ -2,9 +2,12 @@
 // 64x64 camera and joint states at 10 Hz; policies/memoryvla-sim steps on them and publishes
 // Float64MultiArray actions. Rates are counted against the robot's own ticks; every wait ends on
 // an event, and the named guards only turn a hang into a failure.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Policy } from '../../../src/policy/policy.js';
+import { readEpisode } from '../../../src/record/index.js';
 import { runRosNode, type RosNodeEvent, type RosNodeSummary } from '../../../src/runtime/ros-node.js';
 import { parseRosConfig, type RosConfig } from '../../../src/transports/ros/index.js';
 import { FakeRobot } from '../../peers/rosbridge/fake-robot.js';
@@ -43,6 +46,10 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
       const robot = new FakeRobot(peer);
       const cmds: Received[] = [];
       peer.subscribe('/momento/cmd', 'std_msgs/Float64MultiArray', (m) => cmds.push(toReceived(m, robot.ticks)));
+      // The header stamps the robot published, as the graph saw them.
+      const published = { camera: new Set<number>(), joints: new Set<number>() };
+      peer.subscribe(camera === 'raw' ? '/camera/image_raw' : '/camera/image_raw/compressed', camera === 'raw' ? 'sensor_msgs/Image' : 'sensor_msgs/CompressedImage', (m) => published.camera.add(headerStampNs(m)));
+      peer.subscribe('/joint_states', 'sensor_msgs/JointState', (m) => published.joints.add(headerStampNs(m)));
       const config: RosConfig = parseRosConfig(configYaml(camera), 'test.yaml');
       const stop = new AbortController();
       const events: RosNodeEvent[] = [];
@@ -69,6 +76,16 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
         const inputs = steps.at(-1)!.inputs!;
         expect(inputs['camera:rgb']).toBe(inputs['joints']);
         expect(steps.at(-1)!.result.chunk.stampNs).toBe(inputs['camera:rgb']);
+        // Every step result carries them: the header stamps of the frames the robot published.
+        for (const s of steps) {
+          const used = s.result.inputStampsNs!;
+          expect(Object.keys(used).sort()).toEqual(['camera:rgb', 'joints']);
+          expect(used).toEqual(s.inputs);
+          expect(published.camera.has(used['camera:rgb']!)).toBe(true);
+          expect(published.joints.has(used['joints']!)).toBe(true);
+          expect(used['camera:rgb']).toBe(s.result.chunk.stampNs);
+          expect(s.result.sourceEvents).toEqual({ reconnects: 0, gapFrames: 0 });
+        }
       } finally {
         stop.abort();
         robot.stop();
@@ -94,7 +111,9 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
   it('survives the server dying with the same episode, holds once on stale input, resets on the service, reports status', { timeout: 90_000 }, async () => {
     let peer = await RosbridgePeer.start();
     const port = peer.port;
-    const robot = new FakeRobot(peer);
+    // Stamps on the robot's 10 Hz grid: the frames lost while the server is away are its empty slots.
+    const robot = new FakeRobot(peer, { stampClock: 'grid' });
+    const recordDir = mkdtempSync(join(tmpdir(), 'momento-ros-node-'));
     const cmds: Received[] = [];
     const status: Record<string, string>[] = [];
     const listen = (p: RosbridgePeer): void => {
@@ -112,7 +131,8 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
     const states = (): string[] => events.flatMap((e) => (e.kind === 'state' ? [e.state] : []));
     robot.start();
     let summary: RosNodeSummary | undefined;
-    const node = runRosNode({ policy, config, configFile: 'test.yaml', url: peer.url, signal: stop.signal, backoffInitialMs: 50, backoffMaxMs: 400, onEvent: (e) => events.push(e) }).then((s) => (summary = s));
+    let lastBeforeNs = 0;
+    const node = runRosNode({ policy, config, configFile: 'test.yaml', url: peer.url, signal: stop.signal, recordDir, backoffInitialMs: 50, backoffMaxMs: 400, onEvent: (e) => events.push(e) }).then((s) => (summary = s));
     try {
       await until(() => steps().length >= 4, 'four steps');
       await until(() => status.some((s) => s['state'] === 'running'), 'a running status');
@@ -120,8 +140,11 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
 
       // The server dies and comes back on the same port.
       const before = steps().at(-1)!.result.step;
+      lastBeforeNs = steps().at(-1)!.result.chunk.stampNs;
       await peer.close();
       await until(() => states().at(-1) === 'disconnected', 'the disconnect');
+      // The server stays away for three of the robot's ticks: those frames are lost for sure.
+      await robot.afterTicks(3);
       peer = await RosbridgePeer.start({ port });
       listen(peer);
       robot.attach(peer);
@@ -168,8 +191,34 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
       await peer.close();
     }
     expect(summary).toMatchObject({ episodes: 2, reconnects: 1 });
+
+    // The gap in the step results and in the recording: the first step after the reconnect
+    // carries reconnects = 1 and the frames lost, every other step none.
+    try {
+      const episode0 = await readEpisode(summary!.files[0]!);
+      const live = steps().filter((s) => s.result.sourceEvents!.reconnects > 0);
+      expect(live).toHaveLength(1);
+      const resumed = live[0]!.result;
+      const slots = episode0.observations.filter((o) => o.stampNs <= resumed.chunk.stampNs).map((o) => robot.slotOf(o.stampNs));
+      const lost = Math.max(...slots.slice(1).map((s, i) => s - slots[i]! - 1));
+      expect(lost).toBeGreaterThanOrEqual(3);
+      expect(lost).toBeLessThan(robot.slotOf(resumed.chunk.stampNs) - robot.slotOf(lastBeforeNs));
+      expect(resumed.sourceEvents).toEqual({ reconnects: 1, gapFrames: lost });
+      const recorded = episode0.steps.find((s) => s.step === resumed.step)!;
+      expect(recorded.sourceEvents).toEqual({ reconnects: 1, gapFrames: lost });
+      expect(recorded.inputStampsNs).toEqual(resumed.inputStampsNs);
+      expect(episode0.steps.filter((s) => s.sourceEvents!.reconnects > 0)).toHaveLength(1);
+      expect(episode0.steps.every((s) => s.inputStampsNs!['camera:rgb'] === s.chunk.stampNs)).toBe(true);
+    } finally {
+      rmSync(recordDir, { recursive: true, force: true });
+    }
   });
 });
+
+function headerStampNs(m: Record<string, unknown>): number {
+  const stamp = (m['header'] as { stamp: { secs: number; nsecs: number } }).stamp;
+  return stamp.secs * 1e9 + stamp.nsecs;
+}
 
 function toReceived(m: Record<string, unknown>, tick: number): Received {
   const layout = m['layout'] as { dim: { label: string }[] };

@@ -14,14 +14,20 @@ export interface FakeRobotOptions {
   readonly jointTopic?: string;
   /** 'bgr8' exercises channel reordering; default 'rgb8'. */
   readonly encoding?: 'rgb8' | 'bgr8';
-  /** Stamps from Date.now() (ms resolution, default) or from the high-resolution clock (benchmarks). */
-  readonly stampClock?: 'date' | 'hr';
+  /**
+   * Stamps from Date.now() (ms resolution, default), from the high-resolution clock (benchmarks),
+   * or 'grid': Date.now() rounded to the period grid from `startNs`, so a stamp says which slot of
+   * the robot's clock it is (frames lost in a gap are exactly the empty slots).
+   */
+  readonly stampClock?: 'date' | 'hr' | 'grid';
 }
 
 export const DEFAULT_JOINTS = { holding: 0, grip: 0.2, wrist: 1.5, y: 0.3, x: 0.5 } as const;
 
 export class FakeRobot {
   ticks = 0;
+  /** With stampClock 'grid': stamps are startNs + k * periodNs. */
+  readonly startNs = Date.now() * 1e6;
   private timer: NodeJS.Timeout | undefined;
   private readonly onTick = new Set<(tick: number) => void>();
 
@@ -29,6 +35,19 @@ export class FakeRobot {
     private peer: RosbridgePeer,
     private readonly options: FakeRobotOptions = {},
   ) {}
+
+  get periodNs(): number {
+    return 1e9 / (this.options.rateHz ?? 10);
+  }
+
+  /** The slot of the period grid (stampClock 'grid') that a stamp is on. */
+  slotOf(stampNs: number): number {
+    return Math.round((stampNs - this.startNs) / this.periodNs);
+  }
+
+  private gridSlotNs(ns: number): number {
+    return this.startNs + this.slotOf(ns) * this.periodNs;
+  }
 
   /** A restarted peer: publish there from now on. */
   attach(peer: RosbridgePeer): void {
@@ -59,7 +78,8 @@ export class FakeRobot {
 
   async tick(): Promise<void> {
     const tick = ++this.ticks;
-    const ns = this.options.stampClock === 'hr' ? Math.round((performance.timeOrigin + performance.now()) * 1e6) : Date.now() * 1e6;
+    const clock = this.options.stampClock;
+    const ns = clock === 'hr' ? Math.round((performance.timeOrigin + performance.now()) * 1e6) : clock === 'grid' ? this.gridSlotNs(Date.now() * 1e6) : Date.now() * 1e6;
     const distro = this.peer.types.distro;
     const stamp = distro === 'ros1' ? { secs: Math.floor(ns / 1e9), nsecs: ns % 1e9 } : { sec: Math.floor(ns / 1e9), nanosec: ns % 1e9 };
     const header = distro === 'ros1' ? { seq: tick, stamp, frame_id: 'camera' } : { stamp, frame_id: 'camera' };

@@ -62,3 +62,29 @@ describe('ObservationAssembler', () => {
     expect(b.addJoints({ stampNs: 1, receivedNs: 0, value: joints(1) })).toMatchObject({ index: 0, instruction: { taskId: '' } });
   });
 });
+
+describe('ObservationAssembler gaps', () => {
+  it('counts the pivot frames lost in a gap from its stamps and its typical interval', () => {
+    const { a, clock } = setup();
+    // 10 Hz; one interval longer (a late frame) does not move the median.
+    for (const t of [100, 200, 300, 450, 500]) a.addCamera('rgb', { stampNs: t * MS, receivedNs: clock.now, value: frame(1) });
+    a.markGap();
+    a.markGap(); // a second drop before any frame: the same gap
+    a.addJoints({ stampNs: 1100 * MS, receivedNs: clock.now, value: joints(1) });
+    expect(a.gapFrames).toBe(0); // only the pivot input says how many frames were lost
+    a.addCamera('rgb', { stampNs: 1100 * MS, receivedNs: clock.now, value: frame(2) });
+    expect(a.gapFrames).toBe(5); // 600, 700, 800, 900, 1000
+    a.addCamera('rgb', { stampNs: 1400 * MS, receivedNs: clock.now, value: frame(3) });
+    expect(a.gapFrames).toBe(5); // no gap open: a late frame is not counted
+    a.reset();
+    expect(a.gapFrames).toBe(5); // a count over the whole run
+  });
+
+  it('counts nothing for a gap before the pivot has two samples (no interval known)', () => {
+    const { a, clock } = setup();
+    a.addCamera('rgb', { stampNs: 100 * MS, receivedNs: clock.now, value: frame(1) });
+    a.markGap();
+    a.addCamera('rgb', { stampNs: 900 * MS, receivedNs: clock.now, value: frame(2) });
+    expect(a.gapFrames).toBe(0);
+  });
+});
