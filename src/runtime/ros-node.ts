@@ -78,11 +78,12 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
   // from a later observation may move the robot again.
   let resumeAfterNs = -Infinity;
   let lastObsNs = -Infinity;
-  let sourceForGaps: RosObservationSource | undefined;
+  // The source is made after the connection (a drop before it has no frames to lose).
+  const made: { source?: RosObservationSource } = {};
   const onConnectionEvent = (e: RosConnectionEvent): void => {
     if (e.kind === 'disconnected') {
       resumeAfterNs = lastObsNs;
-      sourceForGaps?.assembler.markGap();
+      made.source?.assembler.markGap();
       setState('disconnected', 'rosbridge connection lost');
     } else if (e.kind === 'connected' && e.connection > 1) {
       if (state === 'disconnected') setState('waiting', 'reconnected; waiting for fresh inputs');
@@ -102,7 +103,7 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
     (err: unknown) => emitEvent({ kind: 'check', problems: [`rosapi check failed: ${err instanceof Error ? err.message : String(err)}`] }),
   );
   const source = new RosObservationSource({ connection, config, manifest: m, now, onFrameError: (error) => emitEvent({ kind: 'frame-error', error }) });
-  sourceForGaps = source;
+  made.source = source;
   const output = new RosActionPublisher({ connection, output: config.output, manifest: m, distro: config.distro, jointState: () => source.latestJointState, now });
   const status = connection.advertise(config.control.status_topic, 'diagnostic_msgs/DiagnosticArray');
   const endEpisode$ = new Subject<void>();

@@ -131,7 +131,7 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
     const states = (): string[] => events.flatMap((e) => (e.kind === 'state' ? [e.state] : []));
     robot.start();
     let summary: RosNodeSummary | undefined;
-    let lastBeforeNs = 0;
+    let lastBeforeNs: number | undefined;
     const node = runRosNode({ policy, config, configFile: 'test.yaml', url: peer.url, signal: stop.signal, recordDir, backoffInitialMs: 50, backoffMaxMs: 400, onEvent: (e) => events.push(e) }).then((s) => (summary = s));
     try {
       await until(() => steps().length >= 4, 'four steps');
@@ -202,7 +202,7 @@ describe('momento ROS node (memoryvla-sim over the rosbridge peer)', () => {
       const slots = episode0.observations.filter((o) => o.stampNs <= resumed.chunk.stampNs).map((o) => robot.slotOf(o.stampNs));
       const lost = Math.max(...slots.slice(1).map((s, i) => s - slots[i]! - 1));
       expect(lost).toBeGreaterThanOrEqual(3);
-      expect(lost).toBeLessThan(robot.slotOf(resumed.chunk.stampNs) - robot.slotOf(lastBeforeNs));
+      expect(lost).toBeLessThan(robot.slotOf(resumed.chunk.stampNs) - robot.slotOf(lastBeforeNs!));
       expect(resumed.sourceEvents).toEqual({ reconnects: 1, gapFrames: lost });
       const recorded = episode0.steps.find((s) => s.step === resumed.step)!;
       expect(recorded.sourceEvents).toEqual({ reconnects: 1, gapFrames: lost });
