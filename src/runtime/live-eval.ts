@@ -3,8 +3,8 @@
 // inference latency and a choice of chunk switching. Reports success like lock-step `eval`,
 // plus the control clock's counts and jerk at chunk boundaries against jerk inside chunks.
 import type { Action, StepResult } from '../core/types.js';
-import type { PolicyBackend } from '../policy/backend.js';
 import type { EpisodeResult } from './episode-loop.js';
+import type { EvaluateOptions } from './evaluate.js';
 import { runLiveSim } from './live-sim.js';
 
 /** Injected latency: a fixed number of ms, or uniform between two. */
@@ -49,12 +49,8 @@ export interface LiveEpisodeResult extends EpisodeResult {
   readonly jerkInside: number;
 }
 
-export interface LiveEvaluateOptions {
-  readonly policy: PolicyBackend;
-  readonly simUrl: string;
-  readonly tasks: readonly string[];
-  readonly episodes: number;
-  readonly seedStart?: number;
+/** The lock-step evaluation's policy, simulator, tasks, episodes and seeds, plus the live settings. */
+export interface LiveEvaluateOptions extends Pick<EvaluateOptions, 'policy' | 'simUrl' | 'tasks' | 'episodes' | 'seedStart'> {
   /** Episodes in flight at once (real-time sessions). Default 32. */
   readonly concurrency?: number;
   readonly latency?: LatencySpec;
