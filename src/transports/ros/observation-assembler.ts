@@ -39,8 +39,8 @@ export class ObservationAssembler {
   readonly inputStamps = new Map<number, InputStamps>();
   /** Pivot frames lost in gaps (see markGap), in all. */
   gapFrames = 0;
-  /** An open gap: the newest pivot stamp before it and the pivot's typical interval then. */
-  private gap: { fromNs: number; intervalNs: number } | undefined;
+  /** An open gap: the newest pivot stamp before it, the pivot's typical interval then, when it opened (local clock). */
+  private gap: { fromNs: number; intervalNs: number; openedNs: number } | undefined;
 
   constructor(private readonly options: AssemblerOptions) {}
 
@@ -83,13 +83,14 @@ export class ObservationAssembler {
    * The source lost its connection: frames of the pivot input published until it is back never
    * arrive. When the next pivot sample comes, the stamp gap over the pivot's typical interval
    * (the median of its recent intervals) says how many were lost; they are added to `gapFrames`.
+   * A sample received before the drop that finishes decoding after it still counts as before the gap.
    */
   markGap(): void {
     if (this.gap) return;
     const pivot = this.samples.get(this.inputs[0]!) ?? [];
     const intervals = pivot.slice(1).map((s, i) => s.stampNs - pivot[i]!.stampNs).sort((a, b) => a - b);
     if (intervals.length === 0) return;
-    this.gap = { fromNs: pivot.at(-1)!.stampNs, intervalNs: intervals[Math.floor(intervals.length / 2)]! };
+    this.gap = { fromNs: pivot.at(-1)!.stampNs, intervalNs: intervals[Math.floor(intervals.length / 2)]!, openedNs: this.options.now() };
   }
 
   /** Newest sample of an input. */
@@ -102,7 +103,9 @@ export class ObservationAssembler {
     // Out-of-order arrivals (decoding finishes in any order) are dropped: stamps only move forward.
     if (list.length > 0 && sample.stampNs <= list.at(-1)!.stampNs) return undefined;
     list.push(sample);
-    if (this.gap && input === this.inputs[0]) {
+    if (this.gap && input === this.inputs[0] && sample.receivedNs <= this.gap.openedNs) {
+      this.gap.fromNs = sample.stampNs;
+    } else if (this.gap && input === this.inputs[0]) {
       this.gapFrames += Math.max(0, Math.round((sample.stampNs - this.gap.fromNs) / this.gap.intervalNs) - 1);
       this.gap = undefined;
     }

@@ -70,14 +70,17 @@ describe('ObservationAssembler gaps', () => {
     for (const t of [100, 200, 300, 450, 500]) a.addCamera('rgb', { stampNs: t * MS, receivedNs: clock.now, value: frame(1) });
     a.markGap();
     a.markGap(); // a second drop before any frame: the same gap
+    clock.now += 50 * MS;
+    // Received before the drop, decoded after it: still before the gap.
+    a.addCamera('rgb', { stampNs: 600 * MS, receivedNs: clock.now - 60 * MS, value: frame(1) });
     a.addJoints({ stampNs: 1100 * MS, receivedNs: clock.now, value: joints(1) });
     expect(a.gapFrames).toBe(0); // only the pivot input says how many frames were lost
     a.addCamera('rgb', { stampNs: 1100 * MS, receivedNs: clock.now, value: frame(2) });
-    expect(a.gapFrames).toBe(5); // 600, 700, 800, 900, 1000
+    expect(a.gapFrames).toBe(4); // 700, 800, 900, 1000: the gap starts after the late-decoded 600
     a.addCamera('rgb', { stampNs: 1400 * MS, receivedNs: clock.now, value: frame(3) });
-    expect(a.gapFrames).toBe(5); // no gap open: a late frame is not counted
+    expect(a.gapFrames).toBe(4); // no gap open: a late frame is not counted
     a.reset();
-    expect(a.gapFrames).toBe(5); // a count over the whole run
+    expect(a.gapFrames).toBe(4); // a count over the whole run
   });
 
   it('counts nothing for a gap before the pivot has two samples (no interval known)', () => {
