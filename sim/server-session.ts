@@ -3,6 +3,7 @@
 // last action, and pushes transitions with id 0. Every refusal is a SimError; nothing throws out.
 import type { RawData, WebSocket } from 'ws';
 import { pb } from '../src/core/wire.js';
+import { monotonicNowNs } from '../src/core/clock.js';
 import { frameBytes } from '../src/core/ws-frame.js';
 import type { momento } from '../src/core/wire.js';
 import { parseAction } from './action.js';
@@ -35,11 +36,6 @@ export interface ServerSessionOptions {
   readonly onSlowReader?: () => void;
   /** Fault injection: true drops the connection instead of answering the request just read. */
   readonly dropThisRequest?: () => boolean;
-}
-
-/** Wall-clock time in ns since the Unix epoch, for real-time stamps. */
-function epochNs(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1e6);
 }
 
 export class ServerSession {
@@ -126,7 +122,7 @@ export class ServerSession {
     const transition = this.env.reset(reset.task ?? '', seed, size === 0 ? {} : { imageSize: size });
     this.realtime = mode === pb.SimMode.REALTIME;
     this.heldAction = ZERO_ACTION;
-    const stampNs = this.realtime ? epochNs() : transition.observation.stampNs;
+    const stampNs = this.realtime ? monotonicNowNs() : transition.observation.stampNs;
     this.latest = { transition, stampNs };
     if (this.realtime) this.startTicker();
     return encodeTransition(id, transition, this.env.privilegedJson(), stampNs);
@@ -151,7 +147,7 @@ export class ServerSession {
       this.ticker = undefined;
       try {
         const transition = this.env.stepWith(this.heldAction);
-        const stampNs = epochNs();
+        const stampNs = monotonicNowNs();
         this.latest = { transition, stampNs };
         // A client that does not read its pushes misses some rather than buffering without bound.
         if (this.socket.bufferedAmount <= MAX_PUSH_BUFFERED_BYTES) this.send(encodeTransition(0, transition, this.env.privilegedJson(), stampNs));
