@@ -20,7 +20,7 @@ from torch.nn import functional as F
 
 __all__ = [
     'CameraConfig', 'PolicyConfig', 'TensorSpec', 'Graph', 'Policy', 'build_policy',
-    'Backbone', 'MemorylessEncoder', 'HamletEncoder', 'MemoryVLAEncoder',
+    'Backbone', 'ViTStem', 'MemorylessEncoder', 'HamletEncoder', 'MemoryVLAEncoder',
     'HamletMemory', 'MemoryVLAMemory', 'DirectHead', 'DenoiserHead',
 ]
 
@@ -51,6 +51,14 @@ class PolicyConfig:
     dim: int = 32
     heads: int = 2
     conv_channels: tuple = (8, 16)
+    #: Camera stem: 'cnn' (CameraStem, the small convolutions of every reference bundle) or 'vit'
+    #: (ViTStem: patches + pre-norm transformer blocks, e.g. ViT-S/16 = patch 16, width 384, 12
+    #: blocks, 6 heads, ~21.7 M parameters, the size of real policies' encoders).
+    backbone: str = 'cnn'
+    patch: int = 16
+    vit_dim: int = 384
+    vit_layers: int = 12
+    vit_heads: int = 6
     #: 'none' | 'hamlet' | 'memoryvla'
     memory: str = 'none'
     # hamlet
@@ -207,8 +215,61 @@ class CameraStem(nn.Module):
         return self.proj(h) + self.pos
 
 
+class ViTBlock(nn.Module):
+    """Pre-norm transformer block over all tokens (no mask), MLP ratio 4: a ViT encoder block."""
+
+    def __init__(self, dim: int, heads: int) -> None:
+        super().__init__()
+        if dim % heads != 0:
+            raise ValueError(f'ViTBlock: dim {dim} is not divisible by heads {heads}')
+        self.heads, self.head_dim = heads, dim // heads
+        self.norm1 = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.o = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = MLP(dim, 4 * dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(self.norm1(x)).chunk(3, dim=-1)
+        out, _ = attend(split_heads(q, self.heads), split_heads(k, self.heads), split_heads(v, self.heads), self.head_dim)
+        x = x + self.o(merge_heads(out))
+        return x + self.mlp(self.norm2(x))
+
+
+class ViTStem(nn.Module):
+    """A ViT over one camera: non-overlapping patches (a stride-`patch` convolution), learned
+    positions, `vit_layers` pre-norm blocks, a final norm; each patch becomes a token of width d."""
+
+    def __init__(self, camera: CameraConfig, cfg: 'PolicyConfig') -> None:
+        super().__init__()
+        p = int(cfg.patch)
+        if camera.height % p or camera.width % p:
+            raise ValueError(f'ViTStem: camera {camera.name!r} {camera.height}x{camera.width} is not a multiple of patch {p}')
+        w = int(cfg.vit_dim)
+        self.patches = nn.Conv2d(camera.channels, w, p, stride=p)
+        self.tokens = (camera.height // p) * (camera.width // p)
+        self.pos = nn.Parameter(torch.randn(1, self.tokens, w) * 0.02)
+        self.blocks = nn.ModuleList([ViTBlock(w, int(cfg.vit_heads)) for _ in range(int(cfg.vit_layers))])
+        self.norm = nn.LayerNorm(w)
+        self.proj = nn.Linear(w, cfg.dim)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        x = self.patches(image).flatten(2).transpose(1, 2) + self.pos  # [B, S, w]
+        for block in self.blocks:
+            x = block(x)
+        return self.proj(self.norm(x))
+
+
+def camera_stem(camera: CameraConfig, cfg: 'PolicyConfig') -> nn.Module:
+    if cfg.backbone == 'cnn':
+        return CameraStem(camera, tuple(cfg.conv_channels), cfg.dim)
+    if cfg.backbone == 'vit':
+        return ViTStem(camera, cfg)
+    raise ValueError(f"PolicyConfig.backbone must be 'cnn' or 'vit', got {cfg.backbone!r}")
+
+
 class Backbone(nn.Module):
-    """Shared by every family: a small CNN per camera, an MLP over proprio and a task embedding.
+    """Shared by every family: a stem per camera (a small CNN, or a ViT), an MLP over proprio and a task embedding.
 
     Returns the token set [B, S + 2, d] (image tokens, proprio token, task token) and a context
     vector [B, d].
@@ -217,7 +278,7 @@ class Backbone(nn.Module):
     def __init__(self, cfg: PolicyConfig) -> None:
         super().__init__()
         d = cfg.dim
-        self.stems = nn.ModuleList([CameraStem(c, tuple(cfg.conv_channels), d) for c in cfg.cameras])
+        self.stems = nn.ModuleList([camera_stem(c, cfg) for c in cfg.cameras])
         self.proprio = MLP(cfg.proprio_dim, d, d)
         self.task = nn.Embedding(cfg.num_tasks, d)
         self.norm = nn.LayerNorm(3 * d)
