@@ -16,6 +16,7 @@ import type { Feed, Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
 import type { NoiseGenerator } from './noise.js';
 import type { StepOptions } from './backend.js';
+import { chooseDevice } from './choose-device.js';
 import { allocateInputs, writeObservation } from './preprocess.js';
 import { sampleChunks } from './sampler.js';
 
@@ -27,6 +28,8 @@ export interface PolicyOptions extends LoadOptions {
    * (GPU shader compilation above all) and every graph's output shapes are checked. Default true.
    */
   readonly warmUp?: boolean;
+  /** With device 'auto': the batch size (episodes per step) at which GPU and CPU are timed against each other. Default 1. */
+  readonly autoBatch?: number;
 }
 
 /** Grey frames, proprio at its mean, the first task (if any): a valid input for any bundle. */
@@ -74,6 +77,22 @@ export class Policy implements AsyncDisposable {
 
   /** Loads and validates the bundle at `dir`, opening its graphs on the chosen device. */
   static async load(dir: string, options: PolicyOptions = {}): Promise<Policy> {
+    if (options.device === 'auto') {
+      // Measured, not assumed: time a few steps on each device and keep the faster (choose-device.ts).
+      const choice = await chooseDevice({
+        // The GPU candidate opens with 'auto': where no GPU provider opens, the graphs fall back to
+        // the CPU with one warning per reason, and that policy is kept without timing.
+        open: (device) => Policy.open(dir, { ...options, device: device === 'gpu' ? 'auto' : 'cpu' }),
+        observation: neutralObservation(readManifest(dir).manifest),
+        ...(options.autoBatch !== undefined ? { batch: options.autoBatch } : {}),
+        log: options.warn ?? console.warn,
+      });
+      return choice.policy;
+    }
+    return Policy.open(dir, options);
+  }
+
+  private static async open(dir: string, options: PolicyOptions): Promise<Policy> {
     const { manifest, hash } = readManifest(dir);
     const graphs = await loadGraphs(dir, manifest, options);
     const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false);
