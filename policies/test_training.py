@@ -8,7 +8,10 @@
 - forward_episodes (whole episodes, padded batch) gives, for every valid call, the normalised chunk
   that the reference loop (runner.py, one call at a time, numpy banks) gives, for all three families
   at random init (memoryvla with a small capacity, so that consolidation happens);
-- build_calls pads the target chunk with the episode's last action.
+- build_calls pads the target chunk with the episode's last action;
+- the fused step graph (export_bundle(fused_step=True), step.onnx) declares the contract's inputs and
+  outputs and gives what encoder -> memory -> head give, in onnxruntime (Python, or onnxruntime-node
+  through node), for memoryvla (CNN and ViT stems, fused and raw writes) and memoryless bundles.
 Uses a synthetic dataset written by fake_dataset.py into a temporary folder.
 """
 from __future__ import annotations
@@ -25,7 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from momento_models.bank import HamletWindow, MemoryBank  # noqa: E402
-from momento_models.models import Policy  # noqa: E402
+from momento_models.export import StepGraph, export_bundle  # noqa: E402
+from momento_models.models import CameraConfig, Policy, PolicyConfig  # noqa: E402
+from momento_models.ort_check import backend, compare_fused_step  # noqa: E402
 from momento_models.runner import Observation, ReferenceRunner  # noqa: E402
 from momento_models.training import (  # noqa: E402
     CAMERA_MEAN, CAMERA_STD, build_calls, consolidate_batched, family_config, forward_episodes,
@@ -121,6 +126,58 @@ def test_forward_matches_runner(data: str) -> None:
             assert merges > 0
 
 
+def test_fused_step_export(tmp: str) -> None:
+    tasks = ['reach', 'shell-game']
+    fields = {
+        'name': 'fused-tiny', 'seed': 0,
+        'observation': {'cameras': [{'name': 'rgb', 'height': 32, 'width': 32, 'channels': 3, 'mean': [0.5] * 3, 'std': [0.25] * 3}],
+                        'proprio': {'names': ['x', 'y'], 'mean': [0.0, 0.0], 'std': [1.0, 1.0]}, 'instruction': {'tasks': tasks}},
+        'action': {'names': ['vx', 'vy'], 'chunk': 4, 'execute': 2, 'rate_hz': 10, 'low': [-1.0] * 2, 'high': [1.0] * 2,
+                   'mean': [0.0] * 2, 'std': [1.0] * 2},
+    }
+    base = dict(cameras=[CameraConfig('rgb', 32, 32, 3)], proprio_dim=2, num_tasks=2, action_dim=2, chunk=4, dim=16, heads=2,
+                head='direct', head_hidden=32)
+    vla = dict(memory='memoryvla', capacity=3, perceptual_tokens=2, perceptual_dim=8, cognitive_dim=8)
+    cases = {
+        'memoryvla-cnn-fused': dict(base, **vla, write='fused'),
+        'memoryvla-vit-raw': dict(base, **vla, write='raw', backbone='vit', patch=8, vit_dim=16, vit_layers=2, vit_heads=2),
+        'memoryless': dict(base, memory='none'),
+    }
+    which = backend()
+    for name, cfg in cases.items():
+        torch.manual_seed(7)
+        policy = Policy(PolicyConfig(**cfg)).eval()
+        out = os.path.join(tmp, name)
+        manifest = export_bundle(policy, fields, out, fused_step=True)
+        step = manifest['graphs']['step']
+        inputs = [t['name'] for t in step['inputs']]
+        outputs = [t['name'] for t in step['outputs']]
+        if cfg['memory'] == 'memoryvla':
+            written = ['perceptual_fused', 'cognitive_fused'] if cfg['write'] == 'fused' else ['perceptual', 'cognitive']
+            assert inputs == ['rgb', 'proprio', 'task', 'perceptual_bank', 'perceptual_times', 'perceptual_mask',
+                              'cognitive_bank', 'cognitive_times', 'cognitive_mask', 'step'], inputs
+            assert outputs == [written[0], 'perceptual_attention', written[1], 'cognitive_attention', 'actions'], outputs
+        else:
+            assert inputs == ['rgb', 'proprio', 'task'] and outputs == ['actions'], (inputs, outputs)
+        # same names, dtypes and shapes as the separate graphs
+        separate = {t['name']: t for role in ('encoder', 'memory', 'head') if role in manifest['graphs']
+                    for t in manifest['graphs'][role]['inputs'] + manifest['graphs'][role]['outputs']}
+        for t in step['inputs'] + step['outputs']:
+            assert separate[t['name']] == t, (name, t, separate[t['name']])
+        if which:
+            diffs = compare_fused_step(out, batch=3)
+            assert max(diffs.values()) < 1e-5, (name, diffs)
+            print(f'fused step == encoder -> memory -> head ({name}, {which}): max abs diff {max(diffs.values()):.2e}')
+        else:
+            print(f'fused step ({name}): contract ok; equality not checked (no onnxruntime: neither Python nor node)')
+    hamlet = Policy(PolicyConfig(**dict(base, memory='hamlet', moment_tokens=2, window=3)))
+    try:
+        StepGraph(hamlet)
+        raise AssertionError('StepGraph accepted a hamlet policy')
+    except ValueError as e:
+        assert 'hamlet' in str(e)
+
+
 def main() -> None:
     test_consolidation()
     test_window_index()
@@ -128,6 +185,8 @@ def main() -> None:
         subprocess.run([sys.executable, os.path.join(HERE, 'fake_dataset.py'), '--out', tmp, '--episodes', '4'], check=True,
                        stdout=subprocess.DEVNULL)
         test_forward_matches_runner(tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_fused_step_export(tmp)
     print('all ok')
 
 

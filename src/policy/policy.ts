@@ -199,7 +199,7 @@ export class Policy implements AsyncDisposable {
       const step = episode.step;
       const streams = episode.commitStep(commits[b]!, noise.position);
       const memory: MemoryStats = { entries: episode.entries, merges: streams.reduce((n, s) => n + s.merges, 0), streams };
-      return { chunk: { dims: A, horizon: k, values, stampNs: observation.stampNs, periodS: period }, timings: { ...timings }, memory, step };
+      return { chunk: { dims: A, horizon: k, values, stampNs: observation.stampNs, periodS: period }, timings: { ...timings }, memory, step, batch: B };
     });
   }
 

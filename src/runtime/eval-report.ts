@@ -14,6 +14,11 @@ export interface TaskReport {
   readonly meanSteps: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
+  /**
+   * Median of each call's latency over the episodes batched into it: the per-step share. The
+   * latency columns above time the whole batched call (eval batches ~8 concurrent sessions), not one step.
+   */
+  readonly perStepP50Ms: number;
   /** Episodes that ended on a simulator fault (counted as failures in `rate`). */
   readonly faults: number;
   /** Chunks refused for NaN or infinite values, over all episodes of the task. */
@@ -37,6 +42,7 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
     const rs = results.filter((r) => r.task === task);
     const successes = rs.filter((r) => r.success).length;
     const latency = summarize(rs.flatMap((r) => r.latenciesMs));
+    const perStep = summarize(rs.flatMap((r) => r.perStepMs ?? r.latenciesMs));
     const c = chance.get(task);
     return {
       task,
@@ -47,6 +53,7 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
       meanSteps: rs.reduce((n, r) => n + r.steps, 0) / rs.length,
       latencyP50Ms: latency.p50,
       latencyP99Ms: latency.p99,
+      perStepP50Ms: perStep.p50,
       faults: rs.filter((r) => r.fault !== undefined).length,
       nonFiniteChunks: rs.reduce((n, r) => n + r.nonFiniteChunks, 0),
       ...(c !== undefined ? { chance: c } : {}),
@@ -65,12 +72,13 @@ export function reportRows(reports: readonly TaskReport[]): string[][] {
     r.meanSteps.toFixed(1),
     r.latencyP50Ms.toFixed(2),
     r.latencyP99Ms.toFixed(2),
+    r.perStepP50Ms.toFixed(2),
     String(r.faults),
     String(r.nonFiniteChunks),
   ]);
 }
 
-export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'p50 ms', 'p99 ms', 'faults', 'non-finite'];
+export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'call p50 ms', 'call p99 ms', 'per-step p50 ms', 'faults', 'non-finite'];
 
 /** Warnings a reader of the table must not miss: faulted episodes by reason, non-finite chunks. */
 export function reportWarnings(label: string, results: readonly EpisodeResult[]): string[] {

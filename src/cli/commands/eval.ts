@@ -76,6 +76,7 @@ export function registerEval(program: Command): void {
       for (const run of runs) {
         console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)})`);
         console.log(table(REPORT_HEADER, reportRows(run.reports)));
+        console.log('call ms: one batched policy call of every session stepping at that moment; per-step: its share (call ms / sessions in it)');
         for (const warning of run.warnings) console.error(`momento: warning: ${warning}`);
         if (run.aborted !== undefined) {
           console.error(`momento: ${run.label}: aborted after ${run.episodes.length} episodes (${run.skipped} not run): ${run.aborted}`);
