@@ -1,5 +1,5 @@
 // `npm run bench -- gpu [bundle …] [--configs cpu-1t,cpu-4t,webgpu] [--batches 1,8,32,64]
-// [--seconds 1] [--no-realistic] [--out FILE]`: runs benchGpu (gpu.ts) on the reference bundles
+// [--seconds 1] [--twin-steps 300] [--twin NAME] [--no-realistic] [--no-auto] [--host TAG] [--out FILE]`: runs benchGpu (gpu.ts) on the reference bundles
 // (policies/*-sim) and the realistic-size bundle (built into its cache folder on first use), prints
 // the tables and writes the JSON (default benchmarks/<date>-<host>-gpu.json).
 import { execFileSync } from 'node:child_process';
@@ -20,13 +20,14 @@ export function formatGpuReport(report: GpuReport): string {
   );
   const parts = [`momento step (one stepBatch of B episodes) against the raw graph calls of the same run, inference ${report.inference}:`, rows];
   if (report.skipped.length > 0) {
-    const seen = new Set<string>();
-    parts.push('', 'skipped:');
+    // One line per config and reason: the reason without the graph's path and the bundle suffix.
+    const reasonOf = (r: string): string => r.split('\n')[0]!.replace(/^graph '[^']*' \([^)]*\): /, '').replace(/ \[bundle=[^\]]*\]$/, '');
+    const groups = new Map<string, string[]>();
     for (const s of report.skipped) {
-      const line = `  ${s.config}: ${s.reason.split('\n')[0]}`;
-      if (!seen.has(line)) parts.push(`${line} (${report.skipped.filter((x) => x.config === s.config && x.reason === s.reason).map((x) => x.bundle).join(', ')})`);
-      seen.add(line);
+      const key = `${s.config}: ${reasonOf(s.reason)}`;
+      groups.set(key, [...(groups.get(key) ?? []), s.bundle]);
     }
+    parts.push('', 'skipped:', ...[...groups].map(([key, bundles]) => `  ${key} (${[...new Set(bundles)].join(', ')})`));
   }
   for (const t of report.twin) {
     parts.push('', `latency over the memoryless twin, B = 1, ${t.config} (${t.provider}), ${t.steps} steps each:`);
@@ -66,6 +67,7 @@ export async function runGpuSection(argv: readonly string[], machine: string): P
       batches: { type: 'string', default: '1,8,32,64' },
       seconds: { type: 'string', default: '1' },
       'twin-steps': { type: 'string', default: '300' },
+      twin: { type: 'string', default: 'memoryless-sim' },
       'no-realistic': { type: 'boolean', default: false },
       'no-auto': { type: 'boolean', default: false },
       host: { type: 'string' },
@@ -90,7 +92,7 @@ export async function runGpuSection(argv: readonly string[], machine: string): P
   if (positionals.length === 0 && !values['no-realistic']) bundles.push(ensureRealisticBundle(log));
   const date = new Date().toISOString();
   console.log(`momento bench gpu — ${date} — ${machine} — commit ${commit()}\n`);
-  const report = await benchGpu({ bundles, configs, batches, secondsPerRow: seconds, twinSteps: Number(values['twin-steps']), auto: !values['no-auto'], log });
+  const report = await benchGpu({ bundles, configs, batches, secondsPerRow: seconds, twinSteps: Number(values['twin-steps']), twin: values.twin, auto: !values['no-auto'], log });
   console.log(formatGpuReport(report));
   const host = values.host ?? (report.rows.some((r) => r.provider !== 'cpu') ? 'gpu-host' : 'local');
   const out = values.out ?? projectPath(`benchmarks/${date.slice(0, 10)}-${host}-gpu.json`);
