@@ -43,10 +43,12 @@ def card(bundle: str) -> str:
               '', '## Evaluation (`momento eval`, runtime on CPU, 200 episodes per task, seeds 0-199)', '']
     for run in ev:
         lines += [f"**{run['label']}** ({run['device']}, {len(run['episodes'])} episodes in {run['seconds']:.1f} s)", '',
-                  '| task | success % | 95% CI | memoryless chance % | mean steps | step p50 ms | step p99 ms |', '|---|---|---|---|---|---|---|']
+                  '| task | success % | 95% CI | memoryless chance % | mean steps | call p50 ms | call p99 ms | per-step p50 ms |', '|---|---|---|---|---|---|---|---|']
         for r in run['reports']:
-            lines.append(f"| {r['task']} | {pct(r['rate'])} | [{pct(r['low'])}, {pct(r['high'])}] | {pct(r['chance'])} | {r['meanSteps']:.1f} | {r['latencyP50Ms']:.2f} | {r['latencyP99Ms']:.2f} |")
+            lines.append(f"| {r['task']} | {pct(r['rate'])} | [{pct(r['low'])}, {pct(r['high'])}] | {pct(r['chance'])} | {r['meanSteps']:.1f} | {r['latencyP50Ms']:.2f} | {r['latencyP99Ms']:.2f} | {'%.2f' % r['perStepP50Ms'] if 'perStepP50Ms' in r else '-'} |")
         lines.append('')
+    lines += ['Call ms: one batched policy call of up to 8 concurrent sessions (`momento eval` batches them), not one step; '
+              'per-step: the call time over the sessions in it.', '']
     lines += ['Reproduce: `npm run build && node dist/src/cli/main.js eval --policy ' + bundle + ' --episodes 200'
               + (' --ablation' if len(ev) > 1 else '') + ' --json ' + bundle + '/eval/eval-200.json --svg ' + bundle + '/eval/success.svg`. '
               'Chart: `eval/success.svg`. PyTorch parity on 100 recorded calls: `parity.json` '

@@ -1,4 +1,4 @@
-// The realistic-size benchmark bundle (ViT-S/16 at 128 px + MemoryVLA, untrained): ~200 MB, so it
+// The realistic-size benchmark bundle (ViT-S/16 at 128 px + MemoryVLA, untrained): ~215 MB, so it
 // lives in a cache folder outside git and is built on first use by
 // policies/make_realistic_bundle.py, with whichever Python has PyTorch.
 import { spawnSync } from 'node:child_process';
