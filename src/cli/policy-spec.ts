@@ -9,7 +9,7 @@ export function isRemotePolicy(spec: string): boolean {
   return /^wss?:\/\//.test(spec);
 }
 
-export async function openPolicy(spec: string, options: { device: Device; noMemory: boolean }): Promise<PolicyBackend & AsyncDisposable> {
+export async function openPolicy(spec: string, options: { device: Device; noMemory: boolean; autoBatch?: number }): Promise<PolicyBackend & AsyncDisposable> {
   if (!isRemotePolicy(spec)) return Policy.load(spec, options);
   const token = process.env['MOMENTO_POLICY_TOKEN'];
   return PolicyClient.connect(spec, { noMemory: options.noMemory, ...(token ? { token } : {}) });

@@ -114,7 +114,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const variants = opts.ablation ? [false, true] : [!opts.memory];
   const runs: EvalRun[] = [];
   for (const noMemory of variants) {
-    await using policy = await openPolicy(opts.policy, { device, noMemory });
+    // --device auto times GPU and CPU at the batch the concurrent episodes will form.
+    await using policy = await openPolicy(opts.policy, { device, noMemory, autoBatch: concurrency });
     const label = noMemory ? `${policy.name} --no-memory` : policy.name;
     const outside = limitsOutside(policy.manifest.action, ACTION_SPACE);
     if (outside.length > 0) {
