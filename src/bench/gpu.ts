@@ -7,9 +7,10 @@
 // where a GPU opens, what `--device auto` picks at each batch size. Table on stdout, JSON to
 // --out, progress on stderr. Iterations per row adapt to a time budget, so slow rows get fewer
 // iterations rather than being left out.
-import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ManifestSchema } from '../bundle/manifest.js';
 import type { Observation } from '../core/types.js';
 import { defaultInferenceMode, type Device } from '../onnx/graph.js';
@@ -111,18 +112,17 @@ export function fusedSupported(): boolean {
 
 /**
  * A bundle's ways to run: with a step.onnx, fused (where the runtime supports it) and separate;
- * the separate one is a sibling folder whose policy.json lacks `graphs.step`, with the graphs
- * hard-linked (copied across file systems), so that every runtime loads it the unfused way.
+ * the separate one is a folder under `views` whose policy.json lacks `graphs.step`, with the
+ * graphs hard-linked (copied across file systems), so that every runtime loads it the unfused way.
  */
-function variantsOf(dir: string, notes: string[]): Variant[] {
+function variantsOf(dir: string, views: string, notes: string[]): Variant[] {
   // Read as plain JSON: a runtime without graphs.step rejects the manifest that has it.
   const raw = JSON.parse(readFileSync(join(dir, 'policy.json'), 'utf8')) as { name?: unknown; graphs?: Record<string, unknown> };
   if (typeof raw.name !== 'string' || typeof raw.graphs !== 'object') throw new Error(`${dir}/policy.json: no name or graphs`);
   const manifest = { name: raw.name };
   const separate = ['encoder', ...('memory' in raw.graphs ? ['memory'] : []), 'head'];
   if (!('step' in raw.graphs)) return [{ bundle: manifest.name, dir, graphs: 'separate', roles: separate }];
-  const view = join(dirname(dir), `${basename(dir)}-separate`);
-  rmSync(view, { recursive: true, force: true });
+  const view = join(views, `${basename(dir)}-separate`);
   mkdirSync(view, { recursive: true });
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.onnx') && f !== 'step.onnx')) {
     try {
@@ -232,15 +232,23 @@ async function timeTwins(policies: readonly Policy[], steps: number): Promise<Tw
 
 export async function benchGpu(options: GpuBenchOptions): Promise<GpuReport> {
   const t0 = performance.now();
+  const notes: string[] = [];
+  const views = mkdtempSync(join(tmpdir(), 'momento-bench-gpu-'));
+  try {
+    return await benchVariants(options.bundles.flatMap((dir) => variantsOf(dir, views, notes)), notes, options, t0);
+  } finally {
+    rmSync(views, { recursive: true, force: true });
+  }
+}
+
+async function benchVariants(variants: readonly Variant[], notes: string[], options: GpuBenchOptions, t0: number): Promise<GpuReport> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const configs = options.configs ?? DEFAULT_CONFIGS;
   const batches = options.batches ?? [1, 8, 32, 64];
   const timing = { secondsPerRow: options.secondsPerRow ?? 1, minIterations: options.minIterations ?? 2, maxIterations: options.maxIterations ?? 500 };
   const twinName = options.twin ?? 'memoryless-sim';
-  const notes: string[] = [];
   const rows: GpuRow[] = [];
   const skipped: GpuReport['skipped'] = [];
-  const variants = options.bundles.flatMap((dir) => variantsOf(dir, notes));
   const gpuUnavailable = new Map<string, string>();
   for (const v of variants) {
     for (const config of configs) {
