@@ -1,11 +1,11 @@
 // `npm run bench -- gpu` on a tiny configuration: the tiny bundles (real graphs), CPU and WebGPU
 // (skipped with its reason where no GPU opens), B = 1 and 2, a few iterations per row. Checks
 // the structure of the report and of the JSON the section writes, never the timings' values.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { benchGpu, DEFAULT_CONFIGS, type GpuReport } from '../../../src/bench/gpu.js';
+import { benchGpu, DEFAULT_CONFIGS, fusedSupported, type GpuReport } from '../../../src/bench/gpu.js';
 import { formatGpuReport, runGpuSection } from '../../../src/bench/gpu-section.js';
 import { BUNDLES } from '../../helpers/reference.js';
 
@@ -74,6 +74,15 @@ describe('bench gpu', () => {
     expect(json.rows.length).toBeGreaterThanOrEqual(2);
     expect(json.twin.length).toBeGreaterThanOrEqual(1);
     expect(typeof json.fusedSupported).toBe('boolean');
+  }, 120_000);
+
+  // A bundle with step.onnx (the fixture of the fused step graph) runs both ways, where the runtime knows graphs.step.
+  const fusedFixture = join(BUNDLES, 'memoryvla-tiny-fused');
+  it.skipIf(!fusedSupported() || !existsSync(fusedFixture))('times a bundle with a fused step graph fused and with separate graphs', async () => {
+    const report = await benchGpu({ bundles: [fusedFixture], configs: DEFAULT_CONFIGS.slice(0, 1), batches: [1, 2], secondsPerRow: 0.02, maxIterations: 3, auto: false, log: () => {} });
+    expect(report.fusedSupported).toBe(true);
+    expect(report.rows.map((r) => [r.graphs, r.batch])).toEqual([['fused', 1], ['fused', 2], ['separate', 1], ['separate', 2]]);
+    for (const r of report.rows) expect(Number.isFinite(r.ratio) && r.ratio > 0).toBe(true);
   }, 120_000);
 
   it('rejects an unknown config, naming it', async () => {
