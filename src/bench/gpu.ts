@@ -168,17 +168,15 @@ async function timeRow(policy: Policy, floor: GraphFloor, observations: readonly
     }
     return ms;
   };
-  // Warm-up: one round, then two more unless one round is already slow. A row predicted (from the
-  // previous batch size) to take longer than its whole budget per round skips the warm-up and is
-  // timed once: a big model at B = 64 on a small CPU spends seconds per round, and a first call's
-  // allocations are noise next to that.
+  // Warm-up: one round always (a new batch size may open a session: static batch buckets), two
+  // more unless one round is already slow. A row predicted (from the previous batch size) to take
+  // longer than its whole budget per round is then timed once: a big model at B = 64 on a small
+  // CPU spends seconds per round.
   const slow = estimateMs > 1000 * o.secondsPerRow;
-  if (!slow) {
-    const first = (await momento(false)) + (await floor.run(batch));
-    for (let i = 0; first < 500 && i < 2; i++) {
-      await momento(false);
-      await floor.run(batch);
-    }
+  const first = (await momento(false)) + (await floor.run(batch));
+  for (let i = 0; !slow && first < 500 && i < 2; i++) {
+    await momento(false);
+    await floor.run(batch);
   }
   const minIterations = slow ? 1 : o.minIterations;
   const steps: number[] = [];
