@@ -77,11 +77,18 @@ class PolicyConfig:
 class TensorSpec:
     name: str
     dtype: str
-    #: Dimensions after the batch dimension.
+    #: Dimensions after the batch dimension (the sizes traced at export).
     shape: list = field(default_factory=list)
+    #: Axes (index into `shape`) exported as symbolic dimensions, with their names: the graph then
+    #: takes any size there (MemoryVLA's bank axis 'slots', so the runtime can pad a larger bank).
+    symbolic: dict = field(default_factory=dict)
 
     def manifest(self) -> dict:
-        return {'name': self.name, 'dtype': self.dtype, 'shape': ['batch', *self.shape]}
+        return {'name': self.name, 'dtype': self.dtype, 'shape': ['batch', *self.dims()]}
+
+    def dims(self) -> list:
+        """The shape after the batch dimension as exported: symbolic axes by name."""
+        return [self.symbolic.get(i, d) for i, d in enumerate(self.shape)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -424,18 +431,21 @@ class MemoryVLAMemory(Graph):
         width = sum(d for _, _, d in self.streams)
         self.norm = nn.LayerNorm(width)
         self.out = nn.Linear(width, cfg.dim)
+        # The bank axis is symbolic ('slots'): retrieval attends over whatever slots it is given, so
+        # the runtime can run the trained weights with a larger bank (capacity ablations) by padding.
         L = cfg.capacity
+        slots = {0: 'slots'}
         self.inputs, self.outputs = [], []
         for name, n, d in self.streams:
             self.inputs += [
                 TensorSpec(name, 'float32', [n, d]),
-                TensorSpec(f'{name}_bank', 'float32', [L, n, d]),
-                TensorSpec(f'{name}_times', 'float32', [L]),
-                TensorSpec(f'{name}_mask', 'float32', [L]),
+                TensorSpec(f'{name}_bank', 'float32', [L, n, d], slots),
+                TensorSpec(f'{name}_times', 'float32', [L], slots),
+                TensorSpec(f'{name}_mask', 'float32', [L], slots),
             ]
             self.outputs += [
                 TensorSpec(f'{name}_fused', 'float32', [n, d]),
-                TensorSpec(f'{name}_attention', 'float32', [L]),
+                TensorSpec(f'{name}_attention', 'float32', [L], slots),
             ]
         self.inputs.append(TensorSpec('step', 'float32', []))
         self.outputs.append(TensorSpec('memory', 'float32', [cfg.dim]))
