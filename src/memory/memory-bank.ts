@@ -32,8 +32,8 @@ export interface WriteResult {
   readonly merges: number;
   /** Left index i of each merged pair (i, i+1), in merge order. */
   readonly mergedAt: number[];
-  /** Oldest entries dropped (FIFO eviction). */
-  readonly evicted: number;
+  /** Oldest entries dropped; present under FIFO eviction only. */
+  readonly evicted?: number;
 }
 
 export class MemoryBank {
@@ -167,7 +167,7 @@ export class MemoryBank {
       if (i < this.#entries.length - 1) this.#similarity[i] = this.#pairSimilarity(i);
       mergedAt.push(i);
     }
-    return { merges: mergedAt.length, mergedAt, evicted: 0 };
+    return { merges: mergedAt.length, mergedAt };
   }
 
   /** Empties the bank for a new episode. */
