@@ -83,7 +83,9 @@ class ReferenceRunner:
         if self.mem['kind'] == 'memoryvla':
             self.capacity = self.mem['capacity'] if capacity is None else capacity
             self.eviction = eviction or self.mem.get('eviction', 'merge')
-            banks = [t for t in manifest['graphs']['memory']['inputs'] if t['name'].endswith('_bank')]
+            # A manifest without graphs (training's own checks) is taken to have a symbolic bank axis.
+            inputs = manifest.get('graphs', {}).get('memory', {}).get('inputs', [])
+            banks = [t for t in inputs if t['name'].endswith('_bank')]
             fixed = [t['shape'][1] for t in banks if isinstance(t['shape'][1], int)]
             self.slots = fixed[0] if fixed else self.capacity
             if self.capacity > self.slots:

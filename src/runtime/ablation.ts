@@ -146,9 +146,14 @@ export function ablationTable(report: AblationReport): { header: string[]; rows:
     row.eviction ?? '-',
     row.capacity === undefined ? '-' : String(row.capacity),
     ...report.tasks.map((t) => (row.skipped !== undefined ? 'skipped' : cell(row.tasks.find((x) => x.task === t)))),
-    row.skipped !== undefined ? `skipped: ${row.skipped}` : cell(row.overall),
+    row.skipped !== undefined ? 'skipped' : cell(row.overall),
   ]);
   return { header, rows };
+}
+
+/** Lines under the table: why a variant was skipped, and what the bundle cannot vary. */
+export function ablationNotes(report: AblationReport): string[] {
+  return [...report.rows.flatMap((row) => (row.skipped !== undefined ? [`skipped ${row.label}: ${row.skipped}`] : [])), ...report.notes];
 }
 
 /** The chart: success per task and overall for every variant that ran, intervals as whiskers. */

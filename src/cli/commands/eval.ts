@@ -16,7 +16,7 @@ import { isRemotePolicy, openPolicy } from '../policy-spec.js';
 import { Progress } from '../progress.js';
 import { table } from '../../core/text-table.js';
 import { parseTasks } from './collect.js';
-import { ablationChartSvg, ablationReport, ablationTable, overallReport, planMemoryAblation, type AblationReport, type AblationRow, type AblationVariant } from '../../runtime/ablation.js';
+import { ablationChartSvg, ablationNotes, ablationReport, ablationTable, overallReport, planMemoryAblation, type AblationReport, type AblationRow, type AblationVariant } from '../../runtime/ablation.js';
 import type { MemoryOverride } from '../../policy/memory-override.js';
 
 interface EvalOptions {
@@ -128,7 +128,7 @@ export async function runMemoryAblation(opts: EvalOptions): Promise<{ runs: Eval
   const { header, rows: cells } = ablationTable(report);
   console.log(`\nmemory ablation of ${plan.bundle} (${plan.kind}): success % [95% Wilson interval], ${report.episodesPerTask} episodes per task, seeds ${report.seedStart}..${report.seedStart + report.episodesPerTask - 1}`);
   console.log(table(header, cells));
-  for (const note of plan.notes) console.log(`note: ${note}`);
+  for (const note of ablationNotes(report)) console.log(`note: ${note}`);
   if (opts.json) writeOut(opts.json, JSON.stringify({ ablation: report, runs: runsJson(runs) }, null, 2));
   if (opts.svg) writeOut(opts.svg, ablationChartSvg(report, rows));
   return { runs, report };
