@@ -100,6 +100,10 @@ export interface AblationReport {
   readonly tasks: readonly string[];
   readonly episodesPerTask: number;
   readonly seedStart: number;
+  /** The configurations every variant ran ('test', 'train', or 'all': consecutive seeds from seedStart). */
+  readonly split: string;
+  /** Task parameters set per task (--param, --beyond); the others are each seed's defaults. */
+  readonly params: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly rows: readonly {
     readonly id: string;
     readonly label: string;
@@ -113,7 +117,15 @@ export interface AblationReport {
   readonly notes: readonly string[];
 }
 
-export function ablationReport(plan: AblationPlan, rows: readonly AblationRow[], run: { readonly tasks: readonly string[]; readonly episodesPerTask: number; readonly seedStart: number }): AblationReport {
+export interface AblationRunSpec {
+  readonly tasks: readonly string[];
+  readonly episodesPerTask: number;
+  readonly seedStart: number;
+  readonly split: string;
+  readonly params: AblationReport['params'];
+}
+
+export function ablationReport(plan: AblationPlan, rows: readonly AblationRow[], run: AblationRunSpec): AblationReport {
   return {
     ablation: 'memory',
     bundle: plan.bundle,
@@ -121,6 +133,8 @@ export function ablationReport(plan: AblationPlan, rows: readonly AblationRow[],
     tasks: run.tasks,
     episodesPerTask: run.episodesPerTask,
     seedStart: run.seedStart,
+    split: run.split,
+    params: run.params,
     rows: rows.map(({ variant: v, reports, overall }) => ({
       id: v.id,
       label: v.label,
@@ -165,5 +179,11 @@ export function ablationChartSvg(report: AblationReport, rows: readonly Ablation
       const overall: TaskReport = { task: 'overall', episodes: o.episodes, successes: o.successes, rate: o.rate, low: o.low, high: o.high, meanSteps: 0, latencyP50Ms: 0, latencyP99Ms: 0, faults: 0, nonFiniteChunks: 0 };
       return { label: r.variant.label, reports: [...r.reports, overall] };
     });
-  return successChartSvg(`${report.bundle}: memory ablation, ${report.episodesPerTask} episodes per task, seeds from ${report.seedStart}`, series);
+  return successChartSvg(`${report.bundle}: memory ablation, ${report.episodesPerTask} episodes per task, ${report.split} configurations from seed ${report.seedStart}`, series);
+}
+
+/** The line above the table: what every variant ran on. */
+export function ablationTitle(report: AblationReport): string {
+  const params = Object.entries(report.params).filter(([, p]) => Object.keys(p).length > 0).map(([task, p]) => `${task} ${Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return `memory ablation of ${report.bundle} (${report.kind}): success % [95% Wilson interval], ${report.episodesPerTask} episodes per task, the same for every variant: ${report.split} configurations from seed ${report.seedStart}${params.length > 0 ? `, parameters ${params.join('; ')}` : ''}`;
 }

@@ -44,7 +44,7 @@ describe('momento eval --ablation memory', () => {
     const r = await runCli(['eval', '--policy', join(BUNDLES, 'memoryvla-tiny'), '--task', 'reach,shell-game', '--episodes', '2', '--ablation', 'memory', '--json', json, '--svg', svg], { timeoutMs: 120_000 });
     expect(r.code).toBe(0);
     const { ablation, runs } = JSON.parse(readFileSync(json, 'utf8')) as Output;
-    expect(ablation).toMatchObject({ ablation: 'memory', bundle: 'memoryvla-tiny', kind: 'memoryvla', tasks: ['reach', 'shell-game'], episodesPerTask: 2, seedStart: 0 });
+    expect(ablation).toMatchObject({ ablation: 'memory', bundle: 'memoryvla-tiny', kind: 'memoryvla', tasks: ['reach', 'shell-game'], episodesPerTask: 2, seedStart: 0, split: 'test' });
     // L = 4: FIFO, L/4 = 1, L/2 = 2, 2L = 8 (the tiny bundle's bank axis is symbolic, so 2L runs).
     expect(ablation.rows.map((row) => [row.id, row.noMemory, row.eviction ?? null, row.capacity ?? null, row.skipped ?? null])).toEqual([
       ['as-trained', false, 'merge', 4, null],
@@ -61,12 +61,15 @@ describe('momento eval --ablation memory', () => {
       checkInterval(row.overall!);
       expect(row.tasks.find((t) => t.task === 'shell-game')!.chance).toBeGreaterThan(0);
     }
-    // Each variant ran the same episodes.
+    // Each variant ran the same episodes: two test-split seeds per task.
     expect(runs.map((run) => run.variant)).toEqual(ablation.rows.map((row) => row.id));
-    for (const run of runs) expect(run.episodes.map((e) => `${e.task}/${e.seed}`)).toEqual(['reach/0', 'reach/1', 'shell-game/0', 'shell-game/1']);
+    const episodes = runs[0]!.episodes.map((e) => `${e.task}/${e.seed}`);
+    expect(episodes.map((e) => e.split('/')[0])).toEqual(['reach', 'reach', 'shell-game', 'shell-game']);
+    for (const run of runs) expect(run.episodes.map((e) => `${e.task}/${e.seed}`)).toEqual(episodes);
 
     // The table: a header with the tasks and overall, one line per variant with "rate [low, high]" cells.
     const lines = r.stdout.split('\n');
+    expect(r.stdout).toContain('2 episodes per task, the same for every variant: test configurations from seed 0');
     const header = lines.findIndex((l) => /^variant\s+eviction\s+L\s+reach\s+shell-game\s+overall$/.test(l));
     expect(header).toBeGreaterThan(0);
     const rows = lines.slice(header + 2, header + 2 + ablation.rows.length);

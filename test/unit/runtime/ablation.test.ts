@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifest } from '../../../src/bundle/load.js';
 import type { Manifest } from '../../../src/bundle/manifest.js';
-import { ablationNotes, ablationReport, ablationTable, overallReport, planMemoryAblation, type AblationRow } from '../../../src/runtime/ablation.js';
+import { ablationNotes, ablationReport, ablationTable, ablationTitle, overallReport, planMemoryAblation, type AblationRow } from '../../../src/runtime/ablation.js';
 import { wilson, type TaskReport } from '../../../src/runtime/eval-report.js';
 import { ROOT } from '../../helpers/cli.js';
 import { BUNDLES } from '../../helpers/reference.js';
@@ -60,7 +60,8 @@ describe('ablation report', () => {
       const reports = [report('reach', 10 - i, 10), report('shell-game', i, 10)];
       return { variant, reports, overall: overallReport(reports) };
     });
-    const r = ablationReport(plan, rows, { tasks: ['reach', 'shell-game'], episodesPerTask: 10, seedStart: 0 });
+    const r = ablationReport(plan, rows, { tasks: ['reach', 'shell-game'], episodesPerTask: 10, seedStart: 0, split: 'test', params: { 'shell-game': { swaps: 5 }, reach: {} } });
+    expect(ablationTitle(r)).toBe('memory ablation of memoryvla-sim (memoryvla): success % [95% Wilson interval], 10 episodes per task, the same for every variant: test configurations from seed 0, parameters shell-game swaps=5');
     expect(r.rows.map((row) => row.overall?.successes ?? null)).toEqual([10, 10, 10, 10, 10, null]);
     const { header, rows: cells } = ablationTable(r);
     expect(header).toEqual(['variant', 'eviction', 'L', 'reach', 'shell-game', 'overall']);
