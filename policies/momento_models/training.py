@@ -200,13 +200,13 @@ def hamlet_window_index(calls: int, window: int, device=None) -> torch.Tensor:
 
 def pair_similarities(entries: torch.Tensor) -> torch.Tensor:
     """entries [B, S, N, d] -> [B, S-1]: mean over the N tokens of the cosine between adjacent
-    entries, in float64, 0 where either token is the zero vector (bank.py's rule)."""
-    a = entries[:, :-1].double()
-    b = entries[:, 1:].double()
-    dot = (a * b).sum(-1)
-    na, nb = (a * a).sum(-1), (b * b).sum(-1)
-    denom = torch.sqrt(na) * torch.sqrt(nb)
-    cos = torch.where(denom > 0, dot / torch.where(denom > 0, denom, torch.ones_like(denom)), torch.zeros_like(dot))
+    entries, in float64, 0 where either token is the zero vector (bank.py's rule). The squared
+    norms are computed once per entry (not once per pair side): fewer kernels, the same values."""
+    e = entries.double()
+    norm = torch.sqrt((e * e).sum(-1))  # [B, S, N]
+    dot = (e[:, :-1] * e[:, 1:]).sum(-1)  # [B, S-1, N]
+    denom = norm[:, :-1] * norm[:, 1:]
+    cos = torch.where(denom > 0, dot / denom, torch.zeros_like(dot))
     return cos.mean(-1)
 
 
@@ -214,19 +214,23 @@ def consolidate_batched(entries: torch.Tensor, times: torch.Tensor, capacity: in
     """One write's consolidation for a batch of banks that all hold capacity + 1 entries: merge the
     adjacent pair of highest similarity (first index on ties) into its average. The choice is
     discrete (no gradient); the averages are differentiable. Returns (entries [B, L, N, d],
-    times [B, L], merged index [B])."""
-    b, s = entries.shape[0], entries.shape[1]
+    times [B, L], merged index [B]).
+
+    Slot j of the result is entry j before the merged pair, the pair's average at it, entry j + 1
+    after it: two `where`s over the shifted views instead of index gathers."""
+    s = entries.shape[1]
     assert s == capacity + 1
     with torch.no_grad():
         best = torch.argmax(pair_similarities(entries), dim=1)  # first maximal index
         slot = torch.arange(capacity, device=entries.device).unsqueeze(0)  # [1, L]
-        src_a = torch.where(slot <= best.unsqueeze(1), slot, slot + 1)  # [B, L]
-        src_b = torch.where(slot == best.unsqueeze(1), slot + 1, src_a)
-    n, d = entries.shape[2], entries.shape[3]
-    ga = src_a.view(b, capacity, 1, 1).expand(b, capacity, n, d)
-    gb = src_b.view(b, capacity, 1, 1).expand(b, capacity, n, d)
-    merged = (torch.gather(entries, 1, ga) + torch.gather(entries, 1, gb)) * 0.5
-    t = (torch.gather(times, 1, src_a) + torch.gather(times, 1, src_b)) * 0.5
+        before = slot < best.unsqueeze(1)  # [B, L]
+        at = slot == best.unsqueeze(1)
+    lo, hi = entries[:, :capacity], entries[:, 1:]
+    avg = (lo + hi) * 0.5
+    b4, at4 = before.view(*before.shape, 1, 1), at.view(*at.shape, 1, 1)
+    merged = torch.where(b4, lo, torch.where(at4, avg, hi))
+    t_lo, t_hi = times[:, :capacity], times[:, 1:]
+    t = torch.where(before, t_lo, torch.where(at, (t_lo + t_hi) * 0.5, t_hi))
     return merged, t, best
 
 
@@ -253,35 +257,41 @@ def forward_episodes(policy: Policy, env: dict, batch: int, calls: int) -> torch
 
 def _unroll_memoryvla(policy: Policy, env: dict, batch: int, calls: int) -> dict:
     """Call by call, as the runtime does: retrieve + fuse against the bank as it was before the call,
-    write the fused tokens at timestep = call index, consolidate to at most L entries."""
+    write the fused tokens at timestep = call index, consolidate to at most L entries.
+
+    What does not depend on the bank runs once for all calls (the queries of every call, the pooled
+    `memory` output after the loop), and the per-slot attention the runtime records is not computed:
+    the loop holds only the bank reads, the gate and the consolidation (about a third fewer kernels
+    per call than calling the whole memory graph per call; the same numbers, test_training.py)."""
     cfg = policy.cfg
     mem = policy.memory
     L = cfg.capacity
     device = env['context'].device
-    streams = [(name, n, d) for name, n, d in mem.streams]
-    current = {name: env[name].reshape(batch, calls, n, d) for name, n, d in streams}
-    banks = {name: current[name].new_zeros(batch, 0, n, d) for name, n, d in streams}
-    times = {name: current[name].new_zeros(batch, 0) for name, n, d in streams}
-    memory_out = []
+    steps = torch.arange(calls, device=device, dtype=torch.float32)
+    streams = []
+    for (name, n, d), retrieval in zip(mem.streams, mem.retrieval):
+        x = env[name].reshape(batch, calls, n, d)
+        q = retrieval.query(x.reshape(batch * calls, n, d), steps.repeat(batch)).reshape(batch, calls, n, d)
+        streams.append((name, n, d, retrieval, x, q))
+    bank = {name: env[name].new_zeros(batch, L, n, d) for name, n, d, *_ in streams}  # [B, L, N, d], zero slots past `size`
+    times = {name: env[name].new_zeros(batch, L) for name, *_ in streams}
+    masks = [torch.zeros(batch, L, device=device)] + [
+        (torch.arange(L, device=device) < min(c, L)).float().unsqueeze(0).expand(batch, L) for c in range(1, L + 1)]
+    fused_all = {name: [] for name, *_ in streams}
     for c in range(calls):
         size = min(c, L)
-        step_env = {'step': torch.full((batch,), float(c), device=device)}
-        mask = torch.zeros(batch, L, device=device)
-        mask[:, :size] = 1.0
-        for name, n, d in streams:
-            step_env[name] = current[name][:, c]
-            pad = L - banks[name].shape[1]
-            step_env[f'{name}_bank'] = torch.cat([banks[name], banks[name].new_zeros(batch, pad, n, d)], dim=1)
-            step_env[f'{name}_times'] = torch.cat([times[name], times[name].new_zeros(batch, pad)], dim=1)
-            step_env[f'{name}_mask'] = mask
-        out = run_graph(mem, step_env)
-        memory_out.append(out['memory'])
-        for name, n, d in streams:
-            written = out[f'{name}_fused'] if cfg.write == 'fused' else step_env[name]
-            entries = torch.cat([banks[name], written.unsqueeze(1)], dim=1)
-            t = torch.cat([times[name], torch.full((batch, 1), float(c), device=device)], dim=1)
-            if entries.shape[1] > L:
-                entries, t, _ = consolidate_batched(entries, t, L)
-            banks[name], times[name] = entries, t
-    memory = torch.stack(memory_out, dim=1)  # [B, C, d]
+        for name, n, d, retrieval, x, q in streams:
+            fused, _ = retrieval.read(x[:, c], q[:, c], bank[name], times[name], masks[size], attention=False)
+            fused_all[name].append(fused)
+            written = fused if cfg.write == 'fused' else x[:, c]
+            t_new = times[name].new_full((batch, 1), float(c))
+            if size < L:  # room left: the new entry goes into slot `size`, the zero slots after it stay
+                bank[name] = torch.cat([bank[name][:, :size], written.unsqueeze(1), bank[name][:, size + 1:]], dim=1)
+                times[name] = torch.cat([times[name][:, :size], t_new, times[name][:, size + 1:]], dim=1)
+            else:
+                bank[name], times[name], _ = consolidate_batched(torch.cat([bank[name], written.unsqueeze(1)], dim=1),
+                                                                 torch.cat([times[name], t_new], dim=1), L)
+    # MemoryVLAMemory's pooled output, for all calls at once
+    pooled = [torch.stack(fused_all[name], dim=1).mean(dim=2) for name, *_ in streams]  # [B, C, d] each
+    memory = mem.out(mem.norm(torch.cat(pooled, dim=-1)))
     return {'memory': memory.reshape(batch * calls, memory.shape[-1])}
