@@ -92,33 +92,33 @@ class CallTable:
 
 
 def build_calls(ds: Dataset, episode_ids, chunk: int, execute: int, max_calls: Optional[int] = None) -> CallTable:
-    frames, targets, tasks, rows = [], [], [], []
+    """One numpy pass per episode (not per call): call c of an episode sees frame start + execute * c,
+    its target the frames after it, clamped to the episode's last."""
+    episode_ids = list(episode_ids)
+    lengths = []
     for e in episode_ids:
+        n_calls = (ds.meta['episodes'][e]['length'] + execute - 1) // execute
+        lengths.append(min(n_calls, max_calls) if max_calls is not None else n_calls)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    frames = np.empty(int(offsets[-1]), np.int64)
+    target_idx = np.empty((int(offsets[-1]), chunk), np.int64)
+    cmax = max(lengths, default=0)
+    table = np.full((len(episode_ids), cmax), -1, dtype=np.int64)
+    for row, e in enumerate(episode_ids):
         meta = ds.meta['episodes'][e]
-        start, length = meta['start'], meta['length']
-        n_calls = (length + execute - 1) // execute
-        if max_calls is not None:
-            n_calls = min(n_calls, max_calls)
-        row = []
-        for c in range(n_calls):
-            f = start + c * execute
-            idx = np.minimum(np.arange(f, f + chunk), start + length - 1)
-            row.append(len(frames))
-            frames.append(f)
-            targets.append(ds.actions[idx])
-            tasks.append(int(ds.task[f]))
-        rows.append(row)
-    cmax = max((len(r) for r in rows), default=0)
-    table = np.full((len(rows), cmax), -1, dtype=np.int64)
-    for i, r in enumerate(rows):
-        table[i, :len(r)] = r
+        start, length, n = meta['start'], meta['length'], lengths[row]
+        a, b = offsets[row], offsets[row + 1]
+        f = start + execute * np.arange(n, dtype=np.int64)
+        frames[a:b] = f
+        target_idx[a:b] = np.minimum(f[:, None] + np.arange(chunk, dtype=np.int64)[None, :], start + length - 1)
+        table[row, :n] = np.arange(a, b)
     return CallTable(
-        frames=np.asarray(frames, np.int64),
-        targets=np.asarray(targets, np.float32).reshape(len(frames), chunk, ds.actions.shape[1]),
-        task=np.asarray(tasks, np.int64),
+        frames=frames,
+        targets=np.asarray(ds.actions[target_idx.reshape(-1)], np.float32).reshape(len(frames), chunk, ds.actions.shape[1]),
+        task=ds.task[frames].astype(np.int64),
         episode_calls=table,
-        episode_length=np.asarray([len(r) for r in rows], np.int64),
-        episode_ids=np.asarray(list(episode_ids), np.int64),
+        episode_length=np.asarray(lengths, np.int64),
+        episode_ids=np.asarray(episode_ids, np.int64),
     )
 
 
