@@ -22,7 +22,7 @@ from .models import CameraConfig, Graph, Policy, PolicyConfig
 __all__ = [
     'DATASET_FORMAT', 'Dataset', 'CallTable', 'load_dataset', 'build_calls', 'family_config',
     'run_graph', 'hamlet_window_index', 'forward_episodes', 'consolidate_batched', 'save_checkpoint',
-    'load_checkpoint', 'CAMERA_MEAN', 'CAMERA_STD',
+    'load_checkpoint', 'read_checkpoint', 'CAMERA_MEAN', 'CAMERA_STD', 'flow_inputs', 'episode_params',
 ]
 
 DATASET_FORMAT = 'momento-dataset/1'
@@ -132,14 +132,17 @@ FAMILIES = ('memoryless', 'hamlet', 'memoryvla')
 def family_config(family: str, *, height: int, width: int, channels: int, proprio_dim: int, num_tasks: int,
                   action_dim: int, chunk: int = 8, window: int = 32, dim: int = 64, heads: int = 4,
                   conv_channels: tuple = (16, 32, 64), head_hidden: int = 256, capacity: int = 16,
-                  perceptual_tokens: int = 4, moment_tokens: int = 4) -> PolicyConfig:
+                  perceptual_tokens: int = 4, moment_tokens: int = 4, head: str = 'direct', head_steps: int = 10) -> PolicyConfig:
     """The trained reference policies: one backbone width for every family (three stride-2 convs
-    (16, 32, 64) over 64 x 64 -> 8 x 8 tokens of width 64), a direct regression head."""
+    (16, 32, 64) over 64 x 64 -> 8 x 8 tokens of width 64), a direct regression head, or a flow
+    head (`head_steps` Euler steps) that samples one of the expert's modes instead of their mean."""
     if family not in FAMILIES:
         raise ValueError(f'family must be one of {FAMILIES}, got {family!r}')
     common = dict(cameras=[CameraConfig('rgb', height, width, channels)], proprio_dim=proprio_dim,
                   num_tasks=num_tasks, action_dim=action_dim, chunk=chunk, dim=dim, heads=heads,
-                  conv_channels=tuple(conv_channels), head='direct', head_hidden=head_hidden)
+                  conv_channels=tuple(conv_channels), head=head, head_hidden=head_hidden, steps=head_steps)
+    if head not in ('direct', 'flow'):
+        raise ValueError(f"head must be 'direct' or 'flow' for the trained families, got {head!r}")
     if family == 'memoryless':
         return PolicyConfig(memory='none', **common)
     if family == 'hamlet':
@@ -162,13 +165,25 @@ def config_from_dict(d: dict) -> PolicyConfig:
 
 
 def save_checkpoint(path: str, policy: Policy, manifest_fields: dict, extra: Optional[dict] = None) -> None:
+    """State dict as tensors; config, manifest fields and extra as one JSON string, which the
+    weights-only unpickler of every PyTorch version reads (1.13's rejects pickled floats)."""
     state = {k: v.detach().cpu().float().clone() for k, v in policy.state_dict().items()}
-    torch.save({'format': 'momento-checkpoint/1', 'config': config_to_dict(policy.cfg), 'state_dict': state,
-                'manifest_fields': manifest_fields, 'extra': extra or {}}, path)
+    meta = json.dumps({'config': config_to_dict(policy.cfg), 'manifest_fields': manifest_fields, 'extra': extra or {}})
+    torch.save({'format': 'momento-checkpoint/2', 'meta_json': meta, 'state_dict': state}, path)
+
+
+def read_checkpoint(path: str) -> dict:
+    """{'config', 'manifest_fields', 'extra', 'state_dict'} of a checkpoint.pt (format 1: pickled
+    dicts; format 2: the JSON string), loaded without pickle code execution."""
+    ck = torch.load(path, map_location='cpu', weights_only=True)  # no pickle code execution
+    if 'meta_json' in ck:
+        meta = json.loads(ck['meta_json'])
+        return {**meta, 'state_dict': ck['state_dict']}
+    return {'config': ck['config'], 'manifest_fields': ck['manifest_fields'], 'extra': ck.get('extra', {}), 'state_dict': ck['state_dict']}
 
 
 def load_checkpoint(path: str) -> tuple:
-    ck = torch.load(path, map_location='cpu', weights_only=True)  # no pickle code execution
+    ck = read_checkpoint(path)
     policy = Policy(config_from_dict(ck['config']))
     policy.load_state_dict(ck['state_dict'])
     return policy.eval(), ck['manifest_fields'], ck.get('extra', {})
@@ -188,6 +203,36 @@ def run_graph(graph: Graph, env: dict) -> dict:
     if not isinstance(out, tuple):
         out = (out,)
     return {s.name: t for s, t in zip(graph.outputs, out)}
+
+
+def flow_inputs(target: torch.Tensor, generator: Optional[torch.Generator] = None) -> tuple:
+    """Flow matching on the runtime's convention (README "flow": x starts as noise at time 0 and
+    x += (1/steps) * head(x, i/steps) carries it to the chunk at time 1): a straight path
+    x_t = (1 - t) noise + t target with t ~ U[0, 1) per call; the head regresses the constant
+    velocity target - noise. Returns (noisy_actions, time, velocity target)."""
+    noise = torch.randn(target.shape, generator=generator, device=target.device if generator is None else 'cpu').to(target.device)
+    t = torch.rand(target.shape[0], generator=generator, device=target.device if generator is None else 'cpu').to(target.device)
+    tt = t.view(-1, 1, 1)
+    return (1.0 - tt) * noise + tt * target, t, target - noise
+
+
+def episode_params(ds: 'Dataset', episode_ids) -> dict:
+    """Per task, the range of every numeric task parameter over the given episodes (dataset.json's
+    per-episode `params`, written by `momento collect` for parameterised tasks) and the splits seen.
+    Empty per task when the dataset predates task parameters."""
+    out: dict = {}
+    for i in episode_ids:
+        e = ds.meta['episodes'][i]
+        row = out.setdefault(e['task'], {'params': {}, 'splits': []})
+        for k, v in (e.get('params') or {}).items():
+            if isinstance(v, (int, float)):
+                lo, hi = row['params'].get(k, (v, v))
+                row['params'][k] = (min(lo, v), max(hi, v))
+        split = e.get('split')
+        if split is not None and split not in row['splits']:
+            row['splits'].append(split)
+    return {t: {'params': {k: {'min': lo, 'max': hi} for k, (lo, hi) in sorted(r['params'].items())}, 'splits': r['splits']}
+            for t, r in out.items()}
 
 
 def hamlet_window_index(calls: int, window: int, device=None) -> torch.Tensor:
