@@ -259,6 +259,10 @@ def main(argv=None) -> int:
     if init is not None:
         policy.load_state_dict(init['state_dict'])
     policy = policy.to(device).train()
+    longest = int(train_table.episode_calls.shape[1])
+    if args.family == 'hamlet' and 1 < args.window < longest:
+        log(f'WARNING: window T = {args.window} calls is shorter than the longest training episode ({longest} calls): '
+            'a cue older than the window is out of its sight')
     params = {role: count_parameters(g) for role, g in policy.graphs().items()}
     params['total'] = count_parameters(policy)
     log(f'model: memory {policy.memory_spec()}, parameters {params}')
@@ -365,6 +369,8 @@ def main(argv=None) -> int:
         'episodes_per_task': episodes_per_task, 'successful_episodes_per_task': per_task,
         'task_params': {'train': episode_params(ds, train_ids), 'val': episode_params(ds, val_ids)},
         'dataset_max_calls': int(train_table.episode_calls.shape[1]),
+        'train_seeds': [min(int(ds.episodes[i].get('seed', -1)) for i in train_ids), max(int(ds.episodes[i].get('seed', -1)) for i in train_ids)],
+        'date': time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime()),
         'calls': {'train': int(len(train_table.frames)), 'val': int(len(val_table.frames)) if val_table is not None else 0},
         'final_loss': final_train, 'final_val_loss': None if math.isnan(val_loss) else val_loss, 'val_loss_per_task': val_per_task,
         'history': history, 'export': None,
