@@ -21,11 +21,12 @@
 # A local rehearsal of the whole pipeline on the CPU in about 3 minutes:
 #   DRY_RUN=1 bash policies/device_train.sh          (EPISODES=8, TRAIN_SECONDS=20, DEVICE=cpu, ...)
 # Settings (environment): EPISODES per task (1500), COLLECT_JOBS (14), TRAIN_SECONDS per family
-# (330), BATCH episodes per step (64; memoryvla 128 through EXTRA_memoryvla), STEPS cap (100000),
+# (300), BATCH episodes per step (64; memoryvla 128 through EXTRA_memoryvla), STEPS cap (100000),
 # PARITY_STEPS (100), FAMILIES ("memoryless hamlet hamlet-t4 memoryvla"), HAMLET_WINDOW (auto =
 # max(32, longest training episode in calls)), PYTHON (python3), DEVICE (cuda), THREADS per
 # trainer (3), EVAL_EPISODES (200), BEYOND ("1.5 2"), BEYOND_EPISODES (200), EVAL_TIMEOUT (300 s
-# per eval process), VERSION (2.0.0), WORK (/tmp/momento-train), INIT_DIR (continue from
+# per eval process, and never past MAX_SECONDS (780) from the start: the tarball is written
+# before 13 minutes whatever is still running), VERSION (2.0.0), WORK (/tmp/momento-train), INIT_DIR (continue from
 # INIT_DIR/<bundle>/checkpoint.pt), EXTRA_<family> (extra train.py arguments), SKIP_PARITY,
 # SKIP_EVAL (1 = leave it to another machine), OUT (/tmp/momento-out when unset). One family
 # failing (training, parity or evaluation) does not stop the others.
@@ -52,7 +53,7 @@ fi
 cd "$ROOT"
 EPISODES=${EPISODES:-1500}
 COLLECT_JOBS=${COLLECT_JOBS:-14}
-TRAIN_SECONDS=${TRAIN_SECONDS:-330}
+TRAIN_SECONDS=${TRAIN_SECONDS:-300}
 BATCH=${BATCH:-64}
 STEPS=${STEPS:-100000}
 PARITY_STEPS=${PARITY_STEPS:-100}
@@ -65,6 +66,7 @@ EVAL_EPISODES=${EVAL_EPISODES:-200}
 BEYOND=${BEYOND:-"1.5 2"}
 BEYOND_EPISODES=${BEYOND_EPISODES:-200}
 EVAL_TIMEOUT=${EVAL_TIMEOUT:-300}
+MAX_SECONDS=${MAX_SECONDS:-780}
 VERSION=${VERSION:-2.0.0}
 WORK=${WORK:-/tmp/momento-train}
 SEED_BASE=${SEED_BASE:-100000}
@@ -260,13 +262,16 @@ done
 phase train
 
 # ------------------------------------------------------------------ 3. parity and evaluation, in parallel processes
+eval_limit=$(( MAX_SECONDS - (SECONDS - START) - 25 ))
+(( eval_limit < EVAL_TIMEOUT )) || eval_limit=$EVAL_TIMEOUT
+(( eval_limit >= 30 )) || eval_limit=30
 check_pids=()
 declare -A check_what
 for name in "${names[@]}"; do
   bundle=$WORK/bundles/$name
   if [[ ! -f "$bundle/policy.json" ]]; then say "parity/eval: $name has no exported bundle, skipped"; continue; fi
   if [[ "${SKIP_PARITY:-0}" != 1 && -f "$bundle/checkpoint.pt" ]]; then
-    timeout -k 10 240 "$PYTHON" policies/check_parity.py "$bundle" "$DATA" --steps "$PARITY_STEPS" > "$WORK/logs/$name-parity.log" 2>&1 &
+    OMP_NUM_THREADS=1 timeout -k 5 "$eval_limit" "$PYTHON" policies/check_parity.py "$bundle" "$DATA" --steps "$PARITY_STEPS" > "$WORK/logs/$name-parity.log" 2>&1 &
     check_pids+=($!); check_what[$!]="$name parity"
   fi
   [[ "${SKIP_EVAL:-0}" == 1 ]] && continue
@@ -277,12 +282,12 @@ for name in "${names[@]}"; do
     IFS='|' read -r label n factor <<< "$s"
     beyond_args=(); [[ -n "$factor" ]] && beyond_args=(--beyond "$factor")
     svg=$bundle/eval/$label.svg; [[ -z "$factor" ]] && svg=$bundle/eval/success.svg
-    timeout -k 10 "$EVAL_TIMEOUT" node "$CLI" eval --policy "$bundle" --task all --episodes "$n" "${split_args[@]}" "${beyond_args[@]}" \
+    timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task all --episodes "$n" "${split_args[@]}" "${beyond_args[@]}" \
       --json "$bundle/eval/$label.json" --svg "$svg" --quiet > "$bundle/eval/$label.txt" 2> "$WORK/logs/$name-$label.err" &
     check_pids+=($!); check_what[$!]="$name $label"
   done
 done
-say "parity/eval: ${#check_pids[@]} processes"
+say "parity/eval: ${#check_pids[@]} processes (time limit ${eval_limit} s each)"
 check_progress() { say "    eval files so far: $(ls "$WORK"/bundles/*/eval/*.json 2>/dev/null | wc -l)"; }
 wait_all parity/eval check_progress "${check_pids[@]}"
 for p in "${check_pids[@]}"; do
@@ -309,5 +314,5 @@ for name in "${names[@]}"; do
   [[ -f "$WORK/bundles/$name/policy.json" && ( "${SKIP_PARITY:-0}" == 1 || -f "$WORK/bundles/$name/parity.json" ) \
      && ( "${SKIP_EVAL:-0}" == 1 || -f "$WORK/bundles/$name/eval/eval-$EVAL_EPISODES.json" ) ]] || { say "INCOMPLETE: $name"; failed=1; }
 done
-say "device_train: finished in $((SECONDS - START)) s (phases: $(for k in setup collect train parity_eval cards; do printf '%s %s s, ' "$k" "${phase_seconds[$k]:-?}"; done))"
+say "device_train: finished in $((SECONDS - START)) s (phases: $(for k in setup collect train parity_eval cards; do printf '%s %s s; ' "$k" "${phase_seconds[$k]:-?}"; done))"
 exit $failed

@@ -167,8 +167,9 @@ def card(bundle: str) -> str:
             lines += [f"What was looked at: the window (T = {mem.get('window')} calls) against the longest episodes; HAMLET records "
                       'no retrieval attention, so a miss where the cue is older than the window is the window, otherwise the '
                       'training (see the validation loss per task in train.json).', '']
-    lines += ['Reproduce: `npm run build && node dist/src/cli/main.js eval --policy ' + bundle + ' --task all --episodes 200 --split test '
-              '--json ' + bundle + '/eval/eval-200.json --svg ' + bundle + '/eval/success.svg` (and `--beyond 1.5`, `--beyond 2` into '
+    home = 'policies/' + os.path.basename(os.path.normpath(bundle))  # where the bundle is committed
+    lines += ['Reproduce: `npm run build && node dist/src/cli/main.js eval --policy ' + home + ' --task all --episodes 200 --split test '
+              '--json ' + home + '/eval/eval-200.json --svg ' + home + '/eval/success.svg` (and `--beyond 1.5`, `--beyond 2` into '
               'beyond-<factor>-<N>.json). PyTorch parity on recorded calls: `parity.json` '
               '(test/integration/bundles/reference-parity.test.ts).', '']
     return '\n'.join(lines)
