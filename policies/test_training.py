@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 from momento_models.bank import HamletWindow, MemoryBank  # noqa: E402
 from momento_models.models import Policy  # noqa: E402
 from momento_models.runner import Observation, ReferenceRunner  # noqa: E402
+from momento_models import training  # noqa: E402
 from momento_models.training import (  # noqa: E402
     CAMERA_MEAN, CAMERA_STD, build_calls, consolidate_batched, family_config, flow_inputs, forward_episodes,
     hamlet_window_index, load_checkpoint, load_dataset, save_checkpoint,
@@ -107,6 +108,16 @@ def test_forward_matches_runner(data: str) -> None:
                'task': torch.from_numpy(table.task[idx])}
         with torch.no_grad():
             pred = forward_episodes(policy, env, len(ids), calls).reshape(len(ids), calls, 8, 3).numpy()
+        if family == 'memoryvla':  # both unrolls: streams stacked (the default) and one stream at a time
+            assert training.STACKED_STREAMS
+            training.STACKED_STREAMS = False
+            try:
+                with torch.no_grad():
+                    per_stream = forward_episodes(policy, env, len(ids), calls).reshape(len(ids), calls, 8, 3).numpy()
+            finally:
+                training.STACKED_STREAMS = True
+            print(f'memoryvla unroll, stacked vs per stream: max abs diff {float(np.abs(per_stream - pred).max()):.2e}')
+            assert np.abs(per_stream - pred).max() < 1e-5
         runner = ReferenceRunner(policy, manifest_for(policy, ds, norm))
         worst, merges = 0.0, 0
         for row, e in enumerate(ids):

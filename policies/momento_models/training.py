@@ -10,6 +10,7 @@ episode repeated past its end.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict, dataclass
 from typing import Optional
@@ -17,7 +18,7 @@ from typing import Optional
 import numpy as np
 import torch
 
-from .models import CameraConfig, Graph, Policy, PolicyConfig
+from .models import MASKED_SCORE, CameraConfig, Graph, Policy, PolicyConfig, sinusoidal
 
 __all__ = [
     'DATASET_FORMAT', 'Dataset', 'CallTable', 'load_dataset', 'build_calls', 'family_config',
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 DATASET_FORMAT = 'momento-dataset/1'
+#: Unroll MemoryVLA's streams stacked (one set of kernels per call for both) when they share a width.
+STACKED_STREAMS = True
 #: Fixed camera normalisation of the trained bundles: (pixel/255 - mean) / std.
 CAMERA_MEAN = [0.5, 0.5, 0.5]
 CAMERA_STD = [0.25, 0.25, 0.25]
@@ -296,7 +299,8 @@ def forward_episodes(policy: Policy, env: dict, batch: int, calls: int) -> torch
         env['window'] = window.reshape(batch * calls, cfg.window, n, d)
         env.update(run_graph(policy.memory, env))
     elif cfg.memory == 'memoryvla':
-        env.update(_unroll_memoryvla(policy, env, batch, calls))
+        stacked = STACKED_STREAMS and len({d for _, _, d in policy.memory.streams}) == 1
+        env.update((_unroll_memoryvla_stacked if stacked else _unroll_memoryvla)(policy, env, batch, calls))
     return run_graph(policy.head, env)['actions']
 
 
@@ -340,3 +344,122 @@ def _unroll_memoryvla(policy: Policy, env: dict, batch: int, calls: int) -> dict
     pooled = [torch.stack(fused_all[name], dim=1).mean(dim=2) for name, *_ in streams]  # [B, C, d] each
     memory = mem.out(mem.norm(torch.cat(pooled, dim=-1)))
     return {'memory': memory.reshape(batch * calls, memory.shape[-1])}
+
+
+# ----------------------------------------------------------------------------------------------
+# the memoryvla unroll with both streams in one set of kernels
+
+
+def _stacked_linear(x: torch.Tensor, wb: tuple) -> torch.Tensor:
+    """x [S, M, d_in], (weights [S, d_out, d_in] transposed to [S, d_in, d_out], biases [S, 1, d_out])
+    -> [S, M, d_out] (one batched matmul)."""
+    return torch.baddbmm(wb[1], x, wb[0])
+
+
+def _stack_linears(layers: list) -> tuple:
+    return torch.stack([l.weight for l in layers]).transpose(1, 2), torch.stack([l.bias for l in layers]).unsqueeze(1)
+
+
+def _stacked_norm(x: torch.Tensor, wb: tuple, eps: float) -> torch.Tensor:
+    """x [S, B, L, N, d], one LayerNorm per stream (weights, biases [S, 1, 1, 1, d])."""
+    return torch.nn.functional.layer_norm(x, x.shape[-1:], eps=eps) * wb[0] + wb[1]
+
+
+def _unroll_memoryvla_stacked(policy: Policy, env: dict, batch: int, calls: int) -> dict:
+    """_unroll_memoryvla with the streams stacked on a leading axis (tokens padded to the widest
+    stream; padded tokens are masked out of attention, written as zero vectors, which the
+    similarity rule scores 0, and left out of the per-stream token means), so each call runs one
+    set of kernels for both streams. StreamRetrieval.read's arithmetic, per stream weights through
+    batched matmuls; test_training.py checks it against the reference loop."""
+    cfg = policy.cfg
+    mem = policy.memory
+    L = cfg.capacity
+    device = env['context'].device
+    names = [name for name, _, _ in mem.streams]
+    ns = [n for _, n, _ in mem.streams]
+    d = mem.streams[0][2]
+    rets = list(mem.retrieval)
+    S, N, heads = len(ns), max(ns), rets[0].heads
+    dh = d // heads
+    steps = torch.arange(calls, device=device, dtype=torch.float32)
+
+    def pad(t: torch.Tensor, n: int) -> torch.Tensor:  # [..., n, d] -> [..., N, d]
+        return t if n == N else torch.cat([t, t.new_zeros(*t.shape[:-2], N - n, d)], dim=-2)
+
+    x = torch.stack([pad(env[name].reshape(batch, calls, n, d), n) for name, n in zip(names, ns)])  # [S, B, C, N, d]
+    q = torch.stack([pad(r.query(env[name].reshape(batch * calls, n, d), steps.repeat(batch)).reshape(batch, calls, n, d), n)
+                     for name, n, r in zip(names, ns, rets)])
+    token_valid = torch.stack([torch.arange(N, device=device) < n for n in ns])  # [S, N]
+    token_keep = token_valid.to(x.dtype).view(S, 1, N, 1)
+    null_k = torch.stack([r.null_k.reshape(1, d) for r in rets]).unsqueeze(1).expand(S, batch, 1, d)
+    null_v = torch.stack([r.null_v.reshape(1, d) for r in rets]).unsqueeze(1).expand(S, batch, 1, d)
+    inv_n = torch.tensor([1.0 / n for n in ns], dtype=torch.float64, device=device).view(S, 1, 1)
+    # valid keys per bank size: the null, then each slot's real tokens while the slot is filled
+    slot = torch.arange(L, device=device)
+    valid_by_size = []
+    for size in range(L + 1):
+        tok = (slot < size).view(1, L, 1) & token_valid.view(S, 1, N)  # [S, L, N]
+        v = torch.cat([torch.ones(S, 1, dtype=torch.bool, device=device), tok.reshape(S, L * N)], dim=1)
+        valid_by_size.append(v.view(S, 1, 1, 1, 1 + L * N))
+    bank = x.new_zeros(S, batch, L, N, d)
+    times = x.new_zeros(S, batch, L)
+    # the per-stream weights, stacked once per unroll (gradients flow back through the stacks)
+    lin = {key: _stack_linears([getattr(r, key) for r in rets]) for key in ('k', 'v', 'o')}
+    lin['fc1'] = _stack_linears([r.gate.fc1 for r in rets])
+    lin['fc2'] = _stack_linears([r.gate.fc2 for r in rets])
+    norm_bank = (torch.stack([r.norm_bank.weight for r in rets]).view(S, 1, 1, 1, d),
+                 torch.stack([r.norm_bank.bias for r in rets]).view(S, 1, 1, 1, d))
+    eps = rets[0].norm_bank.eps
+    fused_all = []
+    for c in range(calls):
+        size = min(c, L)
+        xc = x[:, :, c]  # [S, B, N, d]
+        entries = _stacked_norm(bank, norm_bank, eps)  # [S, B, L, N, d]
+        keys = entries + sinusoidal(times, d).unsqueeze(3)
+        k = torch.cat([null_k, _stacked_linear(keys.reshape(S, batch * L * N, d), lin['k']).reshape(S, batch, L * N, d)], dim=2)
+        v = torch.cat([null_v, _stacked_linear(entries.reshape(S, batch * L * N, d), lin['v']).reshape(S, batch, L * N, d)], dim=2)
+        qh = q[:, :, c].reshape(S, batch, N, heads, dh).transpose(2, 3)  # [S, B, h, N, dh]
+        kh = k.reshape(S, batch, 1 + L * N, heads, dh).transpose(2, 3)
+        vh = v.reshape(S, batch, 1 + L * N, heads, dh).transpose(2, 3)
+        scores = torch.matmul(qh * (1.0 / math.sqrt(dh)), kh.transpose(-2, -1))
+        scores = scores.masked_fill(~valid_by_size[size], MASKED_SCORE)
+        out = torch.matmul(torch.softmax(scores, dim=-1), vh)  # [S, B, h, N, dh]
+        out = out.transpose(2, 3).reshape(S, batch * N, d)
+        retrieved = _stacked_linear(out, lin['o']).reshape(S, batch, N, d)
+        h = _stacked_linear(torch.cat([xc, retrieved], dim=-1).reshape(S, batch * N, 2 * d), lin['fc1'])
+        g = torch.sigmoid(_stacked_linear(torch.nn.functional.gelu(h), lin['fc2'])).reshape(S, batch, N, d)
+        fused = g * xc + (1.0 - g) * retrieved
+        fused_all.append(fused)
+        written = (fused if cfg.write == 'fused' else xc) * token_keep  # padded tokens as zero vectors
+        t_new = times.new_full((S, batch, 1), float(c))
+        if size < L:
+            bank = torch.cat([bank[:, :, :size], written.unsqueeze(2), bank[:, :, size + 1:]], dim=2)
+            times = torch.cat([times[:, :, :size], t_new, times[:, :, size + 1:]], dim=2)
+        else:
+            full = torch.cat([bank, written.unsqueeze(2)], dim=2).reshape(S * batch, L + 1, N, d)
+            t_full = torch.cat([times, t_new], dim=2).reshape(S * batch, L + 1)
+            bank, times = _consolidate_stacked(full, t_full, L, inv_n.repeat_interleave(batch, dim=0))
+            bank, times = bank.reshape(S, batch, L, N, d), times.reshape(S, batch, L)
+    fused = torch.stack(fused_all, dim=2)  # [S, B, C, N, d]
+    pooled = [fused[s, :, :, :n].mean(dim=2) for s, n in enumerate(ns)]
+    memory = mem.out(mem.norm(torch.cat(pooled, dim=-1)))
+    return {'memory': memory.reshape(batch * calls, memory.shape[-1])}
+
+
+def _consolidate_stacked(entries: torch.Tensor, times: torch.Tensor, capacity: int, inv_n: torch.Tensor) -> tuple:
+    """consolidate_batched for banks with padded (zero) tokens: the similarity is the sum of the
+    real tokens' cosines times 1 / (real tokens) (inv_n [B, 1, 1], float64)."""
+    with torch.no_grad():
+        e = entries.double()
+        norm = torch.sqrt((e * e).sum(-1))
+        dot = (e[:, :-1] * e[:, 1:]).sum(-1)
+        denom = norm[:, :-1] * norm[:, 1:]
+        cos = torch.where(denom > 0, dot / denom, torch.zeros_like(dot))
+        best = torch.argmax(cos.sum(-1) * inv_n[:, :, 0], dim=1)
+        slot = torch.arange(capacity, device=entries.device).unsqueeze(0)
+        before = slot < best.unsqueeze(1)
+        at = slot == best.unsqueeze(1)
+    lo, hi = entries[:, :capacity], entries[:, 1:]
+    merged = torch.where(before.view(*before.shape, 1, 1), lo, torch.where(at.view(*at.shape, 1, 1), (lo + hi) * 0.5, hi))
+    t_lo, t_hi = times[:, :capacity], times[:, 1:]
+    return merged, torch.where(before, t_lo, torch.where(at, (t_lo + t_hi) * 0.5, t_hi))
