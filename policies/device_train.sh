@@ -124,7 +124,8 @@ for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
         row['parity'] = {'calls': data.get('steps_total'), 'episodes': len(data.get('episodes', [])),
                          'onnxruntime_check': data.get('onnxruntime_check'), 'bytes': os.path.getsize(p)}
     row['eval'] = {}
-    for f in sorted(glob.glob(os.path.join(d, 'eval', '*.json'))):
+    order = lambda f: (0, 0.0) if os.path.basename(f).startswith('eval-') else (1, float(os.path.basename(f).split('-')[1]))
+    for f in sorted(glob.glob(os.path.join(d, 'eval', '*.json')), key=order):
         try:
             run = json.load(open(f))['runs'][0]
         except Exception as err:  # noqa: BLE001
