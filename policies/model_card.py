@@ -136,7 +136,7 @@ def card(bundle: str) -> str:
     fv = t.get('final_val_loss')
     lines += ['', f"Final loss ({'flow-matching velocity' if head['kind'] == 'flow' else 'normalised chunk'} MSE) {t['final_loss']:.4f}"
               + (f", validation {fv:.4f}" if fv is not None else '') + '.', '']
-    misses = []
+    misses, twin = [], []
     for label, path in eval_files(bundle):
         ev = json.load(open(path))['runs']
         name = os.path.basename(path)
@@ -150,11 +150,17 @@ def card(bundle: str) -> str:
                 lines.append(f"| {r['task']} | {pct(r['rate'])} | [{pct(r['low'])}, {pct(r['high'])}] | {pct(ch) if ch is not None else '-'} | {r['meanSteps']:.1f} | {r['latencyP50Ms']:.2f} | {r['latencyP99Ms']:.2f} |")
                 if name.startswith('eval-') and r['task'] in HISTORY_TASKS and r['rate'] < TARGET and mem['kind'] != 'none' and mem.get('window') != 1 and not run.get('noMemory'):
                     misses.append(f"{r['task']} {pct(r['rate'])} %")
+                if name.startswith('eval-') and r['task'] in HISTORY_TASKS and ch is not None and not run.get('noMemory'):
+                    twin.append((r['task'], r['rate'], ch))
             lines.append('')
     if mem['kind'] == 'none' or mem.get('window') == 1:
         lines += ['## As a baseline', '', 'The twin should stay within 10 points of each task\'s memoryless chance: with the flow head it '
                   'samples a mode where the present does not determine the answer (a direct head would answer the mean of the modes and '
                   'fall below chance).', '']
+        if twin:
+            lines += ['| task | success % | chance % | within [chance - 10, chance + 10] |', '|---|---|---|---|']
+            lines += [f"| {tk} | {pct(rt)} | {pct(ch)} | {'yes' if abs(rt - ch) <= 0.10 else ('above' if rt > ch else 'below')} |"
+                      for tk, rt, ch in twin] + ['']
     elif misses:
         lines += ['## Where it misses the 90 % target in range', '', f"Below 90 %: {', '.join(misses)}.", '']
         if mem['kind'] == 'memoryvla':
