@@ -194,10 +194,13 @@ phase setup
 
 # ------------------------------------------------------------------ 1. collect
 per_job=$(( (EPISODES + COLLECT_JOBS - 1) / COLLECT_JOBS ))
-say "collect: $COLLECT_JOBS processes x $per_job episodes per task (seeds from $SEED_BASE) ${collect_split[*]}"
+# --split train skips the seeds whose configuration is a test one, so a job reads more seeds than it
+# records episodes: 10x apart keeps the jobs' seed ranges disjoint.
+seed_stride=$(( per_job * 10 ))
+say "collect: $COLLECT_JOBS processes x $per_job episodes per task (seeds from $SEED_BASE, $seed_stride apart) ${collect_split[*]}"
 pids=()
 for ((j = 0; j < COLLECT_JOBS; j++)); do
-  seed=$((SEED_BASE + j * per_job))
+  seed=$((SEED_BASE + j * seed_stride))
   timeout -k 10 300 node "$CLI" collect --task all --episodes "$per_job" --out "$WORK/parts/$j" --no-mcap --seed-start "$seed" "${collect_split[@]}" \
     > "$WORK/logs/collect-$j.log" 2>&1 &
   pids+=($!)
@@ -216,6 +219,14 @@ done
 grep -h "expert successes" "$WORK/logs/collect-0.log"
 "$PYTHON" policies/merge_datasets.py --out "$DATA" "${parts[@]}" || fatal "merge_datasets.py failed"
 rm -rf "$WORK/parts"
+"$PYTHON" -c "
+import json, sys
+m = json.load(open(sys.argv[1])); seen = {}
+for e in m['episodes']:
+    seen.setdefault(e['task'], []).append(e.get('seed'))
+dup = {t: len(s) - len(set(s)) for t, s in seen.items() if len(s) != len(set(s))}
+print('collect: episodes per task', {t: len(s) for t, s in seen.items()}, '; WARNING: repeated seeds ' + str(dup) if dup else '; every seed once')
+" "$DATA/dataset.json"
 longest=$("$PYTHON" -c "import json,sys; m=json.load(open(sys.argv[1])); print(max((e['length'] + 3) // 4 for e in m['episodes']))" "$DATA/dataset.json")
 say "collect: done ($(du -sh "$DATA" | cut -f1); longest episode $longest calls)"
 phase collect
