@@ -20,7 +20,7 @@
 #   bash policies/device_train.sh
 # A local rehearsal of the whole pipeline on the CPU in about 3 minutes:
 #   DRY_RUN=1 bash policies/device_train.sh          (EPISODES=8, TRAIN_SECONDS=20, DEVICE=cpu, ...)
-# Settings (environment): EPISODES per task (1500), COLLECT_JOBS (14), TRAIN_SECONDS per family
+# Settings (environment): EPISODES per task (2000), COLLECT_JOBS (14), TRAIN_SECONDS per family
 # (300), BATCH episodes per step (64; memoryvla 128 through EXTRA_memoryvla), STEPS cap (100000),
 # PARITY_STEPS (100), FAMILIES ("memoryless hamlet hamlet-t4 memoryvla"), HAMLET_WINDOW (auto =
 # max(32, longest training episode in calls)), PYTHON (python3), DEVICE (cuda), THREADS per
@@ -51,7 +51,7 @@ if [[ -z "${MOMENTO_DEVICE_TRAIN_TEED:-}" ]]; then
 fi
 
 cd "$ROOT"
-EPISODES=${EPISODES:-1500}
+EPISODES=${EPISODES:-2000}
 COLLECT_JOBS=${COLLECT_JOBS:-14}
 TRAIN_SECONDS=${TRAIN_SECONDS:-300}
 BATCH=${BATCH:-64}
