@@ -170,6 +170,8 @@ EOF
     say "wrote $OUT/bundles.tar.gz ($(du -h "$OUT/bundles.tar.gz" | cut -f1)), $OUT/summary.json, $OUT/device_train.log"
 }
 fatal() { say "FATAL: $*"; package; say "device_train: stopped after $((SECONDS - START)) s"; exit 1; }
+# Stopped from outside (a command time limit): the trainers get the signal too and export; package what exists.
+trap 'trap - TERM INT; say "signal: packaging what exists"; sleep 5; package; exit 143' TERM INT
 
 say "device_train: EPISODES=$EPISODES/task COLLECT_JOBS=$COLLECT_JOBS TRAIN_SECONDS=$TRAIN_SECONDS BATCH=$BATCH DEVICE=$DEVICE FAMILIES='$FAMILIES' EVAL_EPISODES=$EVAL_EPISODES BEYOND='$BEYOND' x $BEYOND_EPISODES VERSION=$VERSION${DRY_RUN:+ DRY_RUN=$DRY_RUN}"
 say "host: $(nproc) cores; $(nvidia-smi -L 2>/dev/null | head -n 4 | tr '\n' ' ' || echo 'no nvidia-smi')"
