@@ -24,7 +24,7 @@
 # (300), BATCH episodes per step (64; memoryvla 128 through EXTRA_memoryvla), STEPS cap (100000),
 # PARITY_STEPS (100), FAMILIES ("memoryless hamlet hamlet-t4 memoryvla"), HAMLET_WINDOW (auto =
 # max(32, longest training episode in calls)), PYTHON (python3), DEVICE (cuda), THREADS per
-# trainer (3), EVAL_EPISODES (200), BEYOND ("1.5 2"), BEYOND_EPISODES (200), EVAL_TIMEOUT (300 s
+# trainer (3), EVAL_EPISODES (200), BEYOND ("1.5 2"; empty = none), BEYOND_EPISODES (200), EVAL_TIMEOUT (300 s
 # per eval process, and never past MAX_SECONDS (780) from the start: the tarball is written
 # before 13 minutes whatever is still running), VERSION (2.0.0), WORK (/tmp/momento-train), INIT_DIR (continue from
 # INIT_DIR/<bundle>/checkpoint.pt), EXTRA_<family> (extra train.py arguments), SKIP_PARITY,
@@ -63,7 +63,7 @@ PYTHON=${PYTHON:-python3}
 DEVICE=${DEVICE:-cuda}
 THREADS=${THREADS:-3}
 EVAL_EPISODES=${EVAL_EPISODES:-200}
-BEYOND=${BEYOND:-"1.5 2"}
+BEYOND=${BEYOND-"1.5 2"}
 BEYOND_EPISODES=${BEYOND_EPISODES:-200}
 EVAL_TIMEOUT=${EVAL_TIMEOUT:-300}
 MAX_SECONDS=${MAX_SECONDS:-780}
