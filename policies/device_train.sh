@@ -11,7 +11,8 @@
 #   3. at once, in parallel processes: check_parity.py on each bundle (parity.json, plus the
 #      onnxruntime cross-check where onnxruntime is installed) and `momento eval` of each bundle on
 #      test configurations in range (EVAL_EPISODES per task) and beyond the training ranges
-#      (`--beyond 1.5`, `--beyond 2`: BEYOND_EPISODES per task), JSON/text/SVG into <bundle>/eval/;
+#      (`--beyond 1.5`, `--beyond 2`: BEYOND_EPISODES per task, one process per task, merged by
+#      merge_evals.py), JSON/text (and the in-range SVG) into <bundle>/eval/;
 #   4. model cards (policies/model_card.py), $OUT/bundles.tar.gz (bundles with train.json,
 #      training-runs.json, parity.json, eval/, MODEL_CARD.md, checkpoint.pt; all logs),
 #      $OUT/summary.json (training, parity, evaluation, phase times) and $OUT/device_train.log.
@@ -280,7 +281,9 @@ eval_limit=$(( MAX_SECONDS - (SECONDS - START) - 25 ))
 (( eval_limit < EVAL_TIMEOUT )) || eval_limit=$EVAL_TIMEOUT
 (( eval_limit >= 30 )) || eval_limit=30
 check_pids=()
+merges=()
 declare -A check_what
+TASKS=$("$PYTHON" -c "import json, sys; print(' '.join(json.load(open(sys.argv[1]))['tasks']))" "$DATA/dataset.json")
 for name in "${names[@]}"; do
   bundle=$WORK/bundles/$name
   if [[ ! -f "$bundle/policy.json" ]]; then say "parity/eval: $name has no exported bundle, skipped"; continue; fi
@@ -294,11 +297,21 @@ for name in "${names[@]}"; do
   for f in $BEYOND; do settings+=("beyond-$f-$BEYOND_EPISODES|$BEYOND_EPISODES|$f"); done
   for s in "${settings[@]}"; do
     IFS='|' read -r label n factor <<< "$s"
-    beyond_args=(); [[ -n "$factor" ]] && beyond_args=(--beyond "$factor")
-    svg=$bundle/eval/$label.svg; [[ -z "$factor" ]] && svg=$bundle/eval/success.svg
-    timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task all --episodes "$n" "${split_args[@]}" "${beyond_args[@]}" \
-      --json "$bundle/eval/$label.json" --svg "$svg" --quiet > "$bundle/eval/$label.txt" 2> "$WORK/logs/$name-$label.err" &
-    check_pids+=($!); check_what[$!]="$name $label"
+    if [[ -z "$factor" ]]; then  # in range: one process over all tasks (its chart is eval/success.svg)
+      timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task all --episodes "$n" "${split_args[@]}" \
+        --json "$bundle/eval/$label.json" --svg "$bundle/eval/success.svg" --quiet > "$bundle/eval/$label.txt" 2> "$WORK/logs/$name-$label.err" &
+      check_pids+=($!); check_what[$!]="$name $label"
+      continue
+    fi
+    # beyond the training ranges the episodes run longer (and fail to the time limit): one process
+    # per task, merged afterwards by merge_evals.py
+    mkdir -p "$WORK/evalparts/$name/$label"
+    merges+=("$name|$label")
+    for task in $TASKS; do
+      timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task "$task" --episodes "$n" "${split_args[@]}" --beyond "$factor" \
+        --json "$WORK/evalparts/$name/$label/$task.json" --quiet > /dev/null 2> "$WORK/logs/$name-$label-$task.err" &
+      check_pids+=($!); check_what[$!]="$name $label-$task"
+    done
   done
 done
 say "parity/eval: ${#check_pids[@]} processes (time limit ${eval_limit} s each)"
@@ -312,6 +325,12 @@ for p in "${check_pids[@]}"; do
   else
     [[ $s == 0 ]] || { say "WARNING: eval $name $what exited $s"; tail -n 5 "$WORK/logs/$name-$what.err" | sed 's/^/    /'; }
   fi
+done
+for m in "${merges[@]}"; do
+  IFS='|' read -r name label <<< "$m"
+  part_files=(); for task in $TASKS; do part_files+=("$WORK/evalparts/$name/$label/$task.json"); done
+  python3 policies/merge_evals.py --out "$WORK/bundles/$name/eval/$label.json" "${part_files[@]}" > /dev/null \
+    || say "WARNING: no $label evaluation of $name"
 done
 phase parity_eval
 
