@@ -25,7 +25,8 @@
 # (300), BATCH episodes per step (64; memoryvla 128 through EXTRA_memoryvla), STEPS cap (100000),
 # PARITY_STEPS (100), FAMILIES ("memoryless hamlet hamlet-t4 memoryvla"), HAMLET_WINDOW (auto =
 # max(32, longest training episode in calls)), PYTHON (python3), DEVICE (cuda), THREADS per
-# trainer (3), EVAL_EPISODES (200), BEYOND ("1.5 2"; empty = none), BEYOND_EPISODES (200), EVAL_TIMEOUT (300 s
+# trainer (3), EVAL_EPISODES (200), BEYOND ("1.5 2"; empty = none), BEYOND_EPISODES (200),
+# BEYOND_PER_TASK (1: one process per task and factor; 0: one per factor), EVAL_TIMEOUT (300 s
 # per eval process, and never past MAX_SECONDS (780) from the start: the tarball is written
 # before 13 minutes whatever is still running), VERSION (2.0.0), WORK (/tmp/momento-train), INIT_DIR (continue from
 # INIT_DIR/<bundle>/checkpoint.pt), EXTRA_<family> (extra train.py arguments), SKIP_PARITY,
@@ -36,8 +37,8 @@ set -uo pipefail
 if [[ "${DRY_RUN:-0}" == 1 ]]; then
   : "${EPISODES:=8}" "${COLLECT_JOBS:=2}" "${TRAIN_SECONDS:=20}" "${BATCH:=4}" "${DEVICE:=cpu}" "${THREADS:=1}"
   : "${PARITY_STEPS:=20}" "${EVAL_EPISODES:=4}" "${BEYOND_EPISODES:=4}" "${PYTHON:=/usr/bin/python3}"
-  : "${WORK:=/tmp/momento-train-dry}" "${OUT:=/tmp/momento-out-dry}" "${EXTRA_memoryvla:=}" "${SEED_BASE:=900000}"
-  export EPISODES COLLECT_JOBS TRAIN_SECONDS BATCH DEVICE THREADS PARITY_STEPS EVAL_EPISODES BEYOND_EPISODES PYTHON WORK OUT EXTRA_memoryvla SEED_BASE
+  : "${BEYOND_PER_TASK:=0}" "${WORK:=/tmp/momento-train-dry}" "${OUT:=/tmp/momento-out-dry}" "${EXTRA_memoryvla:=}" "${SEED_BASE:=900000}"
+  export BEYOND_PER_TASK EPISODES COLLECT_JOBS TRAIN_SECONDS BATCH DEVICE THREADS PARITY_STEPS EVAL_EPISODES BEYOND_EPISODES PYTHON WORK OUT EXTRA_memoryvla SEED_BASE
 fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,6 +69,7 @@ BEYOND=${BEYOND-"1.5 2"}
 BEYOND_EPISODES=${BEYOND_EPISODES:-200}
 EVAL_TIMEOUT=${EVAL_TIMEOUT:-300}
 MAX_SECONDS=${MAX_SECONDS:-780}
+BEYOND_PER_TASK=${BEYOND_PER_TASK:-1}
 VERSION=${VERSION:-2.0.0}
 WORK=${WORK:-/tmp/momento-train}
 SEED_BASE=${SEED_BASE:-100000}
@@ -284,6 +286,7 @@ check_pids=()
 merges=()
 declare -A check_what
 TASKS=$("$PYTHON" -c "import json, sys; print(' '.join(json.load(open(sys.argv[1]))['tasks']))" "$DATA/dataset.json")
+beyond_tasks=$TASKS; [[ "$BEYOND_PER_TASK" == 1 ]] || beyond_tasks=all
 for name in "${names[@]}"; do
   bundle=$WORK/bundles/$name
   if [[ ! -f "$bundle/policy.json" ]]; then say "parity/eval: $name has no exported bundle, skipped"; continue; fi
@@ -307,7 +310,7 @@ for name in "${names[@]}"; do
     # per task, merged afterwards by merge_evals.py
     mkdir -p "$WORK/evalparts/$name/$label"
     merges+=("$name|$label")
-    for task in $TASKS; do
+    for task in $beyond_tasks; do
       timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task "$task" --episodes "$n" "${split_args[@]}" --beyond "$factor" \
         --json "$WORK/evalparts/$name/$label/$task.json" --quiet > /dev/null 2> "$WORK/logs/$name-$label-$task.err" &
       check_pids+=($!); check_what[$!]="$name $label-$task"
@@ -328,7 +331,7 @@ for p in "${check_pids[@]}"; do
 done
 for m in "${merges[@]}"; do
   IFS='|' read -r name label <<< "$m"
-  part_files=(); for task in $TASKS; do part_files+=("$WORK/evalparts/$name/$label/$task.json"); done
+  part_files=(); for task in $beyond_tasks; do part_files+=("$WORK/evalparts/$name/$label/$task.json"); done
   python3 policies/merge_evals.py --out "$WORK/bundles/$name/eval/$label.json" "${part_files[@]}" > /dev/null \
     || say "WARNING: no $label evaluation of $name"
 done
