@@ -311,7 +311,8 @@ for name in "${names[@]}"; do
     mkdir -p "$WORK/evalparts/$name/$label"
     merges+=("$name|$label")
     for task in $beyond_tasks; do
-      timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task "$task" --episodes "$n" "${split_args[@]}" --beyond "$factor" \
+      # niced: the in-range evaluations and parity (the targets) get the cores first
+      nice -n 10 timeout -k 5 "$eval_limit" node "$CLI" eval --policy "$bundle" --task "$task" --episodes "$n" "${split_args[@]}" --beyond "$factor" \
         --json "$WORK/evalparts/$name/$label/$task.json" --quiet > /dev/null 2> "$WORK/logs/$name-$label-$task.err" &
       check_pids+=($!); check_what[$!]="$name $label-$task"
     done
