@@ -55,11 +55,10 @@ export function drawParams(task: string, specs: readonly ParamSpec[], seed: numb
 /** Checks one override; the error names the task, the parameter and the value. */
 export function checkParam(task: string, spec: ParamSpec, value: number): number {
   const [low, high] = spec.limit;
-  if (!Number.isSafeInteger(value) || value < low || value > high) {
+  if (spec.values) {
+    if (!spec.values.includes(value)) throw new RangeError(`task ${task}: parameter ${spec.name} must be one of ${spec.values.join(', ')}, got ${value}`);
+  } else if (!Number.isSafeInteger(value) || value < low || value > high) {
     throw new RangeError(`task ${task}: parameter ${spec.name} must be an integer in [${low}, ${high}] (training range [${spec.train[0]}, ${spec.train[1]}]), got ${value}`);
-  }
-  if (spec.values && !spec.values.includes(value)) {
-    throw new RangeError(`task ${task}: parameter ${spec.name} must be one of ${spec.values.join(', ')}, got ${value}`);
   }
   return value;
 }
