@@ -120,8 +120,8 @@ def _check_value_info(where: str, infos, specs) -> None:
         if tt.elem_type != _ONNX_DTYPES[spec.dtype]:
             raise RuntimeError(f"{where}: tensor '{spec.name}' has ONNX elem_type {tt.elem_type}, expected {spec.dtype}")
         dims = [d.dim_param if d.HasField('dim_param') else d.dim_value for d in tt.shape.dim]
-        if dims != ['batch', *spec.shape]:
-            raise RuntimeError(f"{where}: tensor '{spec.name}' has shape {dims}, expected {['batch', *spec.shape]}")
+        if dims != ['batch', *spec.dims()]:
+            raise RuntimeError(f"{where}: tensor '{spec.name}' has shape {dims}, expected {['batch', *spec.dims()]}")
 
 
 def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
@@ -137,7 +137,7 @@ def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
         torch.onnx.export(
             graph, example_inputs(graph, 2, num_tasks), path,
             input_names=names_in, output_names=names_out,
-            dynamic_axes={n: {0: 'batch'} for n in names_in + names_out},
+            dynamic_axes={s.name: {0: 'batch', **{i + 1: name for i, name in s.symbolic.items()}} for s in graph.inputs + graph.outputs},
             opset_version=OPSET, do_constant_folding=True, **kwargs,
         )
     model = onnx.load(path)
@@ -145,8 +145,12 @@ def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
     # broadcast); state the declared shapes, then let strict ONNX shape inference confirm them.
     for info, spec in zip(model.graph.output, graph.outputs):
         dims = info.type.tensor_type.shape.dim
-        for dim, value in zip(list(dims)[1:], spec.shape):
-            if dim.HasField('dim_param') or dim.dim_value != value:
+        for dim, value in zip(list(dims)[1:], spec.dims()):
+            if isinstance(value, str):
+                if not dim.HasField('dim_param') or dim.dim_param != value:
+                    dim.Clear()
+                    dim.dim_param = value
+            elif dim.HasField('dim_param') or dim.dim_value != value:
                 dim.Clear()
                 dim.dim_value = value
     onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)

@@ -96,23 +96,29 @@ export function contractProblems(m: Manifest): string[] {
       need('encoder outputs', encoder.outputs, 'moments', ['batch', mem.tokens, mem.dim]);
       need('memory inputs', memory.inputs, 'window', ['batch', mem.window, mem.tokens, mem.dim]);
       break;
-    case 'memoryvla':
+    case 'memoryvla': {
       unique('memory.streams', mem.streams.map((s) => s.name));
       mem.streams.forEach((s, i) => rowValues(`memory.streams.${i} (capacity x tokens x dim)`, [mem.capacity, s.tokens, s.dim]));
       if (!memory) {
         problems.push(`graphs.memory: required for memory kind 'memoryvla'`);
         break;
       }
+      // The bank axis (dimension 1 of the bank, times and mask inputs) is capacity L, or one
+      // symbolic name on every bank input: then the graph takes any number of slots.
+      const bankAxes = new Set(memory.inputs.filter((t) => mem.streams.some((s) => [`${s.name}_bank`, `${s.name}_times`, `${s.name}_mask`].includes(t.name))).map((t) => t.shape[1]));
+      const slots = bankAxes.size === 1 && typeof [...bankAxes][0] === 'string' ? ([...bankAxes][0] as string) : mem.capacity;
+      if (bankAxes.size > 1) problems.push(`graphs.memory: the bank inputs' dimension 1 must be the same on all of them (capacity ${mem.capacity} or one symbolic name), got ${[...bankAxes].map((a) => JSON.stringify(a ?? null)).join(', ')}`);
       for (const s of mem.streams) {
         for (const suffix of ['_bank', '_times', '_mask']) memoryState.add(`${s.name}${suffix}`);
         need('encoder outputs', encoder.outputs, s.name, ['batch', s.tokens, s.dim]);
         need('memory inputs', memory.inputs, s.name, ['batch', s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, `${s.name}_bank`, ['batch', mem.capacity, s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, `${s.name}_times`, ['batch', mem.capacity], 'float32', true);
-        need('memory inputs', memory.inputs, `${s.name}_mask`, ['batch', mem.capacity]);
+        need('memory inputs', memory.inputs, `${s.name}_bank`, ['batch', slots, s.tokens, s.dim]);
+        need('memory inputs', memory.inputs, `${s.name}_times`, ['batch', slots], 'float32', true);
+        need('memory inputs', memory.inputs, `${s.name}_mask`, ['batch', slots]);
         need('memory outputs', memory.outputs, `${s.name}_fused`, ['batch', s.tokens, s.dim]);
       }
       break;
+    }
     default: {
       const never: never = mem;
       problems.push(`memory.kind: unknown ${JSON.stringify(never)}`);

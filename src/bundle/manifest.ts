@@ -131,6 +131,8 @@ export const MemorySpecSchema = z.discriminatedUnion('kind', [
     capacity: bounded(L.capacity),
     /** What is written to the bank after retrieval: the fused tokens or the raw encoder tokens. */
     write: z.enum(['fused', 'raw']),
+    /** Past capacity: 'merge' the most similar adjacent pair (consolidation, the default) or drop the oldest entry ('fifo'). */
+    eviction: z.enum(['merge', 'fifo']).optional(),
     streams: z.array(StreamSpecSchema).min(1).max(L.streams),
   }),
 ]);

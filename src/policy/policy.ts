@@ -10,7 +10,7 @@ import type { GraphRole, Manifest } from '../bundle/manifest.js';
 import { loadGraphs, readManifest, type BundleGraphs, type LoadOptions } from '../bundle/load.js';
 import { BundleError } from '../core/errors.js';
 import type { MemoryStats, Observation, StageTimings, StepResult } from '../core/types.js';
-import { createMemoryState } from '../memory/create-memory-state.js';
+import { createMemoryState, type MemoryStateSpec } from '../memory/create-memory-state.js';
 import type { MemoryState, MemoryStepContext, TensorReader } from '../memory/memory-state.js';
 import type { Feed, Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
@@ -19,10 +19,16 @@ import type { StepOptions } from './backend.js';
 import { chooseDevice } from './choose-device.js';
 import { allocateInputs, writeObservation } from './preprocess.js';
 import { sampleChunks } from './sampler.js';
+import { effectiveMemorySpec, type MemoryOverride } from './memory-override.js';
 
 export interface PolicyOptions extends LoadOptions {
   /** Clear the memory before every step: the memoryless ablation of the same bundle. Default false. */
   readonly noMemory?: boolean;
+  /**
+   * Run the bundle's memory with another bank capacity or eviction rule (memoryvla bundles; the
+   * memory ablations). Validated at load against the manifest and the memory graph's bank axis.
+   */
+  readonly memoryOverride?: MemoryOverride;
   /**
    * Run one throwaway step at load, so the first real step does not pay for lazy initialisation
    * (GPU shader compilation above all) and every graph's output shapes are checked. Default true.
@@ -41,6 +47,13 @@ function neutralObservation(m: Manifest): Observation {
     stampNs: 0,
     index: 0,
   };
+}
+
+// Memory specs that build the same state compare equal (defaults spelled out).
+function memoryKey(spec: MemoryStateSpec): string {
+  if (spec.kind !== 'memoryvla') return JSON.stringify(spec);
+  const { capacity, write, streams } = spec;
+  return JSON.stringify({ kind: spec.kind, capacity, write, streams, eviction: spec.eviction ?? 'merge', slots: spec.slots ?? capacity });
 }
 
 export interface BatchItem {
@@ -71,8 +84,10 @@ export class Policy implements AsyncDisposable {
     readonly hash: string,
     private readonly graphs: BundleGraphs,
     readonly noMemory: boolean,
+    /** The memory spec every episode runs with: the manifest's, or its runtime override. */
+    readonly memorySpec: MemoryStateSpec,
   ) {
-    this.memoryLayout = createMemoryState(manifest.memory);
+    this.memoryLayout = createMemoryState(memorySpec);
   }
 
   /** Loads and validates the bundle at `dir`, opening its graphs on the chosen device. */
@@ -94,8 +109,9 @@ export class Policy implements AsyncDisposable {
 
   private static async open(dir: string, options: PolicyOptions): Promise<Policy> {
     const { manifest, hash } = readManifest(dir);
+    const memorySpec = effectiveMemorySpec(manifest, options.memoryOverride);
     const graphs = await loadGraphs(dir, manifest, options);
-    const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false);
+    const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false, memorySpec);
     if (options.warmUp ?? true) {
       try {
         await policy.step(policy.newEpisode(), neutralObservation(manifest));
@@ -117,7 +133,7 @@ export class Policy implements AsyncDisposable {
 
   /** A fresh episode: empty memory, step 0, the sampler noise seeded from the manifest seed and `seed`. */
   newEpisode(seed = 0): EpisodeState {
-    return new EpisodeState(this.manifest, seed);
+    return new EpisodeState(this.manifest, seed, this.memorySpec);
   }
 
   /** Runs one step of one episode. */
@@ -145,7 +161,8 @@ export class Policy implements AsyncDisposable {
   }
 
   private owns(episode: EpisodeState): boolean {
-    return episode.manifest === this.manifest || JSON.stringify(episode.manifest.memory) === JSON.stringify(this.manifest.memory);
+    const spec = episode.memory.kind === 'none' ? { kind: 'none' as const } : episode.memory.spec;
+    return memoryKey(spec) === memoryKey(this.memorySpec);
   }
 
   private async runBatch(items: readonly BatchItem[]): Promise<StepResult[]> {
