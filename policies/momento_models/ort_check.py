@@ -88,7 +88,8 @@ def run_graph(file: str, feeds: dict) -> dict:
 def _random_feeds(specs: list, batch: int, num_tasks: int, capacity: int, rng: np.random.Generator) -> dict:
     feeds = {}
     for s in specs:
-        shape = [batch if d == 'batch' else d for d in s['shape']]
+        # any symbolic axis other than the batch is a bank axis (capacity L)
+        shape = [batch if d == 'batch' else capacity if isinstance(d, str) else d for d in s['shape']]
         name = s['name']
         if s['dtype'] == 'int64':
             feeds[name] = rng.integers(0, num_tasks, shape).astype(np.int64)

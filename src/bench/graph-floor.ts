@@ -27,8 +27,9 @@ function fill(data: Float32Array, seed: number): void {
 }
 
 /** A tensor of `spec` for `batch` rows: task ids in range, masks as valid prefixes, times and steps in [0, 20). */
-function inputFor(spec: GraphSpec['inputs'][number], batch: number, tasks: number, seed: number): Feed {
-  const dims = spec.shape.map((d) => (typeof d === 'number' ? d : batch));
+function inputFor(spec: GraphSpec['inputs'][number], batch: number, tasks: number, slots: number, seed: number): Feed {
+  // Symbolic axes: 'batch', or a bank axis (the memory's capacity L).
+  const dims = spec.shape.map((d) => (typeof d === 'number' ? d : d === 'batch' ? batch : slots));
   const size = dims.reduce((a, b) => a * b, 1);
   if (spec.dtype === 'int64') return { data: BigInt64Array.from({ length: size }, (_, i) => BigInt(i % Math.max(1, tasks))), dims };
   if (spec.dtype !== 'float32') throw new TypeError(`graph floor: input '${spec.name}' has dtype ${spec.dtype}; only float32 and int64 inputs are generated`);
@@ -83,11 +84,12 @@ export class GraphFloor implements AsyncDisposable {
     if (ready) return ready;
     const board = new Map<string, Feed>();
     const tasks = this.manifest.observation.instruction?.tasks.length ?? 1;
+    const slots = this.manifest.memory.kind === 'memoryvla' ? this.manifest.memory.capacity : 1;
     const perGraph: Record<string, Feed>[] = [];
     for (const [g, spec] of this.specs.entries()) {
       const feeds: Record<string, Feed> = {};
       spec.inputs.forEach((input, i) => {
-        feeds[input.name] = board.get(input.name) ?? inputFor(input, batch, tasks, 1000 * g + i);
+        feeds[input.name] = board.get(input.name) ?? inputFor(input, batch, tasks, slots, 1000 * g + i);
       });
       perGraph.push(feeds);
       const out = await this.graphs[g]!.run(feeds);
