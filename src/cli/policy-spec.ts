@@ -9,7 +9,8 @@ export function isRemotePolicy(spec: string): boolean {
   return /^wss?:\/\//.test(spec);
 }
 
-export async function openPolicy(spec: string, options: { device: Device; noMemory: boolean }): Promise<PolicyBackend & AsyncDisposable> {
+/** `attention`: fetch the retrieval attention into each step's memory stats (for recording; local bundles only). */
+export async function openPolicy(spec: string, options: { device: Device; noMemory: boolean; attention?: boolean }): Promise<PolicyBackend & AsyncDisposable> {
   if (!isRemotePolicy(spec)) return Policy.load(spec, options);
   const token = process.env['MOMENTO_POLICY_TOKEN'];
   return PolicyClient.connect(spec, { noMemory: options.noMemory, ...(token ? { token } : {}) });

@@ -41,7 +41,7 @@ export interface OnnxGraphOptions {
   readonly device?: Device;
   /**
    * Threads for one operator on CPU. Default: by batch size (threadsForBatch: 1 below B = 16,
-   * min(4, cores) from 16) for the bucket sessions, 1 for the dynamic one. Policy graphs are small,
+   * min(4, half the cores) from 16) for the bucket sessions, 1 for the dynamic one. Policy graphs are small,
    * and onnxruntime's thread pool costs more than it gains on small batches (BENCHMARKS.md).
    */
   readonly threads?: number;
@@ -220,7 +220,7 @@ export class OnnxGraph implements AsyncDisposable {
     let runner = this.bucketRunners.get(batch);
     if (!runner) {
       const device: Device = this.provider === 'cpu' ? 'cpu' : 'gpu';
-      const threads = this.options.threads ?? threadsForBatch(batch, availableParallelism());
+      const threads = this.threadsFor(batch);
       runner = openRunner(this.file, device, this.inference, threads, batch, this.deviceOutputs).then((o) => o.runner);
       this.bucketRunners.set(batch, runner);
     }
@@ -230,6 +230,11 @@ export class OnnxGraph implements AsyncDisposable {
       this.bucketsFailed = true;
       return undefined;
     });
+  }
+
+  /** Intra-op threads of the session for batches of `batch` rows: the `threads` option, else by batch size. */
+  threadsFor(batch: number, cores = availableParallelism()): number {
+    return this.options.threads ?? threadsForBatch(batch, cores);
   }
 
   /** Batch sizes whose bucket session is open (for tests and statistics). */

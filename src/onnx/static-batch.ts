@@ -19,11 +19,13 @@ export function bucketFor(batch: number): number | undefined {
 
 /**
  * Intra-op threads for a session that runs batches of `batch` rows: 1 below 16 (onnxruntime's
- * thread pool costs more than it gains on small batches), min(4, cores) from 16 (measured
- * +26–79 % at B = 64 in issue 12); never every core of a shared machine.
+ * thread pool costs more than it gains on small batches), from 16 min(4, half the cores)
+ * (measured +26–79 % at B = 64 on a 16-core host, issue 12). Never every core: on this repo's
+ * 2-core CI machine 2 threads made B = 16 four times slower under load (87 vs 22 ms), so it
+ * stays at 1 there.
  */
 export function threadsForBatch(batch: number, cores: number): number {
-  return batch >= 16 ? Math.max(1, Math.min(4, cores)) : 1;
+  return batch >= 16 ? Math.max(1, Math.min(4, Math.floor(cores / 2))) : 1;
 }
 
 interface Dim {

@@ -113,7 +113,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const variants = opts.ablation ? [false, true] : [!opts.memory];
   const runs: EvalRun[] = [];
   for (const noMemory of variants) {
-    await using policy = await openPolicy(opts.policy, { device, noMemory });
+    await using policy = await openPolicy(opts.policy, { device, noMemory, attention: opts.record !== undefined });
     const label = noMemory ? `${policy.name} --no-memory` : policy.name;
     const outside = limitsOutside(policy.manifest.action, ACTION_SPACE);
     if (outside.length > 0) {
