@@ -158,7 +158,7 @@ export class OnnxGraph implements AsyncDisposable {
   private released = false;
   /** Bucket sessions by batch size, opened on first use. */
   private readonly bucketRunners = new Map<number, Promise<GraphRunner>>();
-  /** Set when a bucket session could not be made (e.g. a model newer than proto/onnx.proto): run as exported. */
+  /** Set when a bucket session could not be made (e.g. an input with a fixed dimension 0): run as exported. */
   private bucketsFailed = false;
 
   private constructor(

@@ -2,6 +2,8 @@
 // gives the outputs of the graph as exported for every batch size (padded rows dropped), the
 // sessions are opened lazily and only for buckets, batches above 64 run in the graph as exported,
 // and the threads follow the batch size.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +45,24 @@ describe('static batch', () => {
       }
     } finally {
       await session.release();
+    }
+  });
+
+  it('copies every byte but the dimensions: fields newer than the schema survive, and the model still runs', async () => {
+    const original = readFileSync(MEMORY);
+    // An unknown field of ModelProto (number 99, varint 7), as a newer IR version might add.
+    const unknown = Uint8Array.of((99 << 3) & 0x7f | 0x80, 99 >> 4, 7);
+    const dir = mkdtempSync(join(tmpdir(), 'momento-static-'));
+    try {
+      const file = join(dir, 'memory.onnx');
+      writeFileSync(file, Buffer.concat([original, unknown]));
+      const rewritten = withStaticBatch(file, 2);
+      expect([...rewritten.subarray(rewritten.length - unknown.length)]).toEqual([...unknown]);
+      const session = await ort.InferenceSession.create(rewritten);
+      expect(session.inputMetadata.every((m) => m.isTensor && m.shape[0] === 2)).toBe(true);
+      await session.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
