@@ -394,11 +394,24 @@ class StreamRetrieval(nn.Module):
 
     def forward(self, x: torch.Tensor, bank: torch.Tensor, times: torch.Tensor, mask: torch.Tensor,
                 step: torch.Tensor) -> tuple:
+        return self.read(x, None, bank, times, mask, step=step)
+
+    def query(self, x: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
+        """The projected queries [B, N, d]; they do not depend on the bank, so training computes
+        them for every call of an episode at once (training.py)."""
+        return self.q(self.norm_x(x) + sinusoidal(step, self.dim).unsqueeze(1))
+
+    def read(self, x: torch.Tensor, q: Optional[torch.Tensor], bank: torch.Tensor, times: torch.Tensor, mask: torch.Tensor,
+             attention: bool = True, step: Optional[torch.Tensor] = None) -> tuple:
+        """Retrieve with queries q (None: query(x, step), traced where it always was, so the
+        exported graph is unchanged) and fuse; returns (fused [B, N, d], per-slot attention [B, L]
+        or None when attention is False)."""
         b, slots = bank.shape[0], bank.shape[1]
         n, d = self.tokens, self.dim
         entries = self.norm_bank(bank)  # [B, L, N, d]
         keys = entries + sinusoidal(times, d).unsqueeze(2)
-        q = self.q(self.norm_x(x) + sinusoidal(step, d).unsqueeze(1))
+        if q is None:
+            q = self.query(x, step)
         k = torch.cat([self.null_k.expand(b, 1, d), self.k(keys.reshape(b, slots * n, d))], dim=1)
         v = torch.cat([self.null_v.expand(b, 1, d), self.v(entries.reshape(b, slots * n, d))], dim=1)
         token_mask = mask.unsqueeze(2).expand(b, slots, n).reshape(b, slots * n)
@@ -408,6 +421,8 @@ class StreamRetrieval(nn.Module):
         retrieved = self.o(merge_heads(out))
         g = torch.sigmoid(self.gate(torch.cat([x, retrieved], dim=-1)))
         fused = g * x + (1.0 - g) * retrieved
+        if not attention:
+            return fused, None
         # weights [B, h, N, 1 + L*N] -> per slot (summed over its tokens, null left out), mean over heads and queries
         per_slot = weights[:, :, :, 1:].reshape(b, self.heads, n, slots, n).sum(dim=-1)
         return fused, per_slot.mean(dim=2).mean(dim=1)
