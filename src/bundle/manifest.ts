@@ -174,6 +174,12 @@ export const ManifestSchema = z.strictObject({
     encoder: GraphSpecSchema,
     memory: GraphSpecSchema.optional(),
     head: GraphSpecSchema,
+    /**
+     * Optional fused step graph: encoder + memory read + head in one graph, for direct heads and
+     * memory kinds 'none' and 'memoryvla' (README, "The fused step graph"). The separate graphs
+     * stay required; the runtime runs this one per step unless `fused: false`.
+     */
+    step: GraphSpecSchema.optional(),
   }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -17,9 +17,9 @@ const timesteps = (e: EpisodeState): number[][] => (e.memory.kind === 'memoryvla
 
 /** Makes the `nth` run (1-based, counted from now) of the graph whose file ends with `file` throw once. */
 function failRun(file: string, nth: number): void {
-  const real = OnnxGraph.prototype.run;
+  const real = OnnxGraph.prototype.runValues;
   let runs = 0;
-  vi.spyOn(OnnxGraph.prototype, 'run').mockImplementation(function (this: OnnxGraph, ...args: Parameters<OnnxGraph['run']>) {
+  vi.spyOn(OnnxGraph.prototype, 'runValues').mockImplementation(function (this: OnnxGraph, ...args: Parameters<OnnxGraph['runValues']>) {
     if (this.file.endsWith(file) && ++runs === nth) return Promise.reject(new Error(`injected failure of ${file}`));
     return real.apply(this, args);
   });

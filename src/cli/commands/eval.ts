@@ -187,7 +187,7 @@ export async function runEval(opts: EvalOptions, ablationVariants?: readonly Abl
     (parseAblation(opts.ablation) === 'no-memory' ? [{ noMemory: false }, { noMemory: true }] : [{ noMemory: !opts.memory }]);
   const runs: EvalRun[] = [];
   for (const [index, { noMemory, id, label: variantLabel, override }] of variants.entries()) {
-    await using policy = await openPolicy(opts.policy, { device, noMemory, autoBatch: concurrency, ...(override ? { memoryOverride: override } : {}) });
+    await using policy = await openPolicy(opts.policy, { device, noMemory, attention: opts.record !== undefined, autoBatch: concurrency, ...(override ? { memoryOverride: override } : {}) });
     const label = variantLabel !== undefined ? `${policy.name} ${variantLabel}` : noMemory ? `${policy.name} --no-memory` : policy.name;
     const outside = limitsOutside(policy.manifest.action, ACTION_SPACE);
     if (outside.length > 0) {
