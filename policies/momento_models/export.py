@@ -7,6 +7,7 @@ StepGraph): encoder + memory read + head in one graph, so a GPU step is one run 
 read-back instead of three. The separate graphs stay: the runtime may use either."""
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import os
@@ -98,7 +99,10 @@ class StepGraph(Graph):
                 if attention:
                     outputs.append(specs[f'{name}_attention'])
         outputs.append(specs['actions'])
-        self.inputs, self.outputs = inputs, outputs
+        # The bank axis is static here (the capacity L): the runtime's step-graph contract fixes it,
+        # padding a larger bank is for the separate memory graph.
+        self.inputs = [dataclasses.replace(s, symbolic={}) for s in inputs]
+        self.outputs = [dataclasses.replace(s, symbolic={}) for s in outputs]
         self._parts = parts
 
     def forward(self, *args: torch.Tensor) -> tuple:
