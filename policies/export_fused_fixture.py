@@ -1,6 +1,10 @@
 """Compose the fused step graph of the memoryvla-tiny test bundle into test/fixtures/bundles/memoryvla-tiny-fused/.
 
     /usr/bin/python3 policies/export_fused_fixture.py
+    /usr/bin/python3 policies/export_fused_fixture.py --in-place policies/memoryvla-sim
+
+The second form adds step.onnx and `graphs.step` to a bundle in its own folder (a reference bundle
+whose checkpoint is not at hand: the composed graph computes exactly what its three graphs do).
 
 The fused step graph (the bundle contract's optional `graphs.step`, see the README) is encoder +
 memory read + head in one ONNX graph: its inputs are the runtime-provided tensors (cameras,
@@ -48,8 +52,8 @@ def rename_internal(graph: onnx.GraphProto, prefix: str) -> None:
         info.name = fix(info.name)
 
 
-def compose(manifest: dict) -> onnx.ModelProto:
-    models = {role: onnx.load(os.path.join(SOURCE, f'{role}.onnx')) for role in ROLES}
+def compose(manifest: dict, source: str = SOURCE) -> onnx.ModelProto:
+    models = {role: onnx.load(os.path.join(source, f'{role}.onnx')) for role in ROLES}
     opsets = {(o.domain, o.version) for m in models.values() for o in m.opset_import}
     if len(opsets) != 1:
         raise SystemExit(f'the graphs import different opsets: {sorted(opsets)}')
@@ -88,6 +92,13 @@ def spec_of(value: onnx.ValueInfoProto) -> dict:
 
 
 def main() -> None:
+    import argparse
+    parser = argparse.ArgumentParser(description='compose a fused step graph from a bundle\'s three graphs')
+    parser.add_argument('--in-place', metavar='BUNDLE', help='add step.onnx to this bundle folder (default: write the memoryvla-tiny-fused fixture)')
+    args = parser.parse_args()
+    if args.in_place:
+        compose_in_place(args.in_place)
+        return
     with open(os.path.join(SOURCE, 'policy.json')) as f:
         manifest = json.load(f)
     if manifest['head']['kind'] != 'direct':
@@ -108,6 +119,25 @@ def main() -> None:
         json.dump(manifest, f, indent=2)
         f.write('\n')
     print(f'wrote {OUT}: step.onnx ({len(model.graph.node)} nodes), policy.json')
+
+
+def compose_in_place(bundle: str) -> None:
+    with open(os.path.join(bundle, 'policy.json')) as f:
+        manifest = json.load(f)
+    if manifest['head']['kind'] != 'direct' or manifest['memory']['kind'] != 'memoryvla':
+        raise SystemExit(f'{bundle}: a composed step graph needs a memoryvla bundle with a direct head')
+    manifest['graphs'].pop('step', None)
+    model = compose(manifest, bundle)
+    onnx.save(model, os.path.join(bundle, 'step.onnx'))
+    manifest['graphs']['step'] = {
+        'file': 'step.onnx',
+        'inputs': [spec_of(v) for v in model.graph.input],
+        'outputs': [spec_of(v) for v in model.graph.output],
+    }
+    with open(os.path.join(bundle, 'policy.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+    print(f'wrote {bundle}: step.onnx ({len(model.graph.node)} nodes), policy.json')
 
 
 if __name__ == '__main__':
