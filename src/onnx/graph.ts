@@ -94,14 +94,25 @@ interface GraphRunner {
   release(): Promise<void>;
 }
 
-function inlineRunner(session: ort.InferenceSession, deviceOutputs: ReadonlySet<string>): GraphRunner {
+/**
+ * `fetchAll`: the session has per-output locations (WebGPU with device outputs), and
+ * onnxruntime-node then refuses a run that fetches a subset of the outputs ("Output count
+ * mismatch", seen on the H200): such a run fetches every output and drops those not asked for
+ * (disposing the device-located ones unread).
+ */
+function inlineRunner(session: ort.InferenceSession, deviceOutputs: ReadonlySet<string>, fetchAll: boolean): GraphRunner {
   return {
     async run(feeds, fetches) {
       const input: Record<string, ort.Tensor> = {};
       for (const [name, feed] of Object.entries(feeds)) input[name] = isResident(feed) ? feed.resident : new ort.Tensor(feed.data, feed.dims);
-      const result = fetches ? await session.run(input, fetches as string[]) : await session.run(input);
+      const result = fetches && !fetchAll ? await session.run(input, fetches as string[]) : await session.run(input);
+      const wanted = fetches ? new Set(fetches) : undefined;
       const out: Record<string, GraphValue> = {};
       for (const [name, tensor] of Object.entries(result)) {
+        if (wanted && !wanted.has(name)) {
+          if (deviceOutputs.has(name)) tensor.dispose();
+          continue;
+        }
         // Never touch `.data` of an output left on the device.
         out[name] = deviceOutputs.has(name) ? { resident: tensor, dims: tensor.dims } : { data: tensor.data as FeedValue, dims: tensor.dims };
       }
@@ -151,7 +162,7 @@ async function openRunner(file: string, device: Device, mode: InferenceMode, thr
     }
   }
   const { session, provider, fallbackReason } = await openSession(file, device, { threads, ...(batch === undefined ? {} : { batch }), deviceOutputs: [...deviceOutputs] });
-  return { runner: inlineRunner(session, deviceOutputs), provider, inputs: describeInputs(session), outputs: describeOutputs(session), ...(fallbackReason ? { fallbackReason } : {}) };
+  return { runner: inlineRunner(session, deviceOutputs, provider === 'webgpu' && deviceOutputs.size > 0), provider, inputs: describeInputs(session), outputs: describeOutputs(session), ...(fallbackReason ? { fallbackReason } : {}) };
 }
 
 export class OnnxGraph implements AsyncDisposable {

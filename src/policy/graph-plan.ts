@@ -40,9 +40,18 @@ export function graphPlan(m: Manifest, options: { attention: boolean; fused: boo
   const memoryFetch = (memory?.outputs ?? []).map((t) => t.name).filter((n) => consumed(n, headInputs));
   const stepFetch = (step?.outputs ?? []).map((t) => t.name).filter((n) => n === 'actions' || reads.has(n));
   const onDevice = (names: readonly string[]): string[] => names.filter((n) => !reads.has(n));
+  // A session with per-output locations computes every output (graph.ts, fetchAll): those not
+  // fetched stay on the device too, so nothing is read back for them.
+  const unfetched = (declared: readonly { name: string }[] | undefined, fetched: readonly string[]): string[] =>
+    (declared ?? []).map((t) => t.name).filter((n) => !fetched.includes(n));
   return {
     fetch: { encoder: encoderFetch, memory: memoryFetch, head: ['actions'], step: stepFetch },
-    deviceOutputs: { encoder: onDevice(encoderFetch), memory: onDevice(memoryFetch), head: [], step: [] },
+    deviceOutputs: {
+      encoder: [...onDevice(encoderFetch), ...unfetched(encoder.outputs, encoderFetch)],
+      memory: [...onDevice(memoryFetch), ...unfetched(memory?.outputs, memoryFetch)],
+      head: [],
+      step: [],
+    },
     fused: options.fused && step !== undefined && m.head.kind === 'direct',
   };
 }
