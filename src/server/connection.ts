@@ -9,6 +9,7 @@ import { contractProblems } from './contract.js';
 import { ServerFault, asFault, shown } from './fault.js';
 import { observationFromWire } from './observation-input.js';
 import { stepToProto } from '../record/codec.js';
+import { closeIfSlowReader } from './upgrade.js';
 import { checkRequestWireTypes } from './wire-check.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -18,6 +19,8 @@ export const CAPABILITIES = ['sessions', 'resume', 'snapshot', 'restore', 'batch
 export interface ConnectionContext {
   readonly host: BundleHost;
   readonly maxFrameBytes: number;
+  /** Unread reply bytes beyond which the connection is closed as a slow reader. */
+  readonly maxBufferedBytes: number;
   readonly ttlS: number;
   readonly nowMs: () => number;
   readonly provider: string;
@@ -27,6 +30,8 @@ export interface ConnectionContext {
   detach(session: Session): void;
   stepped(session: Session, receivedNs: number, outcome: { queueWaitMs: number; batchSize: number }): void;
   fault(code: string): void;
+  /** The connection was closed because its replies piled up unread. */
+  slowReader(): void;
 }
 
 function epochNs(): number {
@@ -36,6 +41,7 @@ function epochNs(): number {
 export class ServerConnection {
   private session: Session | undefined;
   private refused = false;
+  private slow = false;
   private readonly replyHere = (frame: Uint8Array): void => {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
   };
@@ -66,6 +72,14 @@ export class ServerConnection {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     const receivedNs = epochNs();
+    if (this.slow) return;
+    // Replies are only produced while the client reads them: one that keeps sending without
+    // reading would otherwise make the server buffer replies without limit.
+    if (closeIfSlowReader(this.socket, this.ctx.maxBufferedBytes)) {
+      this.slow = true;
+      this.ctx.slowReader();
+      return;
+    }
     if (!isBinary) return this.sendFault(0, new ServerFault('bad-frame', 'frame', 'text', 'expected a binary ServerRequest frame, got a text frame'));
     if (data.length > this.ctx.maxFrameBytes) {
       return this.sendFault(0, new ServerFault('frame-too-large', 'frame', `${data.length} bytes`, `frames are limited to ${this.ctx.maxFrameBytes} bytes`));
