@@ -116,7 +116,7 @@ export class ServerConnection {
         const problems = hello.expect ? contractProblems(hello.expect, this.ctx.host.contract) : [];
         if (problems.length > 0) {
           this.refused = true;
-          throw new ServerFault('incompatible', 'hello.expect', shown(problems[0]!, 200), `the client's contract disagrees with bundle '${this.ctx.host.route}': ${problems.join('; ')}`);
+          throw new ServerFault('incompatible', 'hello.expect', shown(problems[0]!, 200), `the client's contract disagrees with bundle '${this.ctx.host.route}': ${shown(problems.join('; '), 1000)}`);
         }
         this.send({
           id,
