@@ -47,8 +47,8 @@ export interface OpenpiEndpointOptions {
 }
 
 /**
- * Requests of one connection waiting behind the running one. openpi's clients send one at a time;
- * a client that sends more is refused per frame beyond this (the frames are not kept).
+ * Requests one connection may have unanswered (the running one included). openpi's clients send
+ * one at a time; a client that sends more is refused per frame beyond this (the frames are not kept).
  */
 export const MAX_QUEUED_REQUESTS = 4;
 
@@ -133,7 +133,7 @@ export class OpenpiEndpoint {
       metrics.errors.inc({ code: f.code });
       if (ws.readyState === ws.OPEN) ws.send(`momento: ${f.code}${f.field ? ` at '${f.field}'` : ''}${f.value ? ` (got ${f.value})` : ''}: ${f.message}`);
     };
-    // One request at a time per connection, as openpi's clients send them; a bounded few may wait.
+    // One request at a time per connection, as openpi's clients send them; a bounded few may be unanswered.
     let chain: Promise<void> = Promise.resolve();
     let queued = 0;
     let slow = false;
@@ -147,13 +147,12 @@ export class OpenpiEndpoint {
         return;
       }
       if (queued >= MAX_QUEUED_REQUESTS) {
-        refuse(new ServerFault('busy', 'frame', `${queued} requests waiting`, `send one request at a time (at most ${MAX_QUEUED_REQUESTS} may wait behind the running one)`));
+        refuse(new ServerFault('busy', 'frame', `${queued} requests unanswered`, `send one request at a time (at most ${MAX_QUEUED_REQUESTS} may be unanswered)`));
         return;
       }
       queued++;
       const frame = data as Buffer;
       chain = chain.then(async () => {
-        queued--;
         const t0 = performance.now();
         try {
           if (!isBinary) throw new ServerFault('bad-frame', 'frame', 'text', 'expected a binary msgpack frame');
@@ -182,6 +181,8 @@ export class OpenpiEndpoint {
           previousTotalMs = performance.now() - t0;
         } catch (err) {
           refuse(err);
+        } finally {
+          queued--;
         }
       });
     });
