@@ -7,7 +7,7 @@ import type { EpisodeState } from '../policy/episode.js';
 import type { Policy } from '../policy/policy.js';
 import { StepBatcher, type BatchedStep, type Schedule } from '../policy/step-batcher.js';
 import { contractOf } from './contract.js';
-import { ServerFault } from './fault.js';
+import { ServerFault, shown } from './fault.js';
 
 export interface StepOutcome extends BatchedStep {
   readonly droppedFrames: number;
@@ -117,7 +117,7 @@ export class Session {
     try {
       fresh.restore(snapshot);
     } catch (err) {
-      throw new ServerFault('bad-field', 'restore.snapshot', String(snapshot.kind ?? ''), (err as Error).message);
+      throw new ServerFault('bad-field', 'restore.snapshot', shown(String(snapshot.kind ?? '')), shown((err as Error).message, 500));
     }
     this.host.batcher.close(this.episode);
     this.episode = fresh;

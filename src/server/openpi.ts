@@ -131,7 +131,8 @@ export class OpenpiEndpoint {
     const refuse = (err: unknown): void => {
       const f = asFault(err);
       metrics.errors.inc({ code: f.code });
-      if (ws.readyState === ws.OPEN) ws.send(`momento: ${f.code}${f.field ? ` at '${f.field}'` : ''}${f.value ? ` (got ${f.value})` : ''}: ${f.message}`);
+      // The field is the client's key path: bounded like the value, so nothing comes back unbounded.
+      if (ws.readyState === ws.OPEN) ws.send(`momento: ${f.code}${f.field ? ` at '${shown(f.field, 200)}'` : ''}${f.value ? ` (got ${shown(f.value, 200)})` : ''}: ${shown(f.message, 1000)}`);
     };
     // One request at a time per connection, as openpi's clients send them; a bounded few may be unanswered.
     let chain: Promise<void> = Promise.resolve();

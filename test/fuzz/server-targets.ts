@@ -243,7 +243,7 @@ export function serverFrameTarget(): FuzzTarget {
             const e = reply.error!;
             const message = e.message ?? '';
             if (!FAULT_CODES.has(e.code ?? '')) throw new Error(`error code '${e.code}': ${message}`);
-            if (!e.field || !message || message.length > 2000 || (e.value ?? '').length > 300) throw new Error(`an error that does not name the field, or echoes too much: ${JSON.stringify({ code: e.code, field: e.field, value: e.value?.slice(0, 100), message: message.slice(0, 200) })}`);
+            if (!e.field || !message || message.length > 2000 || (e.value ?? '').length > 300 || e.field.length > 300) throw new Error(`an error that does not name the field, or echoes too much: ${JSON.stringify({ code: e.code, field: e.field, value: e.value?.slice(0, 100), message: message.slice(0, 200) })}`);
             // A refused handshake refuses the connection for good: start the next case on a fresh one.
             if (e.code === 'incompatible') attacker.close();
           } else if (!reply.body) throw new Error(`reply ${reply.id} has no body`);
@@ -354,7 +354,7 @@ export function openpiFrameTarget(): FuzzTarget {
         } else if (!outcome.isBinary) {
           rejected++;
           const text = outcome.data.toString();
-          const m = /^momento: ([a-z-]+) at '([^']+)'/.exec(text);
+          const m = /^momento: ([a-z-]+) at '(.+?)'/s.exec(text);
           if (!m || !FAULT_CODES.has(m[1]!)) throw new Error(`an openpi refusal without a known code and field: ${text.slice(0, 300)}`);
           if (text.length > 2500) throw new Error(`an openpi refusal of ${text.length} characters`);
         } else {
