@@ -31,7 +31,7 @@ export interface PolicyClientOptions {
   readonly noMemory?: boolean;
   /** The contract this client was written for; the server refuses the connection if it disagrees. */
   readonly expect?: momento.v1.IPolicyContract;
-  /** Give up reconnecting a dropped session after this long, ms. Default 10000. */
+  /** Give up opening or reconnecting a session after this long, ms. Default 10000. */
   readonly reconnectForMs?: number;
 }
 
@@ -113,6 +113,8 @@ export class RemoteEpisode {
   token = '';
   private nextId = 1;
   private ended = false;
+  /** The session's step count as this client saw it (step replies received, reset and restore included). */
+  private completedSteps = 0;
   /** The server's stamps and batching of the last step. */
   lastInfo: RemoteStepInfo | undefined;
 
@@ -122,31 +124,48 @@ export class RemoteEpisode {
   ) {}
 
   private connect(): Promise<Channel> {
-    this.channel ??= (async () => {
+    this.channel ??= this.retrying(async () => {
       const ch = await Channel.open(this.client.url, this.client.options.token);
       const opened = unwrap(await ch.request({ id: this.nextId++, open: { seed: this.seed, noMemory: this.client.noMemory } }));
       this.sessionId = opened.opened!.sessionId ?? '';
       this.token = opened.opened!.resumeToken ?? '';
       return ch;
-    })();
+    });
     return this.channel;
   }
 
-  /** Reopens the socket and resumes the session, retrying until `reconnectForMs` has passed. */
-  private async resume(): Promise<Channel> {
+  /** Runs `attempt` until it succeeds, a refusal of the server (PolicyServerError) or `reconnectForMs`, with backoff. */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + (this.client.options.reconnectForMs ?? 10_000);
     let delay = 50;
     for (;;) {
       try {
-        const ch = await Channel.open(this.client.url, this.client.options.token);
-        unwrap(await ch.request({ id: this.nextId++, resume: { sessionId: this.sessionId, resumeToken: this.token } }));
-        return ch;
+        return await attempt();
       } catch (err) {
-        if (err instanceof PolicyServerError || Date.now() + delay > deadline) throw err;
+        if (err instanceof PolicyServerError || this.ended || Date.now() + delay > deadline) throw err;
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(2000, delay * 2);
       }
     }
+  }
+
+  /**
+   * Reopens the socket and resumes the session, retrying until `reconnectForMs` has passed. The
+   * server must hold the memory this client built: at the step count it saw, or one past it when
+   * the request in flight is a step (the server finished it and repeats its reply). Anything else
+   * (a restarted server whose snapshot on disk was behind) is 'session-lost', never a silent gap.
+   */
+  private resume(pending: momento.v1.IServerRequest): Promise<Channel> {
+    return this.retrying(async () => {
+      const ch = await Channel.open(this.client.url, this.client.options.token);
+      const opened = unwrap(await ch.request({ id: this.nextId++, resume: { sessionId: this.sessionId, resumeToken: this.token } }));
+      const at = Number(opened.opened?.step ?? 0);
+      if (at !== this.completedSteps && !(pending.step && at === this.completedSteps + 1)) {
+        ch.close();
+        throw new PolicyServerError('session-lost', 'resume.step', String(at), `the server resumed session ${this.sessionId.slice(0, 8)}… at step ${at}, this client had seen ${this.completedSteps}: the episode's memory was not kept`);
+      }
+      return ch;
+    });
   }
 
   /** Sends a request; when the socket drops, resumes the session and sends it again (same id). */
@@ -158,7 +177,7 @@ export class RemoteEpisode {
       return unwrap(await ch.request(request));
     } catch (err) {
       if (err instanceof PolicyServerError || ch.open || this.ended) throw err;
-      this.channel = this.resume();
+      this.channel = this.resume(request);
       return unwrap(await (await this.channel).request(request));
     }
   }
@@ -167,7 +186,13 @@ export class RemoteEpisode {
     const response = await this.call({ step: { observation: observationToWire(observation) } });
     const { result, ...info } = response.step!;
     this.lastInfo = info;
+    this.completedSteps++;
     return stepFromProto(result!);
+  }
+
+  /** The session's memory was replaced (reset, restore): its step count is now `step`. */
+  restarted(step: number): void {
+    this.completedSteps = step;
   }
 
   /** Drops the socket without closing the session (tests: a network failure). */
@@ -246,10 +271,12 @@ export class PolicyClient implements PolicyBackend<RemoteEpisode>, AsyncDisposab
 
   async restore(episode: RemoteEpisode, snapshot: momento.v1.IMemorySnapshot): Promise<void> {
     await episode.call({ restore: { snapshot } });
+    episode.restarted(Number(snapshot.step ?? 0));
   }
 
   async reset(episode: RemoteEpisode, seed: number): Promise<void> {
     await episode.call({ reset: { seed } });
+    episode.restarted(0);
   }
 
   async release(): Promise<void> {
