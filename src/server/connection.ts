@@ -52,8 +52,10 @@ export class ServerConnection {
   ) {
     socket.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     socket.on('close', () => {
-      if (this.session && !this.session.closed) this.ctx.detach(this.session);
-      if (this.session?.replyTo === this.replyHere) this.session.replyTo = undefined;
+      // A session resumed on another connection meanwhile is that connection's now: leave it attached.
+      const mine = this.session?.replyTo === this.replyHere;
+      if (this.session && !this.session.closed && mine) this.ctx.detach(this.session);
+      if (mine) this.session!.replyTo = undefined;
       this.session = undefined;
     });
   }
@@ -213,6 +215,7 @@ export class ServerConnection {
   private requireSession(what: string): Session {
     const session = this.session;
     if (!session) throw new ServerFault('no-session', what, 'none', `open or resume a session before '${what}'`);
+    if (session.replyTo !== this.replyHere && !session.closed) throw new ServerFault('superseded', 'session_id', session.id, `the session was resumed on another connection; '${what}' goes there`);
     if (session.closed) throw new ServerFault('session-closed', 'session_id', session.id, `the session was closed; '${what}' needs an open one`);
     return session;
   }

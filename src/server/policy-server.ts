@@ -298,7 +298,8 @@ export class PolicyServer implements AsyncDisposable {
           throw new ServerFault('no-session', 'resume.session_id', id.slice(0, 64), 'no such session on this server');
         }
         if (!session.tokenMatches(token)) throw new ServerFault('bad-field', 'resume.resume_token', '(hidden)', 'wrong resume token');
-        if (session.detachedAt === undefined) throw new ServerFault('busy', 'resume.session_id', id, 'the session is attached to another connection');
+        // Still attached: its old socket dropped on the client's side before this server noticed.
+        // The token proves the client owns the session, so the new connection takes it over.
         session.attach();
         this.updateSessionGauge();
         return session;

@@ -29,8 +29,10 @@ export interface RosSoakOptions {
   readonly faultEveryS?: number;
   /** Seconds between episode ends (the reset service called on every node). Default 5. */
   readonly episodeEveryS?: number;
-  /** How long a peer stays down, and a robot stalls, ms. Default 1000. */
+  /** How long a peer stays down, ms. Default 1000. */
   readonly downMs?: number;
+  /** How long the robot stalls, ms; past the config's staleness (0.5 s), so that the nodes hold. Default 1500. */
+  readonly stallMs?: number;
   readonly warmupS?: number;
   readonly log?: (line: string) => void;
 }
@@ -126,7 +128,7 @@ export async function runRosSoak(options: RosSoakOptions = {}): Promise<RosSoakR
       for (const r of robots) r.peer.dropClients();
     } else {
       for (const r of robots) r.robot.stop();
-      await sleep(downMs);
+      await sleep(options.stallMs ?? 1500);
       for (const r of robots) r.robot.start();
     }
     const from = stepsNow();

@@ -144,4 +144,29 @@ describe('policy server: resource bounds', () => {
     expect(refusals().length).toBe(sent - MAX_QUEUED_REQUESTS);
     ws.terminate();
   });
+
+  it('lets a resume take over a session whose old socket the server still holds', async () => {
+    await using server = await PolicyServer.create({ bundles: [BUNDLES.direct], port: 0 });
+    const url = `${server.url}/${ROUTE}`;
+    const exchange = (ws: WebSocket, request: Parameters<typeof pb.ServerRequest.encode>[0]) =>
+      new Promise<ReturnType<typeof pb.ServerResponse.decode>>((resolve) => {
+        ws.once('message', (data: Buffer) => resolve(pb.ServerResponse.decode(data)));
+        ws.send(pb.ServerRequest.encode(request).finish());
+      });
+    const first = await open(url);
+    const second = await open(url);
+    if (typeof first === 'number' || typeof second === 'number') throw new Error('refused');
+    const opened = (await exchange(first, { id: 1, open: { seed: 0 } })).opened!;
+    // The client lost `first` on its side (the server has not noticed): it resumes on `second`.
+    const resumed = await exchange(second, { id: 2, resume: { sessionId: opened.sessionId, resumeToken: opened.resumeToken } });
+    expect(resumed.body).toBe('opened');
+    const stale = await exchange(first, { id: 3, snapshot: {} });
+    expect(stale.error?.code).toBe('superseded');
+    // The old socket closing later does not detach the session from its new connection.
+    first.terminate();
+    await until(() => server.health().attached === 1 && server.health().sessions === 1, 'the old socket to close');
+    expect((await exchange(second, { id: 4, snapshot: {} })).body).toBe('snapshot');
+    expect(server.health().attached).toBe(1);
+    second.terminate();
+  });
 });
