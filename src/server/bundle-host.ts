@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { StepBatcher, type BatchedStep, type Schedule } from '../policy/step-batcher.js';
 import { contractOf } from './contract.js';
 import { ServerFault, shown } from './fault.js';
+import { checkSnapshotValues } from './snapshot-check.js';
 
 export interface StepOutcome extends BatchedStep {
   readonly droppedFrames: number;
@@ -113,6 +114,7 @@ export class Session {
   /** Replaces the memory by a snapshot, validated in full on a fresh episode before the swap. */
   restore(snapshot: momento.v1.IMemorySnapshot): void {
     if (this.inFlight) throw new ServerFault('busy', 'restore', 'step in flight', 'wait for the running step before a restore');
+    checkSnapshotValues(snapshot);
     const fresh = this.host.policy.newEpisode(this.seed);
     try {
       fresh.restore(snapshot);

@@ -48,11 +48,17 @@ interface Pending {
 class Channel {
   private readonly pending = new Map<number, Pending>();
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
+    ws.on('message', (data: Buffer, isBinary) => {
       let response: momento.v1.ServerResponse;
       try {
+        if (!isBinary) throw new TypeError('a text frame');
         response = pb.ServerResponse.decode(data);
-      } catch {
+      } catch (err) {
+        // A server that answers garbage is broken: fail what waits (typed, so nothing retries) and hang up.
+        const fault = new PolicyServerError('bad-reply', 'frame', `${data.length} bytes`, `not a ServerResponse (${err instanceof Error ? err.message.slice(0, 200) : String(err)})`);
+        for (const p of this.pending.values()) p.reject(fault);
+        this.pending.clear();
+        ws.terminate();
         return;
       }
       const p = this.pending.get(response.id);
@@ -168,23 +174,33 @@ export class RemoteEpisode {
     });
   }
 
-  /** Sends a request; when the socket drops, resumes the session and sends it again (same id). */
-  async call(body: Omit<momento.v1.IServerRequest, 'id'>): Promise<momento.v1.ServerResponse> {
+  /** Sends a request; when the socket drops, resumes the session and sends it again (same id). The reply must have body `expect`. */
+  async call(body: Omit<momento.v1.IServerRequest, 'id'>, expect?: NonNullable<momento.v1.ServerResponse['body']>): Promise<momento.v1.ServerResponse> {
     if (this.ended) throw new Error('policy client: this episode was ended');
     const request = { ...body, id: this.nextId++ };
     const ch = await this.connect();
+    let response: momento.v1.ServerResponse;
     try {
-      return unwrap(await ch.request(request));
+      response = unwrap(await ch.request(request));
     } catch (err) {
       if (err instanceof PolicyServerError || ch.open || this.ended) throw err;
       this.channel = this.resume(request);
-      return unwrap(await (await this.channel).request(request));
+      response = unwrap(await (await this.channel).request(request));
     }
+    if (expect !== undefined && response.body !== expect) throw new PolicyServerError('bad-reply', 'body', response.body ?? 'none', `the server answered a request for '${expect}' with '${response.body ?? 'no body'}'`);
+    return response;
   }
 
   async step(observation: Observation): Promise<StepResult> {
-    const response = await this.call({ step: { observation: observationToWire(observation) } });
+    const response = await this.call({ step: { observation: observationToWire(observation) } }, 'step');
     const { result, ...info } = response.step!;
+    const action = this.client.manifest.action;
+    const chunk = result?.chunk;
+    const values = chunk?.values?.length ?? 0;
+    // Non-finite values are the scheduler's to hold on; a chunk of another shape cannot be played at all.
+    if (!chunk || chunk.dims !== action.names.length || chunk.horizon !== action.chunk || values !== action.chunk * action.names.length) {
+      throw new PolicyServerError('bad-reply', 'step.result.chunk', `${chunk?.horizon ?? 0}x${chunk?.dims ?? 0}, ${values} values`, `the bundle's chunks are ${action.chunk}x${action.names.length}`);
+    }
     this.lastInfo = info;
     this.completedSteps++;
     return stepFromProto(result!);
@@ -233,8 +249,15 @@ export class PolicyClient implements PolicyBackend<RemoteEpisode>, AsyncDisposab
     const ch = await Channel.open(url, options.token);
     try {
       const response = unwrap(await ch.request({ id: 1, hello: { protocolVersion: PROTOCOL_VERSION, ...(options.expect ? { expect: options.expect } : {}) } }));
+      if (response.body !== 'welcome') throw new PolicyServerError('bad-reply', 'body', response.body ?? 'none', `policy server ${url} answered the hello with '${response.body ?? 'no body'}'`);
       const welcome = response.welcome!;
-      const parsed = ManifestSchema.safeParse(JSON.parse(welcome.manifestJson ?? ''));
+      let manifest: unknown;
+      try {
+        manifest = JSON.parse(welcome.manifestJson ?? '');
+      } catch (err) {
+        throw new PolicyServerError('bad-reply', 'welcome.manifest_json', `${(welcome.manifestJson ?? '').length} chars`, `policy server ${url}: not JSON (${(err as Error).message.slice(0, 200)})`);
+      }
+      const parsed = ManifestSchema.safeParse(manifest);
       if (!parsed.success) throw new Error(`policy server ${url}: its manifest does not parse here: ${parsed.error.issues[0]?.message ?? ''}`);
       return new PolicyClient(url, options, parsed.data, welcome.contract?.bundleHash ?? '', welcome.provider || 'remote', welcome);
     } finally {
@@ -266,7 +289,7 @@ export class PolicyClient implements PolicyBackend<RemoteEpisode>, AsyncDisposab
   }
 
   async snapshot(episode: RemoteEpisode): Promise<momento.v1.IMemorySnapshot> {
-    return (await episode.call({ snapshot: {} })).snapshot!;
+    return (await episode.call({ snapshot: {} }, 'snapshot')).snapshot!;
   }
 
   async restore(episode: RemoteEpisode, snapshot: momento.v1.IMemorySnapshot): Promise<void> {

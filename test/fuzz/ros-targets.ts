@@ -187,7 +187,10 @@ export function rosbridgeFrameTarget(): FuzzTarget {
       const frames = arbFrame(await images());
       return fc.asyncProperty(frames, async (frame) => {
         if (!client) throw new Error('momento is not connected to the hostile rosbridge');
-        const before = { samples: sources!.all.reduce((n, s) => n + s.samples, 0), frame: frameErrors.length, conn: connectionErrors.length, source: sources!.errors.length };
+        // Only this case's errors are kept: memory stays flat over any number of cases.
+        frameErrors.length = 0;
+        connectionErrors.length = 0;
+        const before = { samples: sources!.all.reduce((n, s) => n + s.samples, 0), frame: 0, conn: 0, source: sources!.errors.length };
         client.send(frame.data, { binary: typeof frame.data !== 'string' });
         // The marker: a valid JointState behind the case on the same socket.
         const id = `marker-${++marker}`;
