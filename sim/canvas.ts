@@ -85,4 +85,11 @@ export const COLOURS = {
   red: [215, 40, 40],
   green: [40, 170, 60],
   blue: [40, 80, 225],
+  // remember-colour's pads beyond three (its `colours` = 5 or 9):
+  yellow: [240, 215, 40],
+  purple: [140, 50, 190],
+  cyan: [40, 195, 205],
+  orange: [230, 110, 0],
+  white: [250, 250, 250],
+  pink: [245, 130, 185],
 } as const satisfies Record<string, Rgb>;

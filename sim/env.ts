@@ -1,7 +1,7 @@
 // SimEnv: one episode of one task, in process and without sockets — reset, step, render. The
 // server wraps one per session; tests and the expert-data tools use it directly. Deterministic:
 // the seed fixes the episode, stamps are simulated time (step * 100 ms).
-import type { Transition } from '../src/core/interfaces.js';
+import type { TaskSetting, Transition } from '../src/core/interfaces.js';
 import type { CameraFrame } from '../src/core/types.js';
 import { parseAction } from './action.js';
 import { STEP_NS } from './arm.js';
@@ -11,6 +11,9 @@ import { SimRequestError } from './errors.js';
 import { SeededRandom } from './random.js';
 import { taskDefinition, taskInfo } from './tasks/registry.js';
 import type { AnyTaskDefinition, TaskId, TaskInfo, TaskState } from './tasks/registry.js';
+import { resolveParams } from './tasks/params.js';
+import { configurationSplit } from './tasks/split.js';
+import type { Split } from './tasks/split.js';
 import type { StepOutcome, TaskStateBase } from './tasks/task.js';
 
 export const DEFAULT_IMAGE_SIZE = 64;
@@ -30,6 +33,19 @@ export interface EnvTransition extends Transition {
   readonly step: number;
   /** true while the task ignores actions. */
   readonly locked: boolean;
+  readonly setting: EpisodeSetting;
+}
+
+/** The episode's resolved parameters, chance, time limit and configuration split. */
+export interface EpisodeSetting extends TaskSetting {
+  readonly split: Split;
+}
+
+export interface ResetOptions {
+  /** Image side for this episode; default the environment's. */
+  readonly imageSize?: number;
+  /** Task parameters to set (the rest are drawn from the seed); validated against the task's limits. */
+  readonly params?: Readonly<Record<string, number>>;
 }
 
 export interface SimEnvOptions {
@@ -42,6 +58,7 @@ interface Episode {
   readonly state: TaskStateBase;
   readonly seed: number;
   readonly canvas: Canvas;
+  readonly setting: EpisodeSetting;
   step: number;
   outcome: EpisodeOutcome;
 }
@@ -55,8 +72,11 @@ export class SimEnv {
     new Canvas(this.imageSize); // validates the size now rather than at the first reset
   }
 
-  /** Starts an episode of `task` for `seed`; `imageSize` overrides the environment's size. */
-  reset(task: string, seed: number, options: { imageSize?: number } = {}): EnvTransition {
+  /**
+   * Starts an episode of `task` for `seed`. Its parameters are drawn from the seed (from their
+   * training ranges) except those `options.params` sets; a bad name or value is a 'bad-reset'.
+   */
+  reset(task: string, seed: number, options: ResetOptions = {}): EnvTransition {
     let definition: AnyTaskDefinition;
     try {
       definition = taskDefinition(task);
@@ -65,13 +85,22 @@ export class SimEnv {
     }
     let canvas: Canvas;
     let random: SeededRandom;
+    let params: Readonly<Record<string, number>>;
     try {
       canvas = new Canvas(options.imageSize ?? this.imageSize);
       random = new SeededRandom(seed, task);
+      params = resolveParams(task, definition.params, seed, options.params);
     } catch (error) {
       throw new SimRequestError('bad-reset', (error as Error).message);
     }
-    this.episode = { definition, state: definition.create(random), seed, canvas, step: 0, outcome: 'running' };
+    const state = definition.create(random, params);
+    const setting: EpisodeSetting = {
+      params,
+      memorylessChance: definition.memorylessChance(params),
+      maxSteps: definition.maxSteps(params),
+      split: configurationSplit(state),
+    };
+    this.episode = { definition, state, seed, canvas, setting, step: 0, outcome: 'running' };
     return this.transition(this.episode, 0);
   }
 
@@ -91,7 +120,7 @@ export class SimEnv {
     }
     let outcome: EpisodeOutcome = episode.definition.advance(episode.state, command);
     episode.step++;
-    if (outcome === 'running' && episode.step >= episode.definition.maxSteps) {
+    if (outcome === 'running' && episode.step >= episode.setting.maxSteps) {
       outcome = 'timeout';
       episode.state.failure = `timeout after ${episode.step} steps`;
     }
@@ -107,8 +136,15 @@ export class SimEnv {
     return this.current().outcome !== 'running';
   }
 
+  /** The task's info, with the current episode's chance and time limit. */
   get info(): TaskInfo {
-    return taskInfo(this.current().definition.id as TaskId);
+    const { definition, setting } = this.current();
+    return { ...taskInfo(definition.id as TaskId), memorylessChance: setting.memorylessChance, maxSteps: setting.maxSteps };
+  }
+
+  /** The current episode's parameters, chance, time limit and split. */
+  get setting(): EpisodeSetting {
+    return this.current().setting;
   }
 
   /** The privileged task state (for experts and debugging; never a policy input). */
@@ -144,7 +180,7 @@ export class SimEnv {
   }
 
   private transition(episode: Episode, reward: number): EnvTransition {
-    const { definition, state, step, outcome } = episode;
+    const { definition, state, step, outcome, setting } = episode;
     const arm = state.arm;
     const proprio = Float32Array.of(arm.x, arm.y, arm.grip ? 1 : 0, arm.holding ? 1 : 0);
     return {
@@ -161,6 +197,7 @@ export class SimEnv {
       outcome,
       step,
       locked: definition.locked(state),
+      setting,
     };
   }
 

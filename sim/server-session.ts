@@ -13,7 +13,7 @@ import { SimEnv } from './env.js';
 import type { EnvTransition } from './env.js';
 import { SimRequestError } from './errors.js';
 import { listTasks } from './tasks/registry.js';
-import { decodeRequest, encodeError, encodeTaskList, encodeTransition } from './wire-codec.js';
+import { decodeRequest, encodeError, encodeTaskList, encodeTransition, resetParams } from './wire-codec.js';
 import type { SimRequestMessage } from './wire-codec.js';
 
 /** Real-time pushes are skipped while this many bytes still wait in the socket (a slow reader). */
@@ -32,6 +32,8 @@ export interface ServerSessionOptions {
   readonly maxImageSize: number;
   /** Unread reply bytes beyond which a request closes the session instead of being answered. */
   readonly maxBufferedBytes: number;
+  /** Parameters per task that resets get unless they set them. */
+  readonly taskParams?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Called once when the session is closed as a slow reader. */
   readonly onSlowReader?: () => void;
   /** Fault injection: true drops the connection instead of answering the request just read. */
@@ -119,7 +121,7 @@ export class ServerSession {
       throw new SimRequestError('bad-reset', `reset.image_size ${size} exceeds this simulator's limit of ${this.options.maxImageSize}`);
     }
     this.stopTicker();
-    const transition = this.env.reset(reset.task ?? '', seed, size === 0 ? {} : { imageSize: size });
+    const transition = this.env.reset(reset.task ?? '', seed, { ...(size === 0 ? {} : { imageSize: size }), params: { ...this.options.taskParams?.[reset.task ?? ''], ...resetParams(reset) } });
     this.realtime = mode === pb.SimMode.REALTIME;
     this.heldAction = ZERO_ACTION;
     const stampNs = this.realtime ? monotonicNowNs() : transition.observation.stampNs;

@@ -9,6 +9,8 @@ import type { WebSocket } from 'ws';
 import { DEFAULT_IMAGE_SIZE, DEFAULT_MAX_IMAGE_SIZE } from './env.js';
 import { Canvas } from './canvas.js';
 import { ServerSession, DEFAULT_MAX_BUFFERED_BYTES } from './server-session.js';
+import { resolveParams } from './tasks/params.js';
+import { taskDefinition } from './tasks/registry.js';
 
 export interface SimServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -25,6 +27,11 @@ export interface SimServerOptions {
   readonly handshakeTimeoutMs?: number;
   /** Reply bytes a session may leave unread before it is closed (code 4008, 'slow reader'). Default 8 MiB. */
   readonly maxBufferedBytes?: number;
+  /**
+   * Task parameters every reset of a task gets unless it sets them itself (`momento sim --param`),
+   * by task id; checked here against each task's limits. Default none: each seed's defaults.
+   */
+  readonly taskParams?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** What the server refused or cut off since it started (for tests, soak runs and logs). */
@@ -66,6 +73,7 @@ interface Limits {
   readonly maxSessions: number;
   readonly handshakeTimeoutMs: number;
   readonly maxBufferedBytes: number;
+  readonly taskParams: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 class WebSocketSimServer implements SimServer {
@@ -155,6 +163,7 @@ class WebSocketSimServer implements SimServer {
       imageSize: limits.imageSize,
       maxImageSize: limits.maxImageSize,
       maxBufferedBytes: limits.maxBufferedBytes,
+      taskParams: limits.taskParams,
       onSlowReader: () => this.counts.slowReaders++,
       dropThisRequest: () => this.dropCountdown > 0 && --this.dropCountdown === 0,
     });
@@ -171,6 +180,12 @@ class WebSocketSimServer implements SimServer {
     clearTimeout(timer);
     this.handshaking.delete(socket);
   }
+}
+
+/** Server-wide parameters, validated now (against seed 0's defaults) rather than at the first reset. */
+function checkedTaskParams(taskParams: Readonly<Record<string, Readonly<Record<string, number>>>>): Readonly<Record<string, Readonly<Record<string, number>>>> {
+  for (const [task, params] of Object.entries(taskParams)) resolveParams(task, taskDefinition(task).params, 0, params);
+  return taskParams;
 }
 
 function positiveInt(name: string, value: number): number {
@@ -191,6 +206,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     maxSessions: positiveInt('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS),
     handshakeTimeoutMs: positiveInt('handshakeTimeoutMs', options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS),
     maxBufferedBytes: positiveInt('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES),
+    taskParams: checkedTaskParams(options.taskParams ?? {}),
   };
   const http = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });

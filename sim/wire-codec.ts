@@ -3,7 +3,7 @@
 import { pb } from '../src/core/wire.js';
 import type { momento } from '../src/core/wire.js';
 import type { EnvTransition } from './env.js';
-import { SimRequestError } from './errors.js';
+import { SimRequestError, quoted } from './errors.js';
 import type { SimErrorCode } from './errors.js';
 import type { TaskInfo } from './tasks/registry.js';
 
@@ -42,6 +42,10 @@ export function encodeTransition(id: number, transition: EnvTransition, privileg
       privilegedJson,
       step: transition.step,
       locked: transition.locked,
+      params: Object.entries(transition.setting.params).map(([name, value]) => ({ name, value })),
+      memorylessChance: transition.setting.memorylessChance,
+      maxSteps: transition.setting.maxSteps,
+      split: transition.setting.split,
     },
   }).finish();
 }
@@ -55,5 +59,32 @@ export function encodeError(id: number, code: SimErrorCode, message: string): Ui
 }
 
 export function encodeTaskList(id: number, tasks: readonly TaskInfo[]): Uint8Array {
-  return pb.SimResponse.encode({ id, tasks: { tasks: tasks.map((t) => ({ ...t })) } }).finish();
+  const info = (t: TaskInfo): momento.v1.TaskInfo.$Properties => ({
+    ...t,
+    params: t.params.map((p) => ({
+      name: p.name,
+      kind: p.kind,
+      trainMin: p.train[0],
+      trainMax: p.train[1],
+      limitMin: p.limit[0],
+      limitMax: p.limit[1],
+      values: [...(p.values ?? [])],
+      legacy: p.legacy,
+      description: p.description,
+    })),
+  });
+  return pb.SimResponse.encode({ id, tasks: { tasks: tasks.map(info) } }).finish();
+}
+
+/** The parameters a reset asks for, by name; a name given twice is refused. */
+export function resetParams(reset: momento.v1.SimReset.$Properties): Record<string, number> {
+  // No prototype: a parameter named '__proto__' is an unknown name like any other, not a no-op.
+  const params = Object.create(null) as Record<string, number>;
+  for (const param of reset.params ?? []) {
+    const name = param.name ?? '';
+    const value = param.value ?? 0;
+    if (Object.hasOwn(params, name)) throw new SimRequestError('bad-reset', `reset.params sets ${quoted(name)} twice`);
+    params[name] = value;
+  }
+  return params;
 }

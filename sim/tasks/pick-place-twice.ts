@@ -1,11 +1,14 @@
 // `pick-place-twice`: carry the block from the start pad A to the goal pad B, back to A, to B
 // again, then touch the finish pad. After placements 1 and 3 the scene is the same (block on B,
-// effector home): only memory tells "pick it again" from "finish" (memoryless chance 1/4).
-import { HOME, TOUCH_RADIUS, armAtHome, distance, driveArm, isHome, retractArm, snapToPixel } from '../arm.js';
+// effector home): only memory tells "pick it again" from "finish" (memoryless chance 1/4). After
+// each placement the effector retracts home and then waits there, locked, for `pause` steps.
+import { HOME, TOUCH_RADIUS, armAtHome, distance, driveArm, holdArm, isHome, retractArm, snapToPixel } from '../arm.js';
 import type { ArmCommand, ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
 import type { SeededRandom } from '../random.js';
 import { carryTo, idle, steerToward, touch } from '../steering.js';
+import { param, phaseParam } from './params.js';
+import type { TaskParams } from './params.js';
 import { armView, enterPhase, fail } from './task.js';
 import type { ArmView, StepOutcome, TaskDefinition } from './task.js';
 
@@ -15,12 +18,15 @@ const FINISH_RADIUS = 0.06;
 const FINISH: Readonly<Point> = { x: 0.5, y: 0.8 };
 /** Placements before the finish pad counts: A→B, B→A, A→B. */
 const PLACEMENTS = 3;
+/** The limit before there were pauses; each pause step adds two (one per locked step, one of slack) per placement. */
+const LEGACY_MAX_STEPS = 140;
 
 export interface PickPlaceTwiceState {
   readonly task: 'pick-place-twice';
-  phase: 'work' | 'retract';
+  phase: 'work' | 'retract' | 'pause';
   phaseStep: number;
   arm: ArmState;
+  readonly params: TaskParams;
   /** Pad centres: [0] is the start pad A, [1] the goal pad B. */
   readonly pads: readonly [Point, Point];
   /** Pad the block rests on, or null while it is held. */
@@ -108,22 +114,27 @@ export const pickPlaceTwice: TaskDefinition<PickPlaceTwiceState, PickPlaceTwiceV
   id: 'pick-place-twice',
   text: 'Move the block from the blue pad to the yellow pad, back, and to the yellow pad again; then touch the purple pad.',
   needsMemory: true,
-  maxSteps: 140,
-  memorylessChance: 1 / 4,
+  params: [phaseParam('pause', [0, 8], 0, 'steps the effector waits at home (locked) after each placement', 0)],
+  maxSteps: (params) => LEGACY_MAX_STEPS + 2 * PLACEMENTS * param(params, 'pause'),
+  memorylessChance: () => 1 / 4,
 
-  create(random) {
+  create(random, params) {
     const y = snapToPixel(random.uniform(0.42, 0.52));
     const left = { x: snapToPixel(random.uniform(0.22, 0.28)), y };
     const right = { x: snapToPixel(random.uniform(0.72, 0.78)), y };
     const pads: [Point, Point] = random.next() < 0.5 ? [left, right] : [right, left];
-    return { task: 'pick-place-twice', phase: 'work', phaseStep: 0, arm: armAtHome(), pads, blockPad: 0, pickedFrom: null, placements: 0 };
+    return { task: 'pick-place-twice', phase: 'work', phaseStep: 0, arm: armAtHome(), params, pads, blockPad: 0, pickedFrom: null, placements: 0 };
   },
 
   advance(state, command) {
     state.phaseStep++;
     switch (state.phase) {
       case 'retract':
-        if (retractArm(state.arm)) enterPhase(state, 'work');
+        if (retractArm(state.arm)) enterPhase(state, param(state.params, 'pause') > 0 ? 'pause' : 'work');
+        return 'running';
+      case 'pause':
+        holdArm(state.arm);
+        if (state.phaseStep >= param(state.params, 'pause')) enterPhase(state, 'work');
         return 'running';
       case 'work':
         driveArm(state.arm, command);
@@ -131,7 +142,7 @@ export const pickPlaceTwice: TaskDefinition<PickPlaceTwiceState, PickPlaceTwiceV
     }
   },
 
-  locked: (state) => state.phase === 'retract',
+  locked: (state) => state.phase !== 'work',
 
   render(state, canvas) {
     const [a, b] = state.pads;
@@ -146,7 +157,7 @@ export const pickPlaceTwice: TaskDefinition<PickPlaceTwiceState, PickPlaceTwiceV
 
   expert(state) {
     const { arm } = state;
-    if (state.phase === 'retract') return idle();
+    if (state.phase !== 'work') return idle();
     if (arm.holding) return carryTo(arm, state.pads[otherPad(state.pickedFrom ?? 0)]);
     if (state.placements === PLACEMENTS || state.blockPad === null) return touch(arm, FINISH);
     return touch(arm, state.pads[state.blockPad]);

@@ -4,6 +4,7 @@ import { HOME, armAtHome, distance, driveArm, snapToPixel } from '../arm.js';
 import type { ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
 import { steerToward } from '../steering.js';
+import type { TaskParams } from './params.js';
 import { armView } from './task.js';
 import type { ArmView, TaskDefinition } from './task.js';
 
@@ -15,6 +16,7 @@ export interface ReachState {
   phase: 'reach';
   phaseStep: number;
   arm: ArmState;
+  readonly params: TaskParams;
   target: Point;
   failure?: string;
 }
@@ -28,15 +30,18 @@ export const reach: TaskDefinition<ReachState, ReachView> = {
   id: 'reach',
   text: 'Move the gripper to the red target.',
   needsMemory: false,
-  maxSteps: 40,
-  memorylessChance: 1,
+  // Reach has no phases to time: it is free from the first step.
+  params: [],
+  maxSteps: () => 40,
+  memorylessChance: () => 1,
 
-  create(random) {
+  create(random, params) {
     return {
       task: 'reach',
       phase: 'reach',
       phaseStep: 0,
       arm: armAtHome(),
+      params,
       target: { x: snapToPixel(random.uniform(0.15, 0.85)), y: snapToPixel(random.uniform(HOME.y + 0.25, 0.85)) },
     };
   },

@@ -14,12 +14,18 @@ import type { RememberColourState } from './remember-colour.js';
 import { shellGame } from './shell-game.js';
 import type { ShellGameState } from './shell-game.js';
 import type { TaskDefinition, TaskStateBase } from './task.js';
+import { legacyParams, resolveParams } from './params.js';
+import type { ParamSpec, TaskParams } from './params.js';
 
 /** Privileged state of any task, discriminated by `task`. */
 export type TaskState = ReachState | ShellGameState | ButtonSequenceState | PickPlaceTwiceState | RememberColourState;
 export type TaskId = TaskState['task'];
 
-/** What a client learns about a task (TaskInfo on the wire). */
+/**
+ * What a client learns about a task (TaskInfo on the wire). `memorylessChance` and `maxSteps`
+ * are those of the legacy setting (every parameter at `legacy`); each episode's own come with
+ * its transitions (`setting`).
+ */
 export interface TaskInfo {
   readonly id: TaskId;
   readonly text: string;
@@ -27,6 +33,7 @@ export interface TaskInfo {
   readonly memorylessChance: number;
   readonly maxSteps: number;
   readonly controlRateHz: number;
+  readonly params: readonly ParamSpec[];
 }
 
 /** A task with its types erased, as SimEnv drives it. */
@@ -54,14 +61,31 @@ export function taskDefinition(id: string): AnyTaskDefinition {
 
 export function taskInfo(id: TaskId): TaskInfo {
   const d = taskDefinition(id);
+  const legacy = legacyParams(d.params);
   return {
     id,
     text: d.text,
     needsMemory: d.needsMemory,
-    memorylessChance: d.memorylessChance,
-    maxSteps: d.maxSteps,
+    memorylessChance: d.memorylessChance(legacy),
+    maxSteps: d.maxSteps(legacy),
     controlRateHz: CONTROL_RATE_HZ,
+    params: d.params,
   };
+}
+
+/** A task's parameter specs (name, kind, training range, limit, legacy value, description). */
+export function taskParamSpecs(id: string): readonly ParamSpec[] {
+  return taskDefinition(id).params;
+}
+
+/** The parameters an episode of `task` with `seed` runs with: the seed's defaults, then `overrides` (validated). */
+export function taskParams(task: string, seed: number, overrides: Readonly<Record<string, number>> = {}): TaskParams {
+  return resolveParams(task, taskDefinition(task).params, seed, overrides);
+}
+
+/** Every task's parameters at their legacy values (the fixed timings the reference bundles were trained on). */
+export function legacyTaskParams(id: string): TaskParams {
+  return legacyParams(taskDefinition(id).params);
 }
 
 export function listTasks(): TaskInfo[] {

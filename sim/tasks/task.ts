@@ -4,6 +4,7 @@
 import type { ArmCommand, ArmState } from '../arm.js';
 import type { Canvas } from '../canvas.js';
 import type { SeededRandom } from '../random.js';
+import type { ParamSpec, TaskParams } from './params.js';
 
 export type StepOutcome = 'running' | 'success' | 'failure';
 
@@ -14,6 +15,8 @@ export interface TaskStateBase {
   /** Control steps spent in the current phase. */
   phaseStep: number;
   arm: ArmState;
+  /** The episode's resolved parameters (phase lengths, capacity). */
+  readonly params: TaskParams;
   /** Why the episode failed, once it has (for debugging). */
   failure?: string;
 }
@@ -31,11 +34,14 @@ export interface TaskDefinition<S extends TaskStateBase, V> {
   /** Instruction text given to the policy. */
   readonly text: string;
   readonly needsMemory: boolean;
-  /** Episode time limit in control steps. */
-  readonly maxSteps: number;
-  /** Best success rate of a policy that sees only the current observation (see README). */
-  readonly memorylessChance: number;
-  create(random: SeededRandom): S;
+  /** The task's parameters: phase lengths and capacity, each with a training range. */
+  readonly params: readonly ParamSpec[];
+  /** Episode time limit in control steps for a parameter setting. */
+  maxSteps(params: TaskParams): number;
+  /** Best success rate of a policy that sees only the current observation, for a setting (see README). */
+  memorylessChance(params: TaskParams): number;
+  /** The episode's initial state; `params` are resolved and validated (SimEnv does it). */
+  create(random: SeededRandom, params: TaskParams): S;
   /** One control step: applies `command` unless the task is locked, then moves its phases on. */
   advance(state: S, command: ArmCommand): StepOutcome;
   /** true while the task ignores actions (cue, delay, shuffle, retract). */

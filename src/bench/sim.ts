@@ -1,11 +1,11 @@
 // The `sim` section of `npm run bench`: the simulator's lock-step steps per second over loopback
 // for 1 and 16 concurrent sessions (server in a child process), in-process SimEnv steps per
 // second, the scripted expert's success per task and the memoryless strategy's success against
-// the computed chance.
+// the computed chance (both at each seed's default task parameters).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { SeededRandom, SimEnv, TASK_IDS, taskInfo } from '../../sim/index.js';
+import { SeededRandom, SimEnv, TASK_IDS } from '../../sim/index.js';
 import { table } from '../core/text-table.js';
 import { SimSession } from '../transports/sim/index.js';
 
@@ -83,16 +83,19 @@ function expertSuccess(task: string, seeds: number): { rate: number; meanSteps: 
   return { rate: successes / seeds, meanSteps: total / seeds, maxSteps: longest };
 }
 
-function memorylessSuccess(task: string, seeds: number): number {
+/** The memoryless strategy's success at each seed's default parameters, and the mean chance at them. */
+function memorylessSuccess(task: string, seeds: number): { rate: number; chance: number } {
   const env = new SimEnv();
   const coin = new SeededRandom(1, 'memoryless-coin');
   let successes = 0;
+  let chance = 0;
   for (let seed = 0; seed < seeds; seed++) {
     let t = env.reset(task, 50_000 + seed);
+    chance += t.setting.memorylessChance;
     while (!t.done) t = env.step(env.memorylessAction(coin));
     if (t.success) successes++;
   }
-  return successes / seeds;
+  return { rate: successes / seeds, chance: chance / seeds };
 }
 
 /** Starts the simulator in a child process and returns its URL and a stop function. */
@@ -125,13 +128,14 @@ export async function benchSim(options: SimBenchOptions): Promise<SimBenchResult
   }
   const tasks = TASK_IDS.map((task) => {
     const expert = expertSuccess(task, options.expertSeeds);
+    const memoryless = memorylessSuccess(task, options.memorylessSeeds);
     return {
       task,
       expertSuccess: expert.rate,
       expertMeanSteps: expert.meanSteps,
       expertMaxSteps: expert.maxSteps,
-      memorylessSuccess: memorylessSuccess(task, options.memorylessSeeds),
-      memorylessChance: taskInfo(task).memorylessChance,
+      memorylessSuccess: memoryless.rate,
+      memorylessChance: memoryless.chance,
     };
   });
   return { inProcess: inProcessRate(options.seconds), loopback1, loopback16, tasks };

@@ -29,6 +29,8 @@ export interface EpisodeStart {
   readonly source: string;
   /** The policy ran with its memory cleared before every step (the memoryless ablation). */
   readonly noMemory?: boolean;
+  /** The task's setting (parameters, split), when the source reports one. */
+  readonly setting?: TaskSetting;
 }
 
 export interface EpisodeOutcome {
@@ -47,12 +49,26 @@ export interface EpisodeSink {
   end(outcome: EpisodeOutcome): Promise<void>;
 }
 
+/**
+ * What an episode of a parameterised task was set to, as the simulator reports it: the resolved
+ * parameters (phase lengths, capacity), the chance of the best memoryless strategy at them, the
+ * episode's time limit, and the split ('train' | 'test') its configuration belongs to.
+ */
+export interface TaskSetting {
+  readonly params: Readonly<Record<string, number>>;
+  readonly memorylessChance: number;
+  readonly maxSteps: number;
+  readonly split: string;
+}
+
 /** One transition of a closed-loop environment (a simulator session in lock-step mode). */
 export interface Transition {
   readonly observation: Observation;
   readonly reward: number;
   readonly done: boolean;
   readonly success: boolean;
+  /** The episode's setting, when the environment reports one (the simulator does). */
+  readonly setting?: TaskSetting;
 }
 
 /** A closed-loop environment: reset to a task and seed, then one transition per action. */

@@ -1507,6 +1507,9 @@ export namespace momento {
             /** SimReset imageSize. */
             imageSize: number;
 
+            /** SimReset params. */
+            params: momento.v1.TaskParam.$Properties[];
+
             /**
              * Creates a new SimReset instance using the specified properties.
              * @param [properties] Properties to set
@@ -1558,12 +1561,93 @@ export namespace momento {
                 /** SimReset imageSize */
                 imageSize?: (number|null);
 
+                /** SimReset params */
+                params?: (momento.v1.TaskParam.$Properties[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a SimReset. */
             type $Shape = momento.v1.SimReset.$Properties;
+        }
+
+        /**
+         * Properties of a TaskParam.
+         * @deprecated Use momento.v1.TaskParam.$Properties instead.
+         */
+        interface ITaskParam extends momento.v1.TaskParam.$Properties {
+        }
+
+        /** Represents a TaskParam. */
+        class TaskParam {
+
+            /**
+             * Constructs a new TaskParam.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.TaskParam.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** TaskParam name. */
+            name: string;
+
+            /** TaskParam value. */
+            value: number;
+
+            /**
+             * Creates a new TaskParam instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns TaskParam instance
+             */
+            static create(properties: momento.v1.TaskParam.$Shape): momento.v1.TaskParam & momento.v1.TaskParam.$Shape;
+            static create(properties?: momento.v1.TaskParam.$Properties): momento.v1.TaskParam;
+
+            /**
+             * Encodes the specified TaskParam message. Does not implicitly {@link momento.v1.TaskParam.verify|verify} messages.
+             * @param message TaskParam message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.TaskParam.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a TaskParam message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.TaskParam & momento.v1.TaskParam.$Shape} TaskParam
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.TaskParam & momento.v1.TaskParam.$Shape;
+
+            /**
+             * Gets the type url for TaskParam
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace TaskParam {
+
+            /** Properties of a TaskParam. */
+            interface $Properties {
+
+                /** TaskParam name */
+                name?: (string|null);
+
+                /** TaskParam value */
+                value?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a TaskParam. */
+            type $Shape = momento.v1.TaskParam.$Properties;
         }
 
         /**
@@ -1809,6 +1893,126 @@ export namespace momento {
         }
 
         /**
+         * Properties of a TaskParamSpec.
+         * @deprecated Use momento.v1.TaskParamSpec.$Properties instead.
+         */
+        interface ITaskParamSpec extends momento.v1.TaskParamSpec.$Properties {
+        }
+
+        /** Represents a TaskParamSpec. */
+        class TaskParamSpec {
+
+            /**
+             * Constructs a new TaskParamSpec.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: momento.v1.TaskParamSpec.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** TaskParamSpec name. */
+            name: string;
+
+            /** TaskParamSpec kind. */
+            kind: string;
+
+            /** TaskParamSpec trainMin. */
+            trainMin: number;
+
+            /** TaskParamSpec trainMax. */
+            trainMax: number;
+
+            /** TaskParamSpec limitMin. */
+            limitMin: number;
+
+            /** TaskParamSpec limitMax. */
+            limitMax: number;
+
+            /** TaskParamSpec values. */
+            values: number[];
+
+            /** TaskParamSpec legacy. */
+            legacy: number;
+
+            /** TaskParamSpec description. */
+            description: string;
+
+            /**
+             * Creates a new TaskParamSpec instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns TaskParamSpec instance
+             */
+            static create(properties: momento.v1.TaskParamSpec.$Shape): momento.v1.TaskParamSpec & momento.v1.TaskParamSpec.$Shape;
+            static create(properties?: momento.v1.TaskParamSpec.$Properties): momento.v1.TaskParamSpec;
+
+            /**
+             * Encodes the specified TaskParamSpec message. Does not implicitly {@link momento.v1.TaskParamSpec.verify|verify} messages.
+             * @param message TaskParamSpec message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: momento.v1.TaskParamSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a TaskParamSpec message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {momento.v1.TaskParamSpec & momento.v1.TaskParamSpec.$Shape} TaskParamSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): momento.v1.TaskParamSpec & momento.v1.TaskParamSpec.$Shape;
+
+            /**
+             * Gets the type url for TaskParamSpec
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace TaskParamSpec {
+
+            /** Properties of a TaskParamSpec. */
+            interface $Properties {
+
+                /** TaskParamSpec name */
+                name?: (string|null);
+
+                /** TaskParamSpec kind */
+                kind?: (string|null);
+
+                /** TaskParamSpec trainMin */
+                trainMin?: (number|null);
+
+                /** TaskParamSpec trainMax */
+                trainMax?: (number|null);
+
+                /** TaskParamSpec limitMin */
+                limitMin?: (number|null);
+
+                /** TaskParamSpec limitMax */
+                limitMax?: (number|null);
+
+                /** TaskParamSpec values */
+                values?: (number[]|null);
+
+                /** TaskParamSpec legacy */
+                legacy?: (number|null);
+
+                /** TaskParamSpec description */
+                description?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a TaskParamSpec. */
+            type $Shape = momento.v1.TaskParamSpec.$Properties;
+        }
+
+        /**
          * Properties of a TaskInfo.
          * @deprecated Use momento.v1.TaskInfo.$Properties instead.
          */
@@ -1844,6 +2048,9 @@ export namespace momento {
 
             /** TaskInfo controlRateHz. */
             controlRateHz: number;
+
+            /** TaskInfo params. */
+            params: momento.v1.TaskParamSpec.$Properties[];
 
             /**
              * Creates a new TaskInfo instance using the specified properties.
@@ -1902,6 +2109,9 @@ export namespace momento {
                 /** TaskInfo controlRateHz */
                 controlRateHz?: (number|null);
 
+                /** TaskInfo params */
+                params?: (momento.v1.TaskParamSpec.$Properties[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1949,6 +2159,18 @@ export namespace momento {
 
             /** SimTransition locked. */
             locked: boolean;
+
+            /** SimTransition params. */
+            params: momento.v1.TaskParam.$Properties[];
+
+            /** SimTransition memorylessChance. */
+            memorylessChance: number;
+
+            /** SimTransition maxSteps. */
+            maxSteps: number;
+
+            /** SimTransition split. */
+            split: string;
 
             /**
              * Creates a new SimTransition instance using the specified properties.
@@ -2009,6 +2231,18 @@ export namespace momento {
 
                 /** SimTransition locked */
                 locked?: (boolean|null);
+
+                /** SimTransition params */
+                params?: (momento.v1.TaskParam.$Properties[]|null);
+
+                /** SimTransition memorylessChance */
+                memorylessChance?: (number|null);
+
+                /** SimTransition maxSteps */
+                maxSteps?: (number|null);
+
+                /** SimTransition split */
+                split?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -3717,6 +3717,7 @@ export const momento = $root.momento = (() => {
              * @property {number|null} [seed] SimReset seed
              * @property {momento.v1.SimMode|null} [mode] SimReset mode
              * @property {number|null} [imageSize] SimReset imageSize
+             * @property {Array.<momento.v1.TaskParam.$Properties>|null} [params] SimReset params
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3742,6 +3743,7 @@ export const momento = $root.momento = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const SimReset = function (properties) {
+                this.params = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3779,6 +3781,14 @@ export const momento = $root.momento = (() => {
              * @instance
              */
             SimReset.prototype.imageSize = 0;
+
+            /**
+             * SimReset params.
+             * @member {Array.<momento.v1.TaskParam.$Properties>} params
+             * @memberof momento.v1.SimReset
+             * @instance
+             */
+            SimReset.prototype.params = $util.emptyArray;
 
             /**
              * Creates a new SimReset instance using the specified properties.
@@ -3820,6 +3830,9 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 3, wireType 0 =*/24).int32(message.mode);
                 if (message.imageSize != null && $Object.hasOwnProperty.call(message, "imageSize") && message.imageSize !== 0)
                     writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.imageSize);
+                if (message.params != null && message.params.length)
+                    for (let i = 0; i < message.params.length; ++i)
+                        $root.momento.v1.TaskParam.encode(message.params[i], writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3900,6 +3913,14 @@ export const momento = $root.momento = (() => {
                                 delete message.imageSize;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.params && message.params.length))
+                                message.params = [];
+                            message.params.push($root.momento.v1.TaskParam.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3932,6 +3953,192 @@ export const momento = $root.momento = (() => {
             };
 
             return SimReset;
+        })();
+
+        v1.TaskParam = (function() {
+
+            /**
+             * Properties of a TaskParam.
+             * @typedef {Object} momento.v1.TaskParam.$Properties
+             * @property {string|null} [name] TaskParam name
+             * @property {number|null} [value] TaskParam value
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a TaskParam.
+             * @memberof momento.v1
+             * @interface ITaskParam
+             * @augments momento.v1.TaskParam.$Properties
+             * @deprecated Use momento.v1.TaskParam.$Properties instead.
+             */
+
+            /**
+             * Shape of a TaskParam.
+             * @typedef {momento.v1.TaskParam.$Properties} momento.v1.TaskParam.$Shape
+             */
+
+            /**
+             * Constructs a new TaskParam.
+             * @memberof momento.v1
+             * @classdesc Represents a TaskParam.
+             * @constructor
+             * @param {momento.v1.TaskParam.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const TaskParam = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * TaskParam name.
+             * @member {string} name
+             * @memberof momento.v1.TaskParam
+             * @instance
+             */
+            TaskParam.prototype.name = "";
+
+            /**
+             * TaskParam value.
+             * @member {number} value
+             * @memberof momento.v1.TaskParam
+             * @instance
+             */
+            TaskParam.prototype.value = 0;
+
+            /**
+             * Creates a new TaskParam instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.TaskParam
+             * @static
+             * @param {momento.v1.TaskParam.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.TaskParam} TaskParam instance
+             * @type {{
+             *   (properties: momento.v1.TaskParam.$Shape): momento.v1.TaskParam & momento.v1.TaskParam.$Shape;
+             *   (properties?: momento.v1.TaskParam.$Properties): momento.v1.TaskParam;
+             * }}
+             */
+            TaskParam.create = function(properties) {
+                return new TaskParam(properties);
+            };
+
+            /**
+             * Encodes the specified TaskParam message. Does not implicitly {@link momento.v1.TaskParam.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.TaskParam
+             * @static
+             * @param {momento.v1.TaskParam.$Properties} message TaskParam message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            TaskParam.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.value);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a TaskParam message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.TaskParam
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.TaskParam & momento.v1.TaskParam.$Shape} TaskParam
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            TaskParam.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.TaskParam();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.value = value;
+                            else
+                                delete message.value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for TaskParam
+             * @function getTypeUrl
+             * @memberof momento.v1.TaskParam
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            TaskParam.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.TaskParam";
+            };
+
+            return TaskParam;
         })();
 
         v1.SimStep = (function() {
@@ -4492,6 +4699,338 @@ export const momento = $root.momento = (() => {
             return SimListTasks;
         })();
 
+        v1.TaskParamSpec = (function() {
+
+            /**
+             * Properties of a TaskParamSpec.
+             * @typedef {Object} momento.v1.TaskParamSpec.$Properties
+             * @property {string|null} [name] TaskParamSpec name
+             * @property {string|null} [kind] TaskParamSpec kind
+             * @property {number|null} [trainMin] TaskParamSpec trainMin
+             * @property {number|null} [trainMax] TaskParamSpec trainMax
+             * @property {number|null} [limitMin] TaskParamSpec limitMin
+             * @property {number|null} [limitMax] TaskParamSpec limitMax
+             * @property {Array.<number>|null} [values] TaskParamSpec values
+             * @property {number|null} [legacy] TaskParamSpec legacy
+             * @property {string|null} [description] TaskParamSpec description
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a TaskParamSpec.
+             * @memberof momento.v1
+             * @interface ITaskParamSpec
+             * @augments momento.v1.TaskParamSpec.$Properties
+             * @deprecated Use momento.v1.TaskParamSpec.$Properties instead.
+             */
+
+            /**
+             * Shape of a TaskParamSpec.
+             * @typedef {momento.v1.TaskParamSpec.$Properties} momento.v1.TaskParamSpec.$Shape
+             */
+
+            /**
+             * Constructs a new TaskParamSpec.
+             * @memberof momento.v1
+             * @classdesc Represents a TaskParamSpec.
+             * @constructor
+             * @param {momento.v1.TaskParamSpec.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const TaskParamSpec = function (properties) {
+                this.values = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * TaskParamSpec name.
+             * @member {string} name
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.name = "";
+
+            /**
+             * TaskParamSpec kind.
+             * @member {string} kind
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.kind = "";
+
+            /**
+             * TaskParamSpec trainMin.
+             * @member {number} trainMin
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.trainMin = 0;
+
+            /**
+             * TaskParamSpec trainMax.
+             * @member {number} trainMax
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.trainMax = 0;
+
+            /**
+             * TaskParamSpec limitMin.
+             * @member {number} limitMin
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.limitMin = 0;
+
+            /**
+             * TaskParamSpec limitMax.
+             * @member {number} limitMax
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.limitMax = 0;
+
+            /**
+             * TaskParamSpec values.
+             * @member {Array.<number>} values
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.values = $util.emptyArray;
+
+            /**
+             * TaskParamSpec legacy.
+             * @member {number} legacy
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.legacy = 0;
+
+            /**
+             * TaskParamSpec description.
+             * @member {string} description
+             * @memberof momento.v1.TaskParamSpec
+             * @instance
+             */
+            TaskParamSpec.prototype.description = "";
+
+            /**
+             * Creates a new TaskParamSpec instance using the specified properties.
+             * @function create
+             * @memberof momento.v1.TaskParamSpec
+             * @static
+             * @param {momento.v1.TaskParamSpec.$Properties=} [properties] Properties to set
+             * @returns {momento.v1.TaskParamSpec} TaskParamSpec instance
+             * @type {{
+             *   (properties: momento.v1.TaskParamSpec.$Shape): momento.v1.TaskParamSpec & momento.v1.TaskParamSpec.$Shape;
+             *   (properties?: momento.v1.TaskParamSpec.$Properties): momento.v1.TaskParamSpec;
+             * }}
+             */
+            TaskParamSpec.create = function(properties) {
+                return new TaskParamSpec(properties);
+            };
+
+            /**
+             * Encodes the specified TaskParamSpec message. Does not implicitly {@link momento.v1.TaskParamSpec.verify|verify} messages.
+             * @function encode
+             * @memberof momento.v1.TaskParamSpec
+             * @static
+             * @param {momento.v1.TaskParamSpec.$Properties} message TaskParamSpec message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            TaskParamSpec.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.kind);
+                if (message.trainMin != null && $Object.hasOwnProperty.call(message, "trainMin") && message.trainMin !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).int32(message.trainMin);
+                if (message.trainMax != null && $Object.hasOwnProperty.call(message, "trainMax") && message.trainMax !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).int32(message.trainMax);
+                if (message.limitMin != null && $Object.hasOwnProperty.call(message, "limitMin") && message.limitMin !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).int32(message.limitMin);
+                if (message.limitMax != null && $Object.hasOwnProperty.call(message, "limitMax") && message.limitMax !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).int32(message.limitMax);
+                if (message.values != null && message.values.length)
+                    writer.uint32(/* id 7, wireType 2 =*/58).int32s(message.values);
+                if (message.legacy != null && $Object.hasOwnProperty.call(message, "legacy") && message.legacy !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).int32(message.legacy);
+                if (message.description != null && $Object.hasOwnProperty.call(message, "description") && message.description !== "")
+                    writer.uint32(/* id 9, wireType 2 =*/74).string(message.description);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a TaskParamSpec message from the specified reader or buffer.
+             * @function decode
+             * @memberof momento.v1.TaskParamSpec
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {momento.v1.TaskParamSpec & momento.v1.TaskParamSpec.$Shape} TaskParamSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            TaskParamSpec.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.momento.v1.TaskParamSpec();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.trainMin = value;
+                            else
+                                delete message.trainMin;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.trainMax = value;
+                            else
+                                delete message.trainMax;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.limitMin = value;
+                            else
+                                delete message.limitMin;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.limitMax = value;
+                            else
+                                delete message.limitMax;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType === 2) {
+                                if (!(message.values && message.values.length))
+                                    message.values = [];
+                                reader.int32s(message.values);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.values && message.values.length))
+                                message.values = [];
+                            message.values.push(reader.int32());
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.legacy = value;
+                            else
+                                delete message.legacy;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.description = value;
+                            else
+                                delete message.description;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for TaskParamSpec
+             * @function getTypeUrl
+             * @memberof momento.v1.TaskParamSpec
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            TaskParamSpec.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/momento.v1.TaskParamSpec";
+            };
+
+            return TaskParamSpec;
+        })();
+
         v1.TaskInfo = (function() {
 
             /**
@@ -4503,6 +5042,7 @@ export const momento = $root.momento = (() => {
              * @property {number|null} [memorylessChance] TaskInfo memorylessChance
              * @property {number|null} [maxSteps] TaskInfo maxSteps
              * @property {number|null} [controlRateHz] TaskInfo controlRateHz
+             * @property {Array.<momento.v1.TaskParamSpec.$Properties>|null} [params] TaskInfo params
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4528,6 +5068,7 @@ export const momento = $root.momento = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const TaskInfo = function (properties) {
+                this.params = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -4583,6 +5124,14 @@ export const momento = $root.momento = (() => {
             TaskInfo.prototype.controlRateHz = 0;
 
             /**
+             * TaskInfo params.
+             * @member {Array.<momento.v1.TaskParamSpec.$Properties>} params
+             * @memberof momento.v1.TaskInfo
+             * @instance
+             */
+            TaskInfo.prototype.params = $util.emptyArray;
+
+            /**
              * Creates a new TaskInfo instance using the specified properties.
              * @function create
              * @memberof momento.v1.TaskInfo
@@ -4626,6 +5175,9 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.maxSteps);
                 if (message.controlRateHz != null && $Object.hasOwnProperty.call(message, "controlRateHz") && !$Object.is(message.controlRateHz, 0))
                     writer.uint32(/* id 6, wireType 1 =*/49).double(message.controlRateHz);
+                if (message.params != null && message.params.length)
+                    for (let i = 0; i < message.params.length; ++i)
+                        $root.momento.v1.TaskParamSpec.encode(message.params[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4724,6 +5276,14 @@ export const momento = $root.momento = (() => {
                                 delete message.controlRateHz;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.params && message.params.length))
+                                message.params = [];
+                            message.params.push($root.momento.v1.TaskParamSpec.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4770,6 +5330,10 @@ export const momento = $root.momento = (() => {
              * @property {string|null} [privilegedJson] SimTransition privilegedJson
              * @property {number|null} [step] SimTransition step
              * @property {boolean|null} [locked] SimTransition locked
+             * @property {Array.<momento.v1.TaskParam.$Properties>|null} [params] SimTransition params
+             * @property {number|null} [memorylessChance] SimTransition memorylessChance
+             * @property {number|null} [maxSteps] SimTransition maxSteps
+             * @property {string|null} [split] SimTransition split
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4795,6 +5359,7 @@ export const momento = $root.momento = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const SimTransition = function (properties) {
+                this.params = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -4858,6 +5423,38 @@ export const momento = $root.momento = (() => {
             SimTransition.prototype.locked = false;
 
             /**
+             * SimTransition params.
+             * @member {Array.<momento.v1.TaskParam.$Properties>} params
+             * @memberof momento.v1.SimTransition
+             * @instance
+             */
+            SimTransition.prototype.params = $util.emptyArray;
+
+            /**
+             * SimTransition memorylessChance.
+             * @member {number} memorylessChance
+             * @memberof momento.v1.SimTransition
+             * @instance
+             */
+            SimTransition.prototype.memorylessChance = 0;
+
+            /**
+             * SimTransition maxSteps.
+             * @member {number} maxSteps
+             * @memberof momento.v1.SimTransition
+             * @instance
+             */
+            SimTransition.prototype.maxSteps = 0;
+
+            /**
+             * SimTransition split.
+             * @member {string} split
+             * @memberof momento.v1.SimTransition
+             * @instance
+             */
+            SimTransition.prototype.split = "";
+
+            /**
              * Creates a new SimTransition instance using the specified properties.
              * @function create
              * @memberof momento.v1.SimTransition
@@ -4903,6 +5500,15 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.step);
                 if (message.locked != null && $Object.hasOwnProperty.call(message, "locked") && message.locked !== false)
                     writer.uint32(/* id 7, wireType 0 =*/56).bool(message.locked);
+                if (message.params != null && message.params.length)
+                    for (let i = 0; i < message.params.length; ++i)
+                        $root.momento.v1.TaskParam.encode(message.params[i], writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+                if (message.memorylessChance != null && $Object.hasOwnProperty.call(message, "memorylessChance") && !$Object.is(message.memorylessChance, 0))
+                    writer.uint32(/* id 9, wireType 1 =*/73).double(message.memorylessChance);
+                if (message.maxSteps != null && $Object.hasOwnProperty.call(message, "maxSteps") && message.maxSteps !== 0)
+                    writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.maxSteps);
+                if (message.split != null && $Object.hasOwnProperty.call(message, "split") && message.split !== "")
+                    writer.uint32(/* id 11, wireType 2 =*/90).string(message.split);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5005,6 +5611,41 @@ export const momento = $root.momento = (() => {
                                 message.locked = value;
                             else
                                 delete message.locked;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.params && message.params.length))
+                                message.params = [];
+                            message.params.push($root.momento.v1.TaskParam.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.memorylessChance = value;
+                            else
+                                delete message.memorylessChance;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxSteps = value;
+                            else
+                                delete message.maxSteps;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.split = value;
+                            else
+                                delete message.split;
                             continue;
                         }
                     }

@@ -16,6 +16,10 @@ export interface DatasetEpisodeMeta {
   readonly task: string;
   readonly seed: number;
   readonly success: boolean;
+  /** The task parameters the episode ran with (phase lengths, capacity), when known. */
+  readonly params?: Readonly<Record<string, number>>;
+  /** The split ('train' | 'test') of the episode's configuration, when known. */
+  readonly split?: string;
 }
 
 export interface DatasetManifest {
@@ -219,6 +223,7 @@ export async function exportDataset(episodesDir: string, outDir: string, options
         task: episode.info.task,
         seed: episode.info.seed,
         success: episode.outcome?.success ?? false,
+        ...(episode.info.setting ? { params: episode.info.setting.params, split: episode.info.setting.split } : {}),
       });
     }
   } catch (error) {

@@ -1,7 +1,7 @@
 // The two MCAP Metadata records of an episode file — `episode` (written first: what the episode
 // started with) and `outcome` (written at the end) — as string maps. The recorder writes them and
 // the readers parse them through this one definition of their keys.
-import type { EpisodeOutcome, EpisodeStart } from '../core/interfaces.js';
+import type { EpisodeOutcome, EpisodeStart, TaskSetting } from '../core/interfaces.js';
 import type { EpisodeRecords } from './episode-records.js';
 import { META_EPISODE, META_OUTCOME } from './topics.js';
 
@@ -31,6 +31,10 @@ const EPISODE = {
   startNs: 'start_ns',
   startTime: 'start_time',
   observationPixels: 'observation_pixels',
+  taskParams: 'task_params',
+  split: 'split',
+  memorylessChance: 'memoryless_chance',
+  maxSteps: 'max_steps',
 } as const;
 
 /** Keys of the `outcome` record. */
@@ -63,7 +67,35 @@ export function episodeMetadata(info: EpisodeStart, momentoVersion: string, star
     [EPISODE.startNs, epochNs(startedAt)],
     [EPISODE.startTime, startedAt.toISOString()],
     [EPISODE.observationPixels, PIXELS_ON_CAMERA_TOPICS],
+    ...settingEntries(info.setting),
   ]);
+}
+
+/** The task's setting, when the source reported one: parameters as JSON, split, chance, time limit. */
+function settingEntries(setting: TaskSetting | undefined): [string, string][] {
+  if (!setting) return [];
+  return [
+    [EPISODE.taskParams, JSON.stringify(setting.params)],
+    [EPISODE.split, setting.split],
+    [EPISODE.memorylessChance, String(setting.memorylessChance)],
+    [EPISODE.maxSteps, String(setting.maxSteps)],
+  ];
+}
+
+/** The `task_params` entry back as numbers by name; a malformed entry names the file. */
+function parseSetting(file: string, meta: ReadonlyMap<string, string>): TaskSetting | undefined {
+  const json = meta.get(EPISODE.taskParams);
+  if (json === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${file ? `${file}: ` : ''}episode metadata ${EPISODE.taskParams} is not JSON`, { cause: error });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'number')) {
+    throw new TypeError(`${file ? `${file}: ` : ''}episode metadata ${EPISODE.taskParams} must be an object of numbers, got ${json.slice(0, 64)}`);
+  }
+  return { params: parsed as Record<string, number>, split: meta.get(EPISODE.split) ?? '', memorylessChance: num(meta, EPISODE.memorylessChance), maxSteps: num(meta, EPISODE.maxSteps) };
 }
 
 export interface RecorderDrops {
@@ -98,8 +130,11 @@ export function parseEpisodeInfo(file: string, records: EpisodeRecords): Recorde
     noMemory: meta.get(EPISODE.memory) === MEMORY_CLEARED,
     momentoVersion: meta.get(EPISODE.momentoVersion) ?? '',
     startNs: num(meta, EPISODE.startNs),
+    ...withSetting(parseSetting(file, meta)),
   };
 }
+
+const withSetting = (setting: TaskSetting | undefined): { setting?: TaskSetting } => (setting ? { setting } : {});
 
 export function parseOutcome(records: EpisodeRecords): RecordedOutcome | undefined {
   const meta = records.metadata.get(META_OUTCOME);

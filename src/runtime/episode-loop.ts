@@ -1,7 +1,7 @@
 // The closed-loop episode: reset the environment, then every `execute` control steps call the
 // policy on the newest observation and play its chunk through the ActionScheduler, one action
 // per environment step, until the episode ends. Used by eval, collect (with an expert) and run.
-import type { EpisodeEnv, EpisodeSink } from '../core/interfaces.js';
+import type { EpisodeEnv, EpisodeSink, TaskSetting } from '../core/interfaces.js';
 import type { Action, Observation, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
 
@@ -21,7 +21,7 @@ export interface EpisodeOptions<Episode = unknown> {
   readonly stepper: EpisodeStepper<Episode>;
   readonly task: string;
   readonly seed: number;
-  /** Hard cap on environment steps (the environment normally ends the episode first). Default 1000. */
+  /** Hard cap on environment steps (the environment normally ends the episode first). Default 10 000. */
   readonly maxSteps?: number;
   readonly recorder?: EpisodeSink;
   readonly onStep?: (result: StepResult) => void;
@@ -50,16 +50,19 @@ export interface EpisodeResult {
   readonly faultDetail?: string;
   /** The first non-finite chunk's error, when there was one. */
   readonly nonFiniteDetail?: string;
+  /** The task's setting as the environment reported it at reset (parameters, chance, split). */
+  readonly setting?: TaskSetting;
 }
 
 export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Promise<EpisodeResult> {
   const { env, stepper, task, seed, recorder } = options;
   const { action: spec } = stepper.manifest;
-  const maxSteps = options.maxSteps ?? 1000;
+  // Long task parameters make long episodes (the simulator bounds them); this only stops an environment that never ends.
+  const maxSteps = options.maxSteps ?? 10_000;
   let firstNonFinite: string | undefined;
   const scheduler = new ActionScheduler({ low: spec.low, high: spec.high, maxIndex: spec.execute, onError: (e) => (firstNonFinite ??= e.message) });
   const episode = stepper.open(seed);
-  recorder?.start({ bundle: stepper.manifest.name, bundleHash: stepper.hash, task, seed, device: stepper.device, source: 'sim', noMemory: stepper.noMemory });
+  const start = { bundle: stepper.manifest.name, bundleHash: stepper.hash, task, seed, device: stepper.device, source: 'sim', noMemory: stepper.noMemory };
   const latenciesMs: number[] = [];
   let reward = 0;
   let steps = 0;
@@ -78,6 +81,9 @@ export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Pro
   };
   try {
     let tr = await call(() => env.reset(task, seed));
+    // Started after the reset so that the episode metadata has the setting the simulator chose.
+    const setting = tr?.setting;
+    recorder?.start({ ...start, ...(setting ? { setting } : {}) });
     if (tr) recorder?.observation(tr.observation);
     while (tr && !tr.done && steps < maxSteps) {
       if (steps % spec.execute === 0) {
@@ -108,6 +114,7 @@ export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Pro
       nonFiniteChunks: scheduler.rejectedChunks,
       ...(fault ? { fault: fault.reason, faultDetail: fault.detail } : {}),
       ...(firstNonFinite !== undefined ? { nonFiniteDetail: firstNonFinite } : {}),
+      ...(setting ? { setting } : {}),
     };
     await recorder?.end({ success, steps, reward, droppedFrames: 0 });
     return result;

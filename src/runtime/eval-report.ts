@@ -18,7 +18,31 @@ export interface TaskReport {
   readonly faults: number;
   /** Chunks refused for NaN or infinite values, over all episodes of the task. */
   readonly nonFiniteChunks: number;
+  /**
+   * Best memoryless success: the mean over the episodes of the chance at each one's parameters
+   * when the simulator reported them, else the task's listed chance.
+   */
   readonly chance?: number;
+  /** Each task parameter's [lowest, highest] value over the episodes, when the simulator reported them. */
+  readonly params?: Readonly<Record<string, readonly [number, number]>>;
+}
+
+/** [min, max] of every parameter over the episodes' settings. */
+function paramRanges(results: readonly EpisodeResult[]): Record<string, [number, number]> | undefined {
+  const ranges: Record<string, [number, number]> = {};
+  for (const r of results) {
+    for (const [name, v] of Object.entries(r.setting?.params ?? {})) {
+      const range = ranges[name];
+      ranges[name] = range ? [Math.min(range[0], v), Math.max(range[1], v)] : [v, v];
+    }
+  }
+  return Object.keys(ranges).length > 0 ? ranges : undefined;
+}
+
+/** A parameter summary line per task, e.g. `shell-game: show 6..14, swaps 8` (empty when none were reported). */
+export function paramSummary(report: TaskReport): string {
+  const entries = Object.entries(report.params ?? {}).map(([name, [low, high]]) => `${name} ${low === high ? low : `${low}..${high}`}`);
+  return entries.length > 0 ? `${report.task}: ${entries.join(', ')}` : '';
 }
 
 /** Wilson score interval for k successes in n trials (z = 1.96). */
@@ -37,7 +61,9 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
     const rs = results.filter((r) => r.task === task);
     const successes = rs.filter((r) => r.success).length;
     const latency = summarize(rs.flatMap((r) => r.latenciesMs));
-    const c = chance.get(task);
+    const reported = rs.filter((r) => r.setting !== undefined);
+    const c = reported.length === rs.length ? reported.reduce((n, r) => n + r.setting!.memorylessChance, 0) / rs.length : chance.get(task);
+    const params = paramRanges(rs);
     return {
       task,
       episodes: rs.length,
@@ -50,6 +76,7 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
       faults: rs.filter((r) => r.fault !== undefined).length,
       nonFiniteChunks: rs.reduce((n, r) => n + r.nonFiniteChunks, 0),
       ...(c !== undefined ? { chance: c } : {}),
+      ...(params ? { params } : {}),
     };
   });
 }

@@ -40,6 +40,14 @@ export interface EvaluateOptions {
   readonly session?: SimSessionOptions;
   /** Attempts to open a fresh session after one was lost, with the session's reconnect backoff. Default 5. */
   readonly connectAttempts?: number;
+  /** Task parameters to set, per task id (the others are each seed's defaults). */
+  readonly taskParams?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * Which configurations to run: 'test' or 'train' keeps, per task, the first `episodes` seeds
+   * from `seedStart` whose configuration the simulator puts in that split; 'all' (the default
+   * here; the CLI defaults to 'test') takes consecutive seeds.
+   */
+  readonly split?: 'train' | 'test' | 'all';
 }
 
 export interface EvaluateResult {
@@ -77,9 +85,31 @@ export function backendStepper<Episode>(policy: PolicyBackend<Episode>): Episode
   return { ...describe(policy), open: (seed) => policy.newEpisode(seed), step: (episode, observation) => policy.step(episode, observation), close: (episode) => policy.endEpisode?.(episode) };
 }
 
-/** A lock-step sim session as an episode environment, rendering at the policy's camera size. */
-export function sessionEnv(session: SimSession, imageSize?: number): EpisodeEnv {
-  return { reset: (task, seed) => session.reset({ task, seed, ...(imageSize ? { imageSize } : {}) }), step: (action) => session.step(action) };
+/** A lock-step sim session as an episode environment, rendering at the policy's camera size, with each task's parameters. */
+export function sessionEnv(session: SimSession, imageSize?: number, taskParams: EvaluateOptions['taskParams'] = {}): EpisodeEnv {
+  return {
+    reset: (task, seed) => session.reset({ task, seed, ...(imageSize ? { imageSize } : {}), params: taskParams[task] ?? {} }),
+    step: (action) => session.step(action),
+  };
+}
+
+/** Seeds a split scan looks at per episode wanted before it gives up (a test share of 20 % needs about 5). */
+const SPLIT_SCAN_FACTOR = 50;
+
+/**
+ * The first `count` seeds from `seedStart` whose configuration (with the task's parameters) is in
+ * `split`, asking the simulator: a reset answers the episode's split, so no client recomputes it.
+ */
+export async function seedsInSplit(probe: SimSession, task: string, split: 'train' | 'test', seedStart: number, count: number, params: Readonly<Record<string, number>> = {}): Promise<number[]> {
+  const seeds: number[] = [];
+  const limit = seedStart + SPLIT_SCAN_FACTOR * count + 100;
+  for (let seed = seedStart; seeds.length < count && seed < limit; seed++) {
+    const setting = (await probe.reset({ task, seed, params })).setting;
+    if (!setting) throw new RangeError(`the simulator reports no split for task '${task}': it predates configuration splits; use split 'all'`);
+    if (setting.split === split) seeds.push(seed);
+  }
+  if (seeds.length < count) throw new RangeError(`task '${task}': only ${seeds.length} of ${count} seeds in [${seedStart}, ${limit}) are ${split} configurations`);
+  return seeds;
 }
 
 /**
@@ -126,12 +156,18 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const { policy, tasks, episodes } = options;
   const sessionOptions = options.session ?? {};
   const connectAttempts = options.connectAttempts ?? 5;
+  const seedStart = options.seedStart ?? 0;
+  const split = options.split ?? 'all';
+  const taskParams = options.taskParams ?? {};
+  const jobs: { task: string; seed: number }[] = [];
   {
     await using probe = await connectWithRetry(options.simUrl, sessionOptions, connectAttempts);
     checkControlRate(policy.name, policy.manifest.action.rate_hz, tasks, await probe.tasks());
+    for (const task of tasks) {
+      const seeds = split === 'all' ? Array.from({ length: episodes }, (_, i) => seedStart + i) : await seedsInSplit(probe, task, split, seedStart, episodes, taskParams[task]);
+      for (const seed of seeds) jobs.push({ task, seed });
+    }
   }
-  const seedStart = options.seedStart ?? 0;
-  const jobs = tasks.flatMap((task) => Array.from({ length: episodes }, (_, i) => ({ task, seed: seedStart + i })));
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
   const maxConsecutiveFaults = options.maxConsecutiveFaults ?? Math.max(5, 2 * concurrency);
   const batcher = policy instanceof Policy ? new StepBatcher(policy, { maxBatch: concurrency }) : undefined;
@@ -168,7 +204,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         }
         // Closed even when the episode throws, so the file is complete and readable.
         await using recorder = options.recordDir ? await McapRecorder.create({ dir: options.recordDir, fileName: `${job.task}-${job.seed}.mcap` }) : undefined;
-        const env = sessionEnv(session, imageSize);
+        const env = sessionEnv(session, imageSize, taskParams);
         const result = await runEpisode({ env: options.wrapEnv ? options.wrapEnv(env) : env, stepper, task: job.task, seed: job.seed, classifyFault: simFault, ...(recorder ? { recorder } : {}) });
         if (result.fault === CONNECTION_LOST) {
           // The session may still be reconnecting on its own: start the next episode on a fresh one.

@@ -4,7 +4,8 @@
 // plus the control clock's counts and jerk at chunk boundaries against jerk inside chunks.
 import type { Action, StepResult } from '../core/types.js';
 import type { EpisodeResult } from './episode-loop.js';
-import type { EvaluateOptions } from './evaluate.js';
+import { SimSession } from '../transports/sim/index.js';
+import { seedsInSplit, type EvaluateOptions } from './evaluate.js';
 import { runLiveSim } from './live-sim.js';
 
 /** Injected latency: a fixed number of ms, or uniform between two. */
@@ -50,7 +51,7 @@ export interface LiveEpisodeResult extends EpisodeResult {
 }
 
 /** The lock-step evaluation's policy, simulator, tasks, episodes and seeds, plus the live settings. */
-export interface LiveEvaluateOptions extends Pick<EvaluateOptions, 'policy' | 'simUrl' | 'tasks' | 'episodes' | 'seedStart'> {
+export interface LiveEvaluateOptions extends Pick<EvaluateOptions, 'policy' | 'simUrl' | 'tasks' | 'episodes' | 'seedStart' | 'taskParams' | 'split'> {
   /** Episodes in flight at once (real-time sessions). Default 32. */
   readonly concurrency?: number;
   readonly latency?: LatencySpec;
@@ -63,7 +64,16 @@ export interface LiveEvaluateOptions extends Pick<EvaluateOptions, 'policy' | 's
 export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEpisodeResult[]> {
   const { policy, tasks, episodes } = options;
   const seedStart = options.seedStart ?? 0;
-  const jobs = tasks.flatMap((task) => Array.from({ length: episodes }, (_, i) => ({ task, seed: seedStart + i })));
+  const split = options.split ?? 'all';
+  const taskParams = options.taskParams ?? {};
+  const jobs: { task: string; seed: number }[] = [];
+  {
+    await using probe = split === 'all' ? undefined : await SimSession.connect(options.simUrl);
+    for (const task of tasks) {
+      const seeds = probe ? await seedsInSplit(probe, task, split as 'train' | 'test', seedStart, episodes, taskParams[task]) : Array.from({ length: episodes }, (_, i) => seedStart + i);
+      for (const seed of seeds) jobs.push({ task, seed });
+    }
+  }
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 32, jobs.length));
   const latency = options.latency ?? { minMs: 0, maxMs: 0 };
   const results: LiveEpisodeResult[] = [];
@@ -78,6 +88,7 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         simUrl: options.simUrl,
         task: job.task,
         seed: job.seed,
+        params: taskParams[job.task] ?? {},
         switching: options.switching ?? 'delay-aware',
         realTimeChunking: options.realTimeChunking ?? false,
         injectLatencyMs: latencySampler(latency, job.seed),
@@ -103,6 +114,7 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         fallbackTicks: s.ticks.fallbackTicks,
         skippedTicks: s.ticks.skippedTicks,
         ...jerk.means(),
+        ...(r.setting ? { setting: r.setting } : {}),
       };
       results.push(result);
       options.onEpisode?.(result);

@@ -3,7 +3,7 @@
 // clock, the policy steps on one frame every `execute` periods, and each tick's action goes back
 // over the socket — the setting of a real robot.
 import { concat, map, of, takeWhile } from 'rxjs';
-import type { ActionSink, EpisodeSink } from '../core/interfaces.js';
+import type { ActionSink, EpisodeSink, TaskSetting } from '../core/interfaces.js';
 import type { Action, StepResult } from '../core/types.js';
 import type { PolicyBackend } from '../policy/backend.js';
 import { SimServerError, SimSession } from '../transports/sim/index.js';
@@ -14,6 +14,8 @@ export interface LiveSimOptions {
   readonly simUrl: string;
   readonly task: string;
   readonly seed: number;
+  /** Task parameters to set (the others are the seed's defaults). */
+  readonly params?: Readonly<Record<string, number>>;
   readonly recorder?: EpisodeSink;
   /** Where late chunks start: 'delay-aware' (default) or 'naive'. */
   readonly switching?: 'delay-aware' | 'naive';
@@ -32,12 +34,14 @@ export interface LiveSimResult {
   /** Why the simulator ended the episode as failed (its own words); '' on success. */
   readonly failure: string;
   readonly summary: RunSummary;
+  /** The episode's parameters, chance and split, as the simulator reported them. */
+  readonly setting?: TaskSetting;
 }
 
 export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult> {
   const { policy, task, seed } = options;
   await using session = await SimSession.connect(options.simUrl);
-  const first = await session.reset({ task, seed, mode: 'realtime', imageSize: policy.manifest.observation.cameras[0]?.height ?? 0 });
+  const first = await session.reset({ task, seed, mode: 'realtime', imageSize: policy.manifest.observation.cameras[0]?.height ?? 0, params: options.params ?? {} });
   let done = first.done;
   const transitions$ = concat(of(first), session.transition$).pipe(takeWhile((t) => !t.done, true));
   // Actions still in flight after the episode ended have nowhere to go: drop them quietly. The
@@ -58,6 +62,7 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
     sink,
     seed,
     task,
+    ...(first.setting ? { setting: first.setting } : {}),
     // The simulator numbers its frames by step: no jitter of its stamps can move a tick.
     ticksFrom: 'index',
     outcome: () => ({ success: session.lastTransition?.success ?? false, reward: session.lastTransition?.reward ?? 0, steps: session.lastTransition?.step ?? 0 }),
@@ -69,7 +74,7 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
     ...(options.onAction ? { onAction: options.onAction } : {}),
   });
   const last = session.lastTransition ?? first;
-  return { success: last.success, steps: last.step, failure: last.success ? '' : failureReason(last.privilegedJson, last.done), summary };
+  return { success: last.success, steps: last.step, failure: last.success ? '' : failureReason(last.privilegedJson, last.done), summary, ...(first.setting ? { setting: first.setting } : {}) };
 }
 
 /** The simulator keeps why an episode failed in its privileged state ('failure'). */

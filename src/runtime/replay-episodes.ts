@@ -62,5 +62,7 @@ export async function replayFilesThroughPolicy(files: readonly string[], options
 /** Each episode's recorded actions into one session of the simulator at `simUrl`, rendering at the recorded camera size. */
 export async function replayFilesIntoSim(files: readonly string[], simUrl: string): Promise<FileReplay<ActionReplayReport>[]> {
   await using session = await SimSession.connect(simUrl);
-  return await eachFile(files, (episode) => replayActions(sessionEnv(session, episode.observations[0]?.cameras[0]?.height), episode));
+  // The recorded parameters, when the episode has them: the seed alone gives only its defaults.
+  const paramsOf = (episode: RecordedEpisode): Record<string, Readonly<Record<string, number>>> => (episode.info.setting ? { [episode.info.task]: episode.info.setting.params } : {});
+  return await eachFile(files, (episode) => replayActions(sessionEnv(session, episode.observations[0]?.cameras[0]?.height, paramsOf(episode)), episode));
 }

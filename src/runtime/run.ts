@@ -1,7 +1,7 @@
 // Wires a source to a policy and to sinks: observation$ → policy steps → actions. The one place
 // that knows both sources and policies; the CLI's `run`, the demo and live evaluation call it.
 import { Subject, concatMap, connectable, lastValueFrom, tap, type SchedulerLike } from 'rxjs';
-import type { ActionSink, EpisodeSink, ObservationSource } from '../core/interfaces.js';
+import type { ActionSink, EpisodeSink, ObservationSource, TaskSetting } from '../core/interfaces.js';
 import type { Action, Observation, StepResult } from '../core/types.js';
 import { ActionScheduler } from '../policy/action-scheduler.js';
 import { policySteps } from '../policy/pipeline.js';
@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly onStep?: (result: StepResult) => void;
   readonly onAction?: (action: Action) => void;
   readonly task?: string;
+  /** The task's setting (parameters, split) for the recording, when the source reports one. */
+  readonly setting?: TaskSetting;
   /**
    * The episode's outcome for the recording, asked when the source completes; `steps` in the
    * source's unit (simulator steps), default the number of policy steps. Default: not a success.
@@ -87,7 +89,7 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
   // The next chunk normally replaces this one after `execute` actions; if it is late, the rest of
   // this chunk plays on, and only past its end (the deadline) does the scheduler hold.
   const scheduler = new ActionScheduler({ low: m.action.low, high: m.action.high, ensemble: options.ensemble ?? 0, switching: options.switching ?? 'delay-aware' });
-  recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind, noMemory: policy.noMemory });
+  recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind, noMemory: policy.noMemory, ...(options.setting ? { setting: options.setting } : {}) });
   const recorded$ = recorder ? source.observation$.pipe(tap((o) => recorder.observation(o))) : source.observation$;
   const emit = async (action: Action): Promise<void> => {
     actions++;

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ACTION_SPACE, listTasks, startSimServer } from '../../../sim/index.js';
 import type { EpisodeResult } from '../../runtime/episode-loop.js';
-import { REPORT_HEADER, reportRows, reportTasks, reportWarnings, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
+import { REPORT_HEADER, paramSummary, reportRows, reportTasks, reportWarnings, successChartSvg, type ChartSeries, type TaskReport } from '../../runtime/eval-report.js';
 import { evaluate, limitsOutside, type EvaluateResult } from '../../runtime/evaluate.js';
 import { evaluateLive, parseLatency, type LatencySpec } from '../../runtime/live-eval.js';
 import { BatchSizeHistogram } from '../../policy/step-batcher.js';
@@ -15,6 +15,7 @@ import { openPolicy } from '../policy-spec.js';
 import { Progress } from '../progress.js';
 import { table } from '../../core/text-table.js';
 import { parseTasks } from './collect.js';
+import { parseBeyond, parseSplit, repeatable, taskOverrides, type SplitChoice, type TaskOverrides } from '../task-params.js';
 
 interface EvalOptions {
   policy: string;
@@ -33,6 +34,11 @@ interface EvalOptions {
   live?: boolean;
   latency?: string;
   switching?: string;
+  /** `--param name=value`, repeatable. */
+  param?: string[];
+  beyond?: string;
+  /** train | test | all; default test. */
+  split?: string;
 }
 
 export interface EvalRun {
@@ -49,6 +55,10 @@ export interface EvalRun {
   /** Jobs not run because of the abort. */
   readonly skipped: number;
   readonly warnings: string[];
+  /** The configurations evaluated: seeds whose configuration is in this split ('all': consecutive seeds). */
+  readonly split: SplitChoice;
+  /** The parameters set per task (--param, --beyond); the others are each seed's defaults. */
+  readonly params: TaskOverrides;
 }
 
 export function registerEval(program: Command): void {
@@ -71,11 +81,16 @@ export function registerEval(program: Command): void {
     .option('--live', 'real-time episodes: the simulator advances at its control rate whatever the policy does (--concurrency sessions at once)')
     .option('--latency <ms>', "with --live: inference latency to inject per policy step: '150ms', or uniform '50-250ms'", '0')
     .option('--switching <mode>', "with --live: where a late chunk starts: 'delay-aware' or 'naive' (index 0)", 'delay-aware')
+    .option('--param <name=value>', 'set a task parameter (repeatable; applies to the tasks that have it; momento sim --list-params)', repeatable, [])
+    .option('--beyond <factor>', 'set every phase-length/count parameter to round(factor x its training max); capacity stays in range')
+    .option('--split <split>', 'configurations to evaluate: test (held out from collect), train or all', 'test')
     .action(async (opts: EvalOptions) => {
       const runs = await runEval(opts);
       for (const run of runs) {
-        console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)})`);
+        console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)}), ${run.split} configurations`);
         console.log(table(REPORT_HEADER, reportRows(run.reports)));
+        const params = run.reports.map(paramSummary).filter((line) => line !== '');
+        if (params.length > 0) console.log(`parameters: ${params.join('; ')}`);
         for (const warning of run.warnings) console.error(`momento: warning: ${warning}`);
         if (run.aborted !== undefined) {
           console.error(`momento: ${run.label}: aborted after ${run.episodes.length} episodes (${run.skipped} not run): ${run.aborted}`);
@@ -107,6 +122,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const seedStart = parseNonNegativeInt('--seed-start', opts.seedStart);
   const device = parseDevice(opts.device);
+  const split = parseSplit(opts.split ?? 'test');
+  const params = taskOverrides(tasks, opts.param ?? [], parseBeyond(opts.beyond));
   const chance = new Map(listTasks().map((t) => [t.id, t.memorylessChance]));
   await using server = opts.sim ? undefined : await startSimServer();
   const simUrl = opts.sim ?? server!.url;
@@ -129,7 +146,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       progress?.tick(`${successes} successes${faults > 0 ? `, ${faults} faults` : ''}`);
     };
     // Live episodes are not batched (each steps on its own clock): batch size 1.
-    const live = async (): Promise<EvaluateResult> => ({ results: await evaluateLive({ policy, simUrl, tasks, episodes, seedStart, concurrency, ...liveOptions(opts), onEpisode }), batchSizes: new BatchSizeHistogram(1), skipped: 0 });
+    const live = async (): Promise<EvaluateResult> => ({ results: await evaluateLive({ policy, simUrl, tasks, episodes, seedStart, concurrency, split, taskParams: params, ...liveOptions(opts), onEpisode }), batchSizes: new BatchSizeHistogram(1), skipped: 0 });
     const { results, batchSizes, aborted, skipped } = opts.live ? await live() : await evaluate({
       policy,
       simUrl,
@@ -137,6 +154,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       episodes,
       seedStart,
       concurrency,
+      split,
+      taskParams: params,
       ...(opts.record ? { recordDir: resolve(opts.record, noMemory ? 'no-memory' : 'memory') } : {}),
       onEpisode,
     });
@@ -152,6 +171,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       seconds: (performance.now() - started) / 1000,
       skipped,
       warnings: reportWarnings(label, results),
+      split,
+      params,
       ...(aborted !== undefined ? { aborted } : {}),
     });
     if (aborted !== undefined) break;

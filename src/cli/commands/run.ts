@@ -14,6 +14,7 @@ import { parseDevice, parseNonNegativeInt } from '../options.js';
 import type { ObservationSource } from '../../core/interfaces.js';
 import { McapRecorder, ReplaySource } from '../../record/index.js';
 import { runRosCommand } from './ros.js';
+import { parseBeyond, repeatable, taskOverrides } from '../task-params.js';
 
 export function registerRun(program: Command): void {
   program
@@ -31,7 +32,9 @@ export function registerRun(program: Command): void {
     .option('--ros-config <file>', 'with --source ros://host:port --sink ros: the ROS config (YAML or JSON)')
     .option('--switching <mode>', "live sources: where a late chunk starts — 'delay-aware' (at the current tick) or 'naive' (at index 0)", 'delay-aware')
     .option('--rtc', 'live sources, flow heads: real-time chunking (inpaint the committed actions into each new chunk)')
-    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean; rosConfig?: string }) => {
+    .option('--param <name=value>', 'with sim:<task>: set a task parameter (repeatable; momento sim --list-params)', repeatable, [])
+    .option('--beyond <factor>', "with sim:<task>: every phase-length/count parameter at round(factor x its training max)")
+    .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean; rosConfig?: string; param: string[]; beyond?: string }) => {
       if (opts.source.startsWith('ros://') || opts.sink === 'ros') return runRosCommand(opts);
       await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
       const seed = parseNonNegativeInt('--seed', opts.seed);
@@ -43,8 +46,9 @@ export function registerRun(program: Command): void {
       const [kind, arg = ''] = splitSpec(opts.source);
       if (kind === 'sim') {
         if (!isTaskId(arg)) throw new RangeError(`--source sim:<task>: unknown task '${arg}' (known: ${TASK_IDS.join(', ')})`);
+        const params = taskOverrides([arg], opts.param, parseBeyond(opts.beyond))[arg] ?? {};
         await using server = opts.sim ? undefined : await startSimServer();
-        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, switching, realTimeChunking: opts.rtc === true, ...(recorder ? { recorder } : {}), ...log });
+        const result = await runLiveSim({ policy, simUrl: opts.sim ?? server!.url, task: arg, seed, params, switching, realTimeChunking: opts.rtc === true, ...(recorder ? { recorder } : {}), ...log });
         console.log(formatTimings(result.summary.stats.timings()));
         // The outcome is the last line, and the exit code says it, so that scripts can use both.
         console.log(formatLiveOutcome(arg, seed, result));

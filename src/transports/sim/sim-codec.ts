@@ -3,7 +3,7 @@
 // (one CameraFrame named 'rgb'). Malformed replies throw a TypeError naming the field.
 import { pb } from '../../core/wire.js';
 import type { momento } from '../../core/wire.js';
-import type { Transition } from '../../core/interfaces.js';
+import type { TaskSetting, Transition } from '../../core/interfaces.js';
 import type { CameraFrame, Observation } from '../../core/types.js';
 
 export type SimMode = 'lockstep' | 'realtime';
@@ -17,18 +17,33 @@ export interface SimTransition extends Transition {
   readonly locked: boolean;
 }
 
+/** A task parameter as the simulator declares it (TaskParamSpec). */
+export interface SimTaskParam {
+  readonly name: string;
+  /** 'phase' (a phase length or count) or 'capacity' (how many things to tell apart). */
+  readonly kind: string;
+  readonly train: readonly [number, number];
+  readonly limit: readonly [number, number];
+  /** When not empty, the only values accepted. */
+  readonly values: readonly number[];
+  readonly legacy: number;
+  readonly description: string;
+}
+
 export interface SimTaskInfo {
   readonly id: string;
   readonly text: string;
   readonly needsMemory: boolean;
-  /** Best success rate of a policy without memory. */
+  /** Best success rate of a policy without memory, at the legacy setting. */
   readonly memorylessChance: number;
+  /** Time limit at the legacy setting. */
   readonly maxSteps: number;
   readonly controlRateHz: number;
+  readonly params?: readonly SimTaskParam[];
 }
 
 export type SimRequestBody =
-  | { readonly kind: 'reset'; readonly task: string; readonly seed: number; readonly mode: SimMode; readonly imageSize: number }
+  | { readonly kind: 'reset'; readonly task: string; readonly seed: number; readonly mode: SimMode; readonly imageSize: number; readonly params?: Readonly<Record<string, number>> }
   | { readonly kind: 'step'; readonly action: readonly number[] }
   | { readonly kind: 'list-tasks' };
 
@@ -41,7 +56,7 @@ export function encodeRequest(id: number, body: SimRequestBody): Uint8Array {
   switch (body.kind) {
     case 'reset': {
       const mode = body.mode === 'realtime' ? pb.SimMode.REALTIME : pb.SimMode.LOCKSTEP;
-      return pb.SimRequest.encode({ id, reset: { task: body.task, seed: body.seed, mode, imageSize: body.imageSize } }).finish();
+      return pb.SimRequest.encode({ id, reset: { task: body.task, seed: body.seed, mode, imageSize: body.imageSize, params: Object.entries(body.params ?? {}).map(([name, value]) => ({ name, value })) } }).finish();
     }
     case 'step':
       return pb.SimRequest.encode({ id, step: { action: [...body.action] } }).finish();
@@ -80,7 +95,14 @@ function toTransition(message: momento.v1.SimTransition.$Properties): SimTransit
     privilegedJson: message.privilegedJson ?? '',
     step: message.step ?? 0,
     locked: message.locked ?? false,
+    ...(message.split ? { setting: toSetting(message) } : {}),
   };
+}
+
+function toSetting(message: momento.v1.SimTransition.$Properties): TaskSetting {
+  const params: Record<string, number> = {};
+  for (const p of message.params ?? []) params[p.name ?? ''] = p.value ?? 0;
+  return { params, memorylessChance: message.memorylessChance ?? 0, maxSteps: message.maxSteps ?? 0, split: message.split ?? '' };
 }
 
 export function toObservation(message: momento.v1.Observation.$Properties): Observation {
@@ -116,5 +138,14 @@ function toTaskInfo(info: momento.v1.TaskInfo.$Properties): SimTaskInfo {
     memorylessChance: info.memorylessChance ?? 0,
     maxSteps: info.maxSteps ?? 0,
     controlRateHz: info.controlRateHz ?? 0,
+    params: (info.params ?? []).map((p) => ({
+      name: p.name ?? '',
+      kind: p.kind ?? '',
+      train: [p.trainMin ?? 0, p.trainMax ?? 0] as const,
+      limit: [p.limitMin ?? 0, p.limitMax ?? 0] as const,
+      values: [...(p.values ?? [])],
+      legacy: p.legacy ?? 0,
+      description: p.description ?? '',
+    })),
   };
 }

@@ -27,6 +27,8 @@ export interface SimResetOptions {
   readonly mode?: SimMode;
   /** Image side in pixels; 0 or absent: the server's default. */
   readonly imageSize?: number;
+  /** Task parameters to set by name; the others are the seed's defaults (see the task list's params). */
+  readonly params?: Readonly<Record<string, number>>;
 }
 
 /** The simulator refused a request; `code` is the server's (e.g. 'bad-action', 'episode-done'). */
@@ -45,6 +47,7 @@ interface ResetRequest {
   readonly seed: number;
   readonly mode: SimMode;
   readonly imageSize: number;
+  readonly params: Readonly<Record<string, number>>;
 }
 
 export class SimSession implements ObservationSource, ActionSink, AsyncDisposable {
@@ -109,11 +112,14 @@ export class SimSession implements ObservationSource, ActionSink, AsyncDisposabl
   }
 
   async reset(options: SimResetOptions): Promise<SimTransition> {
-    const { task, seed, mode = 'lockstep', imageSize = 0 } = options;
+    const { task, seed, mode = 'lockstep', imageSize = 0, params = {} } = options;
     if (typeof task !== 'string' || task === '') throw new TypeError(`reset.task must be a task id, got '${String(task)}'`);
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`reset.seed must be a non-negative integer, got ${seed}`);
     if (!Number.isInteger(imageSize) || imageSize < 0) throw new RangeError(`reset.imageSize must be a non-negative integer, got ${imageSize}`);
-    const request: ResetRequest = { task, seed, mode, imageSize };
+    for (const [name, value] of Object.entries(params)) {
+      if (!Number.isInteger(value) || (value | 0) !== value) throw new RangeError(`reset.params.${name} must be a 32-bit integer, got ${value}`);
+    }
+    const request: ResetRequest = { task, seed, mode, imageSize, params: { ...params } };
     const transition = await this.exchange({ kind: 'reset', ...request });
     this.lastReset = request;
     this.acknowledged = [];

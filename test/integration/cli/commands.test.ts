@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimEnv } from '../../../sim/index.js';
 import { readEpisode, type DatasetManifest } from '../../../src/record/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { BUNDLES } from '../../helpers/reference.js';
@@ -18,6 +19,14 @@ async function scratch(): Promise<string> {
   return dir.path;
 }
 
+/** The first `count` seeds from `start` whose configuration (at each seed's default parameters) is in `split`, by the in-process simulator. */
+function seedsIn(split: 'train' | 'test', task: string, start: number, count: number): number[] {
+  const env = new SimEnv({ imageSize: 8 });
+  const seeds: number[] = [];
+  for (let seed = start; seeds.length < count; seed++) if (env.reset(task, seed).setting.split === split) seeds.push(seed);
+  return seeds;
+}
+
 describe('momento collect', () => {
   it('writes the training dataset and one readable MCAP episode per expert episode', async () => {
     const out = join(await scratch(), 'data');
@@ -26,7 +35,11 @@ describe('momento collect', () => {
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')) as DatasetManifest;
     expect(manifest.format).toBe('momento-dataset/1');
-    expect(manifest.episodes.map((e) => [e.task, e.seed])).toEqual([['reach', 100000], ['reach', 100001], ['remember-colour', 100000], ['remember-colour', 100001]]);
+    // Only train configurations: the first two train seeds from 100000 of each task.
+    const seeds = { reach: seedsIn('train', 'reach', 100000, 2), 'remember-colour': seedsIn('train', 'remember-colour', 100000, 2) };
+    expect(manifest.episodes.map((e) => [e.task, e.seed])).toEqual([...seeds.reach.map((s) => ['reach', s]), ...seeds['remember-colour'].map((s) => ['remember-colour', s])]);
+    expect(manifest.episodes.map((e) => e.split)).toEqual(['train', 'train', 'train', 'train']);
+    expect(manifest.episodes.filter((e) => e.task === 'remember-colour').every((e) => Object.keys(e.params ?? {}).sort().join() === 'colours,cue,delay')).toBe(true);
     expect(manifest.image).toEqual({ height: 16, width: 16, channels: 3 });
     // The arrays hold every frame, episodes back to back.
     expect(manifest.frames).toBe(manifest.episodes.reduce((n, e) => n + e.length, 0));
@@ -37,13 +50,15 @@ describe('momento collect', () => {
     for (const task of ['reach', 'remember-colour']) {
       const eps = manifest.episodes.filter((e) => e.task === task);
       const frames = eps.reduce((n, e) => n + e.length, 0);
+      const skipped = seeds[task as keyof typeof seeds].at(-1)! - 100000 + 1 - 2;
       expect(r.stdout).toContain(`${task}: ${eps.filter((e) => e.success).length}/2 expert successes, ${frames} frames`);
+      expect(r.stdout).toContain(`${skipped} seeds skipped (their configuration is not train)`);
     }
     const files = readdirSync(join(out, 'episodes')).sort();
-    expect(files).toEqual(['reach-100000.mcap', 'reach-100001.mcap', 'remember-colour-100000.mcap', 'remember-colour-100001.mcap']);
-    const recorded = await readEpisode(join(out, 'episodes', 'remember-colour-100001.mcap'));
+    expect(files).toEqual(manifest.episodes.map((e) => `${e.task}-${e.seed}.mcap`).sort());
     const meta = manifest.episodes[3]!;
-    expect(recorded.info).toMatchObject({ task: 'remember-colour', seed: 100001, bundle: 'expert' });
+    const recorded = await readEpisode(join(out, 'episodes', `remember-colour-${meta.seed}.mcap`));
+    expect(recorded.info).toMatchObject({ task: 'remember-colour', seed: meta.seed, bundle: 'expert', setting: { split: 'train', params: meta.params } });
     expect(recorded.outcome?.success).toBe(meta.success);
     expect(recorded.actions).toHaveLength(meta.length);
     // The recorded actions are the dataset's rows of that episode, value for value.
@@ -74,12 +89,14 @@ describe('momento eval --ablation', () => {
     const r = await runCli(['eval', '--policy', join(BUNDLES, 'hamlet-tiny'), '--task', 'reach', '--episodes', '2', '--ablation', '--json', json, '--svg', svg, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const { runs } = JSON.parse(readFileSync(json, 'utf8')) as { runs: { label: string; noMemory: boolean; reports: { task: string; episodes: number }[]; episodes: { seed: number }[] }[] };
+    const { runs } = JSON.parse(readFileSync(json, 'utf8')) as { runs: { label: string; noMemory: boolean; split: string; reports: { task: string; episodes: number }[]; episodes: { seed: number; setting?: { split: string } }[] }[] };
     expect(runs.map((run) => [run.label, run.noMemory])).toEqual([['hamlet-tiny', false], ['hamlet-tiny --no-memory', true]]);
     for (const run of runs) {
       expect(run.reports).toMatchObject([{ task: 'reach', episodes: 2 }]);
-      // Both variants see the same episodes (seeds 0 and 1).
-      expect(run.episodes.map((e) => e.seed)).toEqual([0, 1]);
+      expect(run.split).toBe('test');
+      expect(run.episodes.map((e) => e.setting?.split)).toEqual(['test', 'test']);
+      // Both variants see the same episodes: the first two test configurations from seed 0.
+      expect(run.episodes.map((e) => e.seed)).toEqual(seedsIn('test', 'reach', 0, 2));
     }
     // One table per variant on stdout, and both series in the chart.
     expect(r.stdout).toMatch(/hamlet-tiny: hamlet-tiny on cpu, 2 episodes/);

@@ -19,12 +19,13 @@ afterEach(() => {
 describe('momento eval against a faulty simulator', () => {
   it('reports the dropped episode in the table, the JSON and a warning, and finishes', async () => {
     await using server = await startSimServer();
-    // Request 1 is the task list, 2 the first reset: the 6th is a step of the first episode.
+    // Request 1 is the task list, 2 the first reset: the 6th is a step of the first episode
+    // (with --split all: a test split would first ask the simulator for the split of each seed).
     server.dropAtRequest(6);
     const out = mkdtempSync(join(tmpdir(), 'momento-eval-'));
     dirs.push(out);
     const json = join(out, 'eval.json');
-    const r = await runCli(['eval', '--policy', join(BUNDLES, 'hamlet-tiny'), '--sim', server.url, '--task', 'reach', '--episodes', '2', '--concurrency', '1', '--json', json, '--quiet']);
+    const r = await runCli(['eval', '--policy', join(BUNDLES, 'hamlet-tiny'), '--sim', server.url, '--task', 'reach', '--episodes', '2', '--concurrency', '1', '--split', 'all', '--json', json, '--quiet']);
     expect(r.stderr).toContain('momento: warning: hamlet-tiny: 1 of 2 episodes failed on a simulator fault (connection lost)');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/faults\s+non-finite/);

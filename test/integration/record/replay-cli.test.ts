@@ -13,13 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEpisode } from '../../../src/record/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { BUNDLES } from '../../helpers/reference.js';
+import { legacyParamFlags } from '../../../src/cli/task-params.js';
 
 const bundle = join(BUNDLES, 'memoryvla-tiny');
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'momento-replay-'));
-  const r = await runCli(['eval', '--policy', bundle, '--task', 'shell-game,remember-colour', '--episodes', '2', '--concurrency', '1', '--record', dir, '--quiet', '--json', join(dir, 'eval.json'), '--svg', join(dir, 'eval.svg')]);
+  // Seeds 0 and 1 at the legacy task timings (not each seed's defaults), so the replays below must reset the recorded parameters.
+  const legacy = legacyParamFlags(['shell-game', 'remember-colour']).flatMap((p) => ['--param', p]);
+  const r = await runCli(['eval', '--policy', bundle, '--task', 'shell-game,remember-colour', '--episodes', '2', '--concurrency', '1', '--split', 'all', ...legacy, '--record', dir, '--quiet', '--json', join(dir, 'eval.json'), '--svg', join(dir, 'eval.svg')]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
 }, 120_000);

@@ -12,9 +12,9 @@ export function memorylessDriver(coinSeed: number): Driver {
   return (env) => env.memorylessAction(coin);
 }
 
-/** Runs one episode; `visit` sees every transition (reset included). */
-export function runEpisode(env: SimEnv, task: string, seed: number, drive: Driver, visit?: (t: EnvTransition) => void): EnvTransition {
-  let transition = env.reset(task, seed);
+/** Runs one episode (at the seed's default parameters unless `params` sets some); `visit` sees every transition (reset included). */
+export function runEpisode(env: SimEnv, task: string, seed: number, drive: Driver, visit?: (t: EnvTransition) => void, params: Readonly<Record<string, number>> = {}): EnvTransition {
+  let transition = env.reset(task, seed, { params });
   visit?.(transition);
   while (!transition.done) {
     transition = env.step(drive(env));

@@ -60,7 +60,8 @@ describe('SimEnv', () => {
       if (t.locked) expect(Array.from(t.observation.proprio)).toEqual([HOME.x, Math.fround(HOME.y), 0, 0]);
     }
     expect(env.state.phase).toBe('choose');
-    expect(t.step).toBe(50);
+    const { show, cover, swaps, swap_steps: swapSteps } = env.setting.params;
+    expect(t.step).toBe(show! + cover! + swaps! * swapSteps!);
   });
 
   it('retracts the effector home by itself after a press, locked until it arrives', () => {
