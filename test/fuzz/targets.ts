@@ -4,7 +4,7 @@
 // openpi msgpack) in server-targets.ts; rosbridge messages at momento's ROS source in
 // ros-targets.ts. Each target is a fast-check property whose every case must end in a result or a typed error that names what was wrong — never a crash,
 // a hang or an untyped exception. test/fuzz/fuzz.test.ts runs a few hundred cases of each;
-// scripts/fuzz.ts the long form (10,000 and more) with counts and peak RSS.
+// fuzz-long.ts the long form (10,000 and more) with counts and peak RSS.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -45,7 +45,8 @@ function rawHttp(port: number, text: string): Promise<string> {
 
 describe('policy server: resource bounds', () => {
   it('drops half-open handshakes at the deadline and keeps serving', async () => {
-    await using server = await PolicyServer.create({ bundles: [BUNDLES.direct], port: 0, handshakeTimeoutMs: 200 });
+    // Long enough that the healthy client's handshake below completes in time even on a loaded machine.
+    await using server = await PolicyServer.create({ bundles: [BUNDLES.direct], port: 0, handshakeTimeoutMs: 1500 });
     const sockets = Array.from({ length: 20 }, () => connect(server.port, '127.0.0.1').on('error', () => undefined));
     for (const s of sockets) s.write('GET /memoryvla-tiny HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n');
     await Promise.all(sockets.map((s) => new Promise((resolve) => s.once('close', resolve))));
