@@ -71,19 +71,14 @@ class RawSocket {
 
 /** The healthy session beside the attack: steps once per case; its chunks must equal an in-process run's. */
 class HealthySession {
-  private readonly observations: Observation[];
-  private readonly reference: Float32Array[] = [];
   private steps = 0;
 
   private constructor(
     private readonly client: PolicyClient,
     private readonly episode: RemoteEpisode,
-    observations: Observation[],
-    reference: Float32Array[],
-  ) {
-    this.observations = observations;
-    this.reference = reference;
-  }
+    private readonly observations: readonly Observation[],
+    private readonly reference: readonly Float32Array[],
+  ) {}
 
   get manifest(): PolicyClient['manifest'] {
     return this.client.manifest;
