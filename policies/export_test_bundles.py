@@ -5,7 +5,9 @@
 Writes, for each of hamlet-tiny, memoryvla-tiny and memoryless-tiny: policy.json, the ONNX
 graphs, reference.json (a 24-call episode of generated observations and the reference loop's
 chunks) and graph_io.json (one batch-2 call of each graph with its PyTorch outputs); plus
-bank-parity.json (40 bank writes and the consolidated state after each). Everything is seeded:
+memory-variants.json for memoryvla-tiny (its reference episode under the runtime's eviction and
+capacity overrides) and bank-parity.json (40 bank writes and the consolidated state after each,
+merging and FIFO). Everything is seeded:
 running it again gives the same numbers.
 """
 from __future__ import annotations
@@ -153,17 +155,10 @@ def graph_io(policy: Policy, trace: list, calls_per_step: list) -> dict:
     return graphs
 
 
-def export_one(spec: dict) -> None:
-    policy, fields = build(spec)
-    out_dir = os.path.join(OUT, spec['name'])
-    for stale in ('encoder.onnx', 'memory.onnx', 'head.onnx'):
-        if os.path.exists(os.path.join(out_dir, stale)):
-            os.remove(os.path.join(out_dir, stale))
-    manifest = export_bundle(policy, fields, out_dir)
-
-    observations = make_episode(spec['episode_seed'], spec['task'])
-    runner = ReferenceRunner(policy, manifest)
-    runner.reset(spec['episode_seed'])
+def run_reference(name: str, runner: ReferenceRunner, observations: list, episode_seed: int) -> tuple:
+    """One episode through the reference loop: the results, each call's graph calls, and the steps
+    as reference.json writes them."""
+    runner.reset(episode_seed)
     runner.trace = []
     results, calls_per_step, sims_log = [], [], []
     for obs in observations:
@@ -171,8 +166,7 @@ def export_one(spec: dict) -> None:
         results.append(runner.step(obs))
         calls_per_step.append(runner.trace[start:])
         sims_log.append({n: list(b.last_similarities) for n, b in runner.banks.items()})
-    check_merge_margins(spec["name"], sims_log)
-
+    check_merge_margins(name, sims_log)
     steps = []
     for i, (obs, res) in enumerate(zip(observations, results)):
         cam = obs.images['rgb']
@@ -193,6 +187,52 @@ def export_one(spec: dict) -> None:
                 for name, bank in res.banks.items()
             }
         steps.append(entry)
+    return results, calls_per_step, steps
+
+
+#: Runtime memory variants of memoryvla-tiny (L = 4) written to memory-variants.json: FIFO
+#: eviction, and capacities L/4, L/2 and 2L (the bank axis of its memory graph is symbolic). 2L
+#: is run with FIFO: merging at 5..8 entries makes decisions within 1e-4 of a tie on this episode
+#: (check_merge_margins), which float32 ONNX numbers need not reproduce.
+MEMORY_VARIANTS = [
+    {'eviction': 'fifo', 'capacity': 4},
+    {'eviction': 'merge', 'capacity': 1},
+    {'eviction': 'merge', 'capacity': 2},
+    {'eviction': 'fifo', 'capacity': 8},
+]
+
+
+def export_memory_variants(spec: dict, policy: Policy, manifest: dict, observations: list, out_dir: str) -> None:
+    variants = []
+    for v in MEMORY_VARIANTS:
+        runner = ReferenceRunner(policy, manifest, capacity=v['capacity'], eviction=v['eviction'])
+        _, _, steps = run_reference(f"{spec['name']} {v}", runner, observations, spec['episode_seed'])
+        # The observations are those of reference.json: keep only what differs.
+        variants.append({**v, 'slots': runner.slots,
+                         'steps': [{'index': st['index'], 'chunk': st['chunk'], 'memory': st['memory']} for st in steps]})
+    doc = {
+        'bundle': spec['name'],
+        'description': "reference.json's episode run with the runtime's memory overrides (eviction, capacity): per "
+                       'variant, the clamped chunk and the banks after each call; observations as in reference.json.',
+        'episode_seed': spec['episode_seed'],
+        'tolerance': {'relative': 1e-4, 'absolute': 1e-5},
+        'variants': variants,
+    }
+    with open(os.path.join(out_dir, 'memory-variants.json'), 'w') as f:
+        json.dump(doc, f, separators=(',', ':'))
+
+
+def export_one(spec: dict) -> None:
+    policy, fields = build(spec)
+    out_dir = os.path.join(OUT, spec['name'])
+    for stale in ('encoder.onnx', 'memory.onnx', 'head.onnx'):
+        if os.path.exists(os.path.join(out_dir, stale)):
+            os.remove(os.path.join(out_dir, stale))
+    manifest = export_bundle(policy, fields, out_dir)
+
+    observations = make_episode(spec['episode_seed'], spec['task'])
+    runner = ReferenceRunner(policy, manifest)
+    results, calls_per_step, steps = run_reference(spec['name'], runner, observations, spec['episode_seed'])
 
     reference = {
         'bundle': spec['name'],
@@ -220,6 +260,8 @@ def export_one(spec: dict) -> None:
         }
     with open(os.path.join(out_dir, 'reference.json'), 'w') as f:
         json.dump(reference, f, separators=(',', ':'))
+    if manifest['memory']['kind'] == 'memoryvla':
+        export_memory_variants(spec, policy, manifest, observations, out_dir)
 
     io = {
         'bundle': spec['name'],
@@ -291,7 +333,15 @@ def bank_parity() -> dict:
             'similarities': bank.last_similarities,
             'after': {'timesteps': bank.timesteps(), 'tokens': f32(np.stack([e.tokens for e in bank.entries]))},
         })
+    fifo = MemoryBank(L, n, d, 'fifo')
+    fifo_out = []
+    for w in out:
+        fifo.write_and_consolidate(w['timestep'], np.asarray(w['tokens'], dtype=np.float32).reshape(n, d))
+        fifo_out.append({'timestep': w['timestep'], 'evicted': fifo.last_evicted,
+                         'after': {'timesteps': fifo.timesteps(), 'tokens': f32(np.stack([e.tokens for e in fifo.entries]))}})
     return {
+        'fifo': {'description': "The same writes into a bank with eviction 'fifo': past capacity the oldest entry is dropped.",
+                 'writes': fifo_out},
         'description': 'MemoryBank parity: write(timestep, tokens [tokens, dim]) then consolidate, in order; '
                        '`after` is the bank state (timesteps, tokens [size, tokens, dim] row-major), '
                        '`similarities` the adjacent-pair similarities seen at each merge.',

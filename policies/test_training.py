@@ -8,7 +8,12 @@
 - forward_episodes (whole episodes, padded batch) gives, for every valid call, the normalised chunk
   that the reference loop (runner.py, one call at a time, numpy banks) gives, for all three families
   at random init (memoryvla with a small capacity, so that consolidation happens);
-- build_calls pads the target chunk with the episode's last action.
+- build_calls pads the target chunk with the episode's last action;
+- the fused step graph (export_bundle(fused_step=True), step.onnx) declares the contract's inputs and
+  outputs and gives what encoder -> memory -> head give, in onnxruntime (Python, or onnxruntime-node
+  through node), for memoryvla (CNN and ViT stems, fused and raw writes) and memoryless bundles.
+- flow_inputs builds the straight noise -> chunk path the runtime's Euler loop integrates, and a
+  flow-head twin's checkpoint round-trips through save_checkpoint / load_checkpoint (weights-only).
 Uses a synthetic dataset written by fake_dataset.py into a temporary folder.
 """
 from __future__ import annotations
@@ -25,11 +30,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from momento_models.bank import HamletWindow, MemoryBank  # noqa: E402
-from momento_models.models import Policy  # noqa: E402
+from momento_models.export import StepGraph, export_bundle  # noqa: E402
+from momento_models.models import CameraConfig, Policy, PolicyConfig  # noqa: E402
+from momento_models.ort_check import backend, compare_fused_step  # noqa: E402
 from momento_models.runner import Observation, ReferenceRunner  # noqa: E402
+from momento_models import training  # noqa: E402
 from momento_models.training import (  # noqa: E402
-    CAMERA_MEAN, CAMERA_STD, build_calls, consolidate_batched, family_config, forward_episodes,
-    hamlet_window_index, load_dataset,
+    CAMERA_MEAN, CAMERA_STD, build_calls, consolidate_batched, family_config, flow_inputs, forward_episodes,
+    hamlet_window_index, load_checkpoint, load_dataset, save_checkpoint,
 )
 
 
@@ -105,6 +113,16 @@ def test_forward_matches_runner(data: str) -> None:
                'task': torch.from_numpy(table.task[idx])}
         with torch.no_grad():
             pred = forward_episodes(policy, env, len(ids), calls).reshape(len(ids), calls, 8, 3).numpy()
+        if family == 'memoryvla':  # both unrolls: streams stacked (the default) and one stream at a time
+            assert training.STACKED_STREAMS
+            training.STACKED_STREAMS = False
+            try:
+                with torch.no_grad():
+                    per_stream = forward_episodes(policy, env, len(ids), calls).reshape(len(ids), calls, 8, 3).numpy()
+            finally:
+                training.STACKED_STREAMS = True
+            print(f'memoryvla unroll, stacked vs per stream: max abs diff {float(np.abs(per_stream - pred).max()):.2e}')
+            assert np.abs(per_stream - pred).max() < 1e-5
         runner = ReferenceRunner(policy, manifest_for(policy, ds, norm))
         worst, merges = 0.0, 0
         for row, e in enumerate(ids):
@@ -121,13 +139,97 @@ def test_forward_matches_runner(data: str) -> None:
             assert merges > 0
 
 
+def test_fused_step_export(tmp: str) -> None:
+    tasks = ['reach', 'shell-game']
+    fields = {
+        'name': 'fused-tiny', 'seed': 0,
+        'observation': {'cameras': [{'name': 'rgb', 'height': 32, 'width': 32, 'channels': 3, 'mean': [0.5] * 3, 'std': [0.25] * 3}],
+                        'proprio': {'names': ['x', 'y'], 'mean': [0.0, 0.0], 'std': [1.0, 1.0]}, 'instruction': {'tasks': tasks}},
+        'action': {'names': ['vx', 'vy'], 'chunk': 4, 'execute': 2, 'rate_hz': 10, 'low': [-1.0] * 2, 'high': [1.0] * 2,
+                   'mean': [0.0] * 2, 'std': [1.0] * 2},
+    }
+    base = dict(cameras=[CameraConfig('rgb', 32, 32, 3)], proprio_dim=2, num_tasks=2, action_dim=2, chunk=4, dim=16, heads=2,
+                head='direct', head_hidden=32)
+    vla = dict(memory='memoryvla', capacity=3, perceptual_tokens=2, perceptual_dim=8, cognitive_dim=8)
+    cases = {
+        'memoryvla-cnn-fused': dict(base, **vla, write='fused'),
+        'memoryvla-vit-raw': dict(base, **vla, write='raw', backbone='vit', patch=8, vit_dim=16, vit_layers=2, vit_heads=2),
+        'memoryless': dict(base, memory='none'),
+    }
+    which = backend()
+    for name, cfg in cases.items():
+        torch.manual_seed(7)
+        policy = Policy(PolicyConfig(**cfg)).eval()
+        out = os.path.join(tmp, name)
+        manifest = export_bundle(policy, fields, out, fused_step=True)
+        step = manifest['graphs']['step']
+        inputs = [t['name'] for t in step['inputs']]
+        outputs = [t['name'] for t in step['outputs']]
+        if cfg['memory'] == 'memoryvla':
+            written = ['perceptual_fused', 'cognitive_fused'] if cfg['write'] == 'fused' else ['perceptual', 'cognitive']
+            assert inputs == ['rgb', 'proprio', 'task', 'perceptual_bank', 'perceptual_times', 'perceptual_mask',
+                              'cognitive_bank', 'cognitive_times', 'cognitive_mask', 'step'], inputs
+            assert outputs == [written[0], 'perceptual_attention', written[1], 'cognitive_attention', 'actions'], outputs
+        else:
+            assert inputs == ['rgb', 'proprio', 'task'] and outputs == ['actions'], (inputs, outputs)
+        # same names, dtypes and shapes as the separate graphs
+        separate = {t['name']: t for role in ('encoder', 'memory', 'head') if role in manifest['graphs']
+                    for t in manifest['graphs'][role]['inputs'] + manifest['graphs'][role]['outputs']}
+        for t in step['inputs'] + step['outputs']:  # the step graph fixes the bank axis at L
+            want = dict(separate[t['name']], shape=[cfg.get('capacity') if d == 'slots' else d for d in separate[t['name']]['shape']])
+            assert want == t, (name, t, want)
+        if which:
+            diffs = compare_fused_step(out, batch=3)
+            assert max(diffs.values()) < 1e-5, (name, diffs)
+            print(f'fused step == encoder -> memory -> head ({name}, {which}): max abs diff {max(diffs.values()):.2e}')
+        else:
+            print(f'fused step ({name}): contract ok; equality not checked (no onnxruntime: neither Python nor node)')
+    hamlet = Policy(PolicyConfig(**dict(base, memory='hamlet', moment_tokens=2, window=3)))
+    try:
+        StepGraph(hamlet)
+        raise AssertionError('StepGraph accepted a hamlet policy')
+    except ValueError as e:
+        assert 'hamlet' in str(e)
+
+
+def test_flow_inputs_and_checkpoint() -> None:
+    target = torch.randn(6, 8, 3, generator=torch.Generator().manual_seed(1))
+    noisy, t, velocity = flow_inputs(target, torch.Generator().manual_seed(2))
+    assert noisy.shape == target.shape and t.shape == (6,) and bool(((t >= 0) & (t < 1)).all())
+    tt = t.view(-1, 1, 1)
+    # the path's end (time 1) is the chunk, its start (time 0) the noise the velocity started from
+    assert torch.allclose(noisy + (1 - tt) * velocity, target, atol=1e-5)
+    assert torch.allclose(noisy - tt * velocity, target - velocity, atol=1e-5)
+    # the runtime's Euler loop (x += v / steps at times i / steps) carries the noise to the chunk on this path
+    x = target - velocity
+    for _ in range(10):
+        x = x + velocity / 10
+    assert torch.allclose(x, target, atol=1e-5)
+    torch.manual_seed(4)
+    cfg = family_config('hamlet', height=64, width=64, channels=3, proprio_dim=4, num_tasks=5, action_dim=3, dim=32, heads=2,
+                        conv_channels=(8, 16, 16), head_hidden=64, window=1, head='flow', head_steps=6)
+    policy = Policy(cfg)
+    fields = {'name': 'twin', 'observation': {'proprio': {'mean': [0.25, 1.5]}}, 'seed': 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        save_checkpoint(os.path.join(tmp, 'checkpoint.pt'), policy, fields, {'train': {'steps': 3, 'final_loss': 0.5}})
+        back, back_fields, extra = load_checkpoint(os.path.join(tmp, 'checkpoint.pt'))
+    assert back.cfg == policy.cfg and back_fields == fields and extra['train']['final_loss'] == 0.5
+    assert back.head_spec() == {'kind': 'flow', 'steps': 6}
+    for k, v in policy.state_dict().items():
+        assert torch.equal(v, back.state_dict()[k]), k
+    print('flow_inputs path and checkpoint round trip: ok')
+
+
 def main() -> None:
     test_consolidation()
     test_window_index()
+    test_flow_inputs_and_checkpoint()
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, os.path.join(HERE, 'fake_dataset.py'), '--out', tmp, '--episodes', '4'], check=True,
                        stdout=subprocess.DEVNULL)
         test_forward_matches_runner(tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_fused_step_export(tmp)
     print('all ok')
 
 

@@ -38,8 +38,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from momento_models.export import export_bundle  # noqa: E402
 from momento_models.models import Policy  # noqa: E402
 from momento_models.training import (  # noqa: E402
-    CAMERA_MEAN, CAMERA_STD, FAMILIES, build_calls, count_parameters, family_config, forward_episodes,
-    load_dataset, save_checkpoint,
+    CAMERA_MEAN, CAMERA_STD, FAMILIES, build_calls, count_parameters, episode_params, family_config, flow_inputs,
+    forward_episodes, load_dataset, read_checkpoint, save_checkpoint,
 )
 
 CHUNK = 8
@@ -71,6 +71,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument('--heads', type=int, default=4)
     ap.add_argument('--conv', default='16,32,64', help='conv channels of the camera stem')
     ap.add_argument('--head-hidden', type=int, default=256)
+    ap.add_argument('--head', default='direct', choices=('direct', 'flow'),
+                    help='direct regression, or a flow head (flow matching) that samples one of the expert\'s modes')
+    ap.add_argument('--head-steps', type=int, default=10, help='Euler steps of a flow head at inference')
+    ap.add_argument('--version', default='2.0.0', help="the bundle's policy.json version")
     ap.add_argument('--batch', type=int, default=32, help='episodes per batch')
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--weight-decay', type=float, default=0.01)
@@ -167,6 +171,7 @@ def masked_loss(pred, target, mask, weights) -> tuple:
 def evaluate(policy, batcher: Batcher, args, weights, task_names) -> tuple:
     """Mean validation loss over all calls, and per task."""
     policy.eval()
+    generator = torch.Generator().manual_seed(1234)  # the same noise at every evaluation (flow heads)
     total, count = 0.0, 0.0
     per_task_sum = np.zeros(len(task_names))
     per_task_n = np.zeros(len(task_names))
@@ -174,6 +179,8 @@ def evaluate(policy, batcher: Batcher, args, weights, task_names) -> tuple:
         for start in range(0, batcher.episodes, args.batch):
             rows = np.arange(start, min(start + args.batch, batcher.episodes))
             env, target, mask, b, c = batcher.batch(rows)
+            if policy.cfg.head == 'flow':
+                env['noisy_actions'], env['time'], target = flow_inputs(target, generator)
             pred = forward_episodes(policy, env, b, c)
             _, per_call = masked_loss(pred, target, mask, weights)
             m = mask.cpu().numpy()
@@ -222,7 +229,7 @@ def main(argv=None) -> int:
     init = None
     if args.init:
         # Continue training: the checkpoint's weights were fitted to its normalisation, so keep it.
-        init = torch.load(args.init, map_location='cpu', weights_only=True)  # no pickle code execution
+        init = read_checkpoint(args.init)  # no pickle code execution
         fields = init['manifest_fields']
         norm = {'proprio_mean': fields['observation']['proprio']['mean'], 'proprio_std': fields['observation']['proprio']['std'],
                 'action_mean': fields['action']['mean'], 'action_std': fields['action']['std']}
@@ -247,11 +254,15 @@ def main(argv=None) -> int:
     cfg = family_config(args.family, height=h, width=w, channels=c, proprio_dim=len(PROPRIO_NAMES), num_tasks=len(ds.tasks),
                         action_dim=len(ACTION_NAMES), chunk=CHUNK, window=args.window, dim=args.dim, heads=args.heads,
                         conv_channels=tuple(int(x) for x in args.conv.split(',')), head_hidden=args.head_hidden,
-                        capacity=args.capacity)
+                        capacity=args.capacity, head=args.head, head_steps=args.head_steps)
     policy = Policy(cfg)
     if init is not None:
         policy.load_state_dict(init['state_dict'])
     policy = policy.to(device).train()
+    longest = int(train_table.episode_calls.shape[1])
+    if args.family == 'hamlet' and 1 < args.window < longest:
+        log(f'WARNING: window T = {args.window} calls is shorter than the longest training episode ({longest} calls): '
+            'a cue older than the window is out of its sight')
     params = {role: count_parameters(g) for role, g in policy.graphs().items()}
     params['total'] = count_parameters(policy)
     log(f'model: memory {policy.memory_spec()}, parameters {params}')
@@ -260,8 +271,10 @@ def main(argv=None) -> int:
         'description': (f'{args.family} reference policy for the momento simulator tasks ({", ".join(ds.tasks)}), '
                         f'trained by behaviour cloning of the scripted experts (policies/train.py).'
                         + (' The memoryless twin: the HAMLET network with a window of one call, so the memory module'
-                           ' sees only the present and nothing of the past.' if args.family == 'hamlet' and args.window == 1 else '')),
-        'version': '1.0.0',
+                           ' sees only the present and nothing of the past.' if args.family == 'hamlet' and args.window == 1 else '')
+                        + (f' A flow head ({args.head_steps} Euler steps from the episode\'s seeded noise) samples one of the'
+                           ' expert\'s modes rather than answering their mean.' if args.head == 'flow' else '')),
+        'version': args.version,
         'seed': 0,
         'observation': {
             'cameras': [{'name': 'rgb', 'height': h, 'width': w, 'channels': c, 'mean': CAMERA_MEAN, 'std': CAMERA_STD}],
@@ -304,6 +317,8 @@ def main(argv=None) -> int:
         rows = np.asarray(order[:args.batch])
         del order[:args.batch]
         env, target, mask, b, calls = train_batcher.batch(rows)
+        if cfg.head == 'flow':  # the head regresses the velocity at a random point of the noise -> chunk path
+            env['noisy_actions'], env['time'], target = flow_inputs(target)
         if amp:
             with torch.autocast(device_type='cuda', dtype=torch.bfloat16):
                 pred = forward_episodes(policy, env, b, calls)
@@ -347,11 +362,15 @@ def main(argv=None) -> int:
         'total_seconds': None, 'device': str(device),
         'gpu': torch.cuda.get_device_name(device) if device.type == 'cuda' else None,
         'torch': torch.__version__, 'parameters': params, 'memory': policy.memory_spec(), 'head': policy.head_spec(),
-        'config': {'dim': cfg.dim, 'heads': cfg.heads, 'conv_channels': list(cfg.conv_channels), 'head_hidden': cfg.head_hidden,
+        'config': {'head_steps': cfg.steps if cfg.head == 'flow' else None, 'dim': cfg.dim, 'heads': cfg.heads, 'conv_channels': list(cfg.conv_channels), 'head_hidden': cfg.head_hidden,
                    'window': cfg.window if args.family == 'hamlet' else None,
                    'capacity': cfg.capacity if args.family == 'memoryvla' else None},
         'args': vars(args), 'data': os.path.abspath(args.data), 'tasks': ds.tasks,
         'episodes_per_task': episodes_per_task, 'successful_episodes_per_task': per_task,
+        'task_params': {'train': episode_params(ds, train_ids), 'val': episode_params(ds, val_ids)},
+        'dataset_max_calls': int(train_table.episode_calls.shape[1]),
+        'train_seeds': [min(int(ds.episodes[i].get('seed', -1)) for i in train_ids), max(int(ds.episodes[i].get('seed', -1)) for i in train_ids)],
+        'date': time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime()),
         'calls': {'train': int(len(train_table.frames)), 'val': int(len(val_table.frames)) if val_table is not None else 0},
         'final_loss': final_train, 'final_val_loss': None if math.isnan(val_loss) else val_loss, 'val_loss_per_task': val_per_task,
         'history': history, 'export': None,

@@ -5,6 +5,7 @@
 import { Policy, type PolicyOptions } from './policy/policy.js';
 
 export { Policy, type BatchItem, type PolicyOptions } from './policy/policy.js';
+export { effectiveMemorySpec, graphBankSlots, type MemoryOverride } from './policy/memory-override.js';
 export { EpisodeState, type NoisePosition } from './policy/episode.js';
 export { BatchSizeHistogram, StepBatcher, type BatchedStep, type StepBatcherOptions } from './policy/step-batcher.js';
 export type { PolicyBackend } from './policy/backend.js';
@@ -26,7 +27,7 @@ export {
 } from './bundle/manifest.js';
 
 export { HamletWindow, type HamletWindowOptions } from './memory/hamlet-window.js';
-export { MemoryBank, type BankEntry, type MemoryBankOptions, type WriteResult } from './memory/memory-bank.js';
+export { MemoryBank, EVICTIONS, type BankEntry, type Eviction, type MemoryBankOptions, type WriteResult } from './memory/memory-bank.js';
 export { HamletState } from './memory/hamlet-state.js';
 export { BankState } from './memory/bank-state.js';
 export { NoMemoryState, type MemoryKind, type MemoryState, type MemoryStepContext, type StateTensor } from './memory/memory-state.js';

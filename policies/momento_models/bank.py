@@ -6,7 +6,8 @@ training see exactly the state the runtime keeps between policy calls.
 MemoryBank (one per MemoryVLA stream, capacity L): ``write(timestep, tokens [N, d])`` appends an
 entry; ``consolidate()`` then merges while the bank holds more than L entries. One merge picks the
 adjacent pair (i, i+1) with the highest similarity and replaces it by its elementwise average
-(tokens and timestep), the first index winning ties. The similarity, in float64, is exactly::
+(tokens and timestep), the first index winning ties. With ``eviction='fifo'`` (the ablation of
+MemoryVLA's consolidation) the oldest entry is dropped instead, until L remain. The similarity, in float64, is exactly::
 
     sim(i) = (cos(e_i[0], e_{i+1}[0]) + ... + cos(e_i[N-1], e_{i+1}[N-1])) / N    (summed in n order)
     cos(a, b) = dot(a, b) / (sqrt(dot(a, a)) * sqrt(dot(b, b)))   or 0 if either norm is 0
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
@@ -61,11 +63,19 @@ class MemoryBank:
     capacity: int
     tokens: int
     dim: int
+    #: 'merge' (consolidate the most similar adjacent pair) or 'fifo' (drop the oldest entry).
+    eviction: str = 'merge'
     entries: list[BankEntry] = field(default_factory=list)
     #: Left index of each pair merged by the last consolidate(), in merge order.
     last_merged_at: list[int] = field(default_factory=list)
     #: Similarities of all adjacent pairs at each merge of the last consolidate() (for diagnostics).
     last_similarities: list[list[float]] = field(default_factory=list)
+    #: Entries dropped by the last consolidate() under FIFO eviction.
+    last_evicted: int = 0
+
+    def __post_init__(self) -> None:
+        if self.eviction not in ('merge', 'fifo'):
+            raise ValueError(f"MemoryBank: eviction must be 'merge' or 'fifo', got {self.eviction!r}")
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -74,6 +84,7 @@ class MemoryBank:
         self.entries.clear()
         self.last_merged_at = []
         self.last_similarities = []
+        self.last_evicted = 0
 
     def write(self, timestep: float, tokens: np.ndarray) -> None:
         tokens = np.asarray(tokens, dtype=np.float32)
@@ -85,6 +96,14 @@ class MemoryBank:
         return [pair_similarity(self.entries[i].tokens, self.entries[i + 1].tokens) for i in range(len(self.entries) - 1)]
 
     def consolidate(self) -> list[int]:
+        """Back to capacity; returns the left index of each merged pair (none under FIFO)."""
+        if self.eviction == 'fifo':
+            evicted = max(0, len(self.entries) - self.capacity)
+            del self.entries[:evicted]
+            self.last_evicted = evicted
+            self.last_merged_at = []
+            self.last_similarities = []
+            return []
         merged: list[int] = []
         sims_log: list[list[float]] = []
         while len(self.entries) > self.capacity:
@@ -106,12 +125,16 @@ class MemoryBank:
         self.write(timestep, tokens)
         return self.consolidate()
 
-    def inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The memory graph's (s_bank [L, N, d], s_times [L], s_mask [L]) for this bank: entries in
-        order in the first slots, empty slots zero with mask 0."""
-        bank = np.zeros((self.capacity, self.tokens, self.dim), dtype=np.float32)
-        times = np.zeros((self.capacity,), dtype=np.float32)
-        mask = np.zeros((self.capacity,), dtype=np.float32)
+    def inputs(self, slots: Optional[int] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The memory graph's (s_bank [S, N, d], s_times [S], s_mask [S]) for this bank, S = slots
+        (default L; a graph exported with a fixed bank axis larger than a capacity override gets its
+        extra slots masked): entries in order in the first slots, empty slots zero with mask 0."""
+        slots = self.capacity if slots is None else slots
+        if slots < self.capacity:
+            raise ValueError(f'MemoryBank.inputs: {slots} slots cannot hold a bank of capacity {self.capacity}')
+        bank = np.zeros((slots, self.tokens, self.dim), dtype=np.float32)
+        times = np.zeros((slots,), dtype=np.float32)
+        mask = np.zeros((slots,), dtype=np.float32)
         for i, e in enumerate(self.entries):
             bank[i] = e.tokens
             times[i] = e.timestep

@@ -1,8 +1,13 @@
 """Export a Policy as a momento bundle: encoder.onnx, memory.onnx (not for memory kind 'none'),
 head.onnx and policy.json (format "momento-bundle/1"), each graph checked with onnx.checker and
-against the tensor specs the manifest declares (names, dtypes, shapes with the symbolic "batch")."""
+against the tensor specs the manifest declares (names, dtypes, shapes with the symbolic "batch").
+
+With `fused_step=True` the bundle also ships step.onnx, manifest entry `graphs.step` (see
+StepGraph): encoder + memory read + head in one graph, so a GPU step is one run with one
+read-back instead of three. The separate graphs stay: the runtime may use either."""
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import os
@@ -13,7 +18,7 @@ import torch
 
 from .models import Graph, Policy
 
-__all__ = ['MANIFEST_FORMAT', 'OPSET', 'export_bundle', 'example_inputs', 'graph_spec']
+__all__ = ['MANIFEST_FORMAT', 'OPSET', 'StepGraph', 'export_bundle', 'example_inputs', 'graph_spec']
 
 MANIFEST_FORMAT = 'momento-bundle/1'
 OPSET = 17
@@ -53,6 +58,62 @@ def example_inputs(graph: Graph, batch: int = 2, num_tasks: int = 1, seed: int =
     return tuple(out)
 
 
+class StepGraph(Graph):
+    """encoder -> memory read + fuse -> direct head as one graph (the fused step).
+
+    Inputs: the encoder's inputs (cameras, proprio, task), then the memory graph's inputs that no
+    graph of the step produces (MemoryVLA: `<s>_bank`, `<s>_times`, `<s>_mask` per stream, `step`),
+    in the memory graph's order. Outputs: what the runtime reads to commit the step's memory write
+    (MemoryVLA: `<s>_fused` per stream for fused writes, `<s>` for raw ones), then, with
+    `attention`, each stream's `<s>_attention` (retrieval statistics), then `actions`. Names,
+    dtypes and shapes are the separate graphs'; the batch dimension is first and symbolic.
+
+    Memory kinds: 'memoryvla' and 'none' (encoder + head). Not 'hamlet': its window input holds
+    the current step's moment tokens, which the runtime can only place after the encoder ran.
+    Head: 'direct' only (an iterative head is run once per sampler step by the runtime).
+    """
+
+    def __init__(self, model: Policy, attention: bool = True) -> None:
+        super().__init__()
+        cfg = model.cfg
+        if cfg.head != 'direct':
+            raise ValueError(f"StepGraph: the fused step needs a direct head, this policy's head is {cfg.head!r}")
+        if cfg.memory == 'hamlet':
+            raise ValueError('StepGraph: not for hamlet (its window input holds the current moments, known only after the encoder ran)')
+        self.encoder, self.memory, self.head = model.encoder, model.memory, model.head
+        parts = [g for g in (self.encoder, self.memory, self.head) if g is not None]
+        produced, specs = set(), {}
+        inputs = []
+        for g in parts:
+            for spec in g.inputs:
+                if spec.name not in produced and spec.name not in specs:
+                    inputs.append(spec)
+                specs.setdefault(spec.name, spec)
+            for spec in g.outputs:
+                produced.add(spec.name)
+                specs.setdefault(spec.name, spec)
+        outputs = []
+        if cfg.memory == 'memoryvla':
+            for name, _, _ in self.memory.streams:
+                outputs.append(specs[f'{name}_fused' if cfg.write == 'fused' else name])
+                if attention:
+                    outputs.append(specs[f'{name}_attention'])
+        outputs.append(specs['actions'])
+        # The bank axis is static here (the capacity L): the runtime's step-graph contract fixes it,
+        # padding a larger bank is for the separate memory graph.
+        self.inputs = [dataclasses.replace(s, symbolic={}) for s in inputs]
+        self.outputs = [dataclasses.replace(s, symbolic={}) for s in outputs]
+        self._parts = parts
+
+    def forward(self, *args: torch.Tensor) -> tuple:
+        env = dict(zip([s.name for s in self.inputs], args))
+        for g in self._parts:
+            out = g(*[env[s.name] for s in g.inputs])
+            out = out if isinstance(out, tuple) else (out,)
+            env.update(zip([s.name for s in g.outputs], out))
+        return tuple(env[s.name] for s in self.outputs)
+
+
 def _check_value_info(where: str, infos, specs) -> None:
     names = [i.name for i in infos]
     expected = [s.name for s in specs]
@@ -63,8 +124,8 @@ def _check_value_info(where: str, infos, specs) -> None:
         if tt.elem_type != _ONNX_DTYPES[spec.dtype]:
             raise RuntimeError(f"{where}: tensor '{spec.name}' has ONNX elem_type {tt.elem_type}, expected {spec.dtype}")
         dims = [d.dim_param if d.HasField('dim_param') else d.dim_value for d in tt.shape.dim]
-        if dims != ['batch', *spec.shape]:
-            raise RuntimeError(f"{where}: tensor '{spec.name}' has shape {dims}, expected {['batch', *spec.shape]}")
+        if dims != ['batch', *spec.dims()]:
+            raise RuntimeError(f"{where}: tensor '{spec.name}' has shape {dims}, expected {['batch', *spec.dims()]}")
 
 
 def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
@@ -80,7 +141,7 @@ def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
         torch.onnx.export(
             graph, example_inputs(graph, 2, num_tasks), path,
             input_names=names_in, output_names=names_out,
-            dynamic_axes={n: {0: 'batch'} for n in names_in + names_out},
+            dynamic_axes={s.name: {0: 'batch', **{i + 1: name for i, name in s.symbolic.items()}} for s in graph.inputs + graph.outputs},
             opset_version=OPSET, do_constant_folding=True, **kwargs,
         )
     model = onnx.load(path)
@@ -88,8 +149,12 @@ def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
     # broadcast); state the declared shapes, then let strict ONNX shape inference confirm them.
     for info, spec in zip(model.graph.output, graph.outputs):
         dims = info.type.tensor_type.shape.dim
-        for dim, value in zip(list(dims)[1:], spec.shape):
-            if dim.HasField('dim_param') or dim.dim_value != value:
+        for dim, value in zip(list(dims)[1:], spec.dims()):
+            if isinstance(value, str):
+                if not dim.HasField('dim_param') or dim.dim_param != value:
+                    dim.Clear()
+                    dim.dim_param = value
+            elif dim.HasField('dim_param') or dim.dim_value != value:
                 dim.Clear()
                 dim.dim_value = value
     onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
@@ -100,11 +165,14 @@ def _export_graph(graph: Graph, path: str, num_tasks: int) -> None:
     _check_value_info(f'{where} outputs', model.graph.output, graph.outputs)
 
 
-def export_bundle(model: Policy, manifest_fields: dict, out_dir: str) -> dict:
+def export_bundle(model: Policy, manifest_fields: dict, out_dir: str, fused_step: bool = False,
+                  step_attention: bool = True) -> dict:
     """Writes the bundle into out_dir and returns the manifest.
 
     manifest_fields: name, description, version, seed, observation, action (as in policy.json).
     The memory and head sections come from the model; if manifest_fields has them they must agree.
+    fused_step: also write step.onnx (StepGraph, with the attention outputs when step_attention)
+    and its `graphs.step` entry.
     """
     os.makedirs(out_dir, exist_ok=True)
     manifest = {'format': MANIFEST_FORMAT}
@@ -125,6 +193,10 @@ def export_bundle(model: Policy, manifest_fields: dict, out_dir: str) -> dict:
         file = f'{role}.onnx'
         _export_graph(graph, os.path.join(out_dir, file), num_tasks)
         graphs[role] = graph_spec(graph, file)
+    if fused_step:
+        step = StepGraph(model, attention=step_attention)
+        _export_graph(step, os.path.join(out_dir, 'step.onnx'), num_tasks)
+        graphs['step'] = graph_spec(step, 'step.onnx')
     manifest['graphs'] = graphs
     with open(os.path.join(out_dir, 'policy.json'), 'w') as f:
         json.dump(manifest, f, indent=2)

@@ -20,7 +20,7 @@ from torch.nn import functional as F
 
 __all__ = [
     'CameraConfig', 'PolicyConfig', 'TensorSpec', 'Graph', 'Policy', 'build_policy',
-    'Backbone', 'MemorylessEncoder', 'HamletEncoder', 'MemoryVLAEncoder',
+    'Backbone', 'ViTStem', 'MemorylessEncoder', 'HamletEncoder', 'MemoryVLAEncoder',
     'HamletMemory', 'MemoryVLAMemory', 'DirectHead', 'DenoiserHead',
 ]
 
@@ -51,6 +51,14 @@ class PolicyConfig:
     dim: int = 32
     heads: int = 2
     conv_channels: tuple = (8, 16)
+    #: Camera stem: 'cnn' (CameraStem, the small convolutions of every reference bundle) or 'vit'
+    #: (ViTStem: patches + pre-norm transformer blocks, e.g. ViT-S/16 = patch 16, width 384, 12
+    #: blocks, 6 heads, ~21.7 M parameters, the size of real policies' encoders).
+    backbone: str = 'cnn'
+    patch: int = 16
+    vit_dim: int = 384
+    vit_layers: int = 12
+    vit_heads: int = 6
     #: 'none' | 'hamlet' | 'memoryvla'
     memory: str = 'none'
     # hamlet
@@ -77,11 +85,18 @@ class PolicyConfig:
 class TensorSpec:
     name: str
     dtype: str
-    #: Dimensions after the batch dimension.
+    #: Dimensions after the batch dimension (the sizes traced at export).
     shape: list = field(default_factory=list)
+    #: Axes (index into `shape`) exported as symbolic dimensions, with their names: the graph then
+    #: takes any size there (MemoryVLA's bank axis 'slots', so the runtime can pad a larger bank).
+    symbolic: dict = field(default_factory=dict)
 
     def manifest(self) -> dict:
-        return {'name': self.name, 'dtype': self.dtype, 'shape': ['batch', *self.shape]}
+        return {'name': self.name, 'dtype': self.dtype, 'shape': ['batch', *self.dims()]}
+
+    def dims(self) -> list:
+        """The shape after the batch dimension as exported: symbolic axes by name."""
+        return [self.symbolic.get(i, d) for i, d in enumerate(self.shape)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -207,8 +222,61 @@ class CameraStem(nn.Module):
         return self.proj(h) + self.pos
 
 
+class ViTBlock(nn.Module):
+    """Pre-norm transformer block over all tokens (no mask), MLP ratio 4: a ViT encoder block."""
+
+    def __init__(self, dim: int, heads: int) -> None:
+        super().__init__()
+        if dim % heads != 0:
+            raise ValueError(f'ViTBlock: dim {dim} is not divisible by heads {heads}')
+        self.heads, self.head_dim = heads, dim // heads
+        self.norm1 = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.o = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = MLP(dim, 4 * dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(self.norm1(x)).chunk(3, dim=-1)
+        out, _ = attend(split_heads(q, self.heads), split_heads(k, self.heads), split_heads(v, self.heads), self.head_dim)
+        x = x + self.o(merge_heads(out))
+        return x + self.mlp(self.norm2(x))
+
+
+class ViTStem(nn.Module):
+    """A ViT over one camera: non-overlapping patches (a stride-`patch` convolution), learned
+    positions, `vit_layers` pre-norm blocks, a final norm; each patch becomes a token of width d."""
+
+    def __init__(self, camera: CameraConfig, cfg: 'PolicyConfig') -> None:
+        super().__init__()
+        p = int(cfg.patch)
+        if camera.height % p or camera.width % p:
+            raise ValueError(f'ViTStem: camera {camera.name!r} {camera.height}x{camera.width} is not a multiple of patch {p}')
+        w = int(cfg.vit_dim)
+        self.patches = nn.Conv2d(camera.channels, w, p, stride=p)
+        self.tokens = (camera.height // p) * (camera.width // p)
+        self.pos = nn.Parameter(torch.randn(1, self.tokens, w) * 0.02)
+        self.blocks = nn.ModuleList([ViTBlock(w, int(cfg.vit_heads)) for _ in range(int(cfg.vit_layers))])
+        self.norm = nn.LayerNorm(w)
+        self.proj = nn.Linear(w, cfg.dim)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        x = self.patches(image).flatten(2).transpose(1, 2) + self.pos  # [B, S, w]
+        for block in self.blocks:
+            x = block(x)
+        return self.proj(self.norm(x))
+
+
+def camera_stem(camera: CameraConfig, cfg: 'PolicyConfig') -> nn.Module:
+    if cfg.backbone == 'cnn':
+        return CameraStem(camera, tuple(cfg.conv_channels), cfg.dim)
+    if cfg.backbone == 'vit':
+        return ViTStem(camera, cfg)
+    raise ValueError(f"PolicyConfig.backbone must be 'cnn' or 'vit', got {cfg.backbone!r}")
+
+
 class Backbone(nn.Module):
-    """Shared by every family: a small CNN per camera, an MLP over proprio and a task embedding.
+    """Shared by every family: a stem per camera (a small CNN, or a ViT), an MLP over proprio and a task embedding.
 
     Returns the token set [B, S + 2, d] (image tokens, proprio token, task token) and a context
     vector [B, d].
@@ -217,7 +285,7 @@ class Backbone(nn.Module):
     def __init__(self, cfg: PolicyConfig) -> None:
         super().__init__()
         d = cfg.dim
-        self.stems = nn.ModuleList([CameraStem(c, tuple(cfg.conv_channels), d) for c in cfg.cameras])
+        self.stems = nn.ModuleList([camera_stem(c, cfg) for c in cfg.cameras])
         self.proprio = MLP(cfg.proprio_dim, d, d)
         self.task = nn.Embedding(cfg.num_tasks, d)
         self.norm = nn.LayerNorm(3 * d)
@@ -394,11 +462,24 @@ class StreamRetrieval(nn.Module):
 
     def forward(self, x: torch.Tensor, bank: torch.Tensor, times: torch.Tensor, mask: torch.Tensor,
                 step: torch.Tensor) -> tuple:
+        return self.read(x, None, bank, times, mask, step=step)
+
+    def query(self, x: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
+        """The projected queries [B, N, d]; they do not depend on the bank, so training computes
+        them for every call of an episode at once (training.py)."""
+        return self.q(self.norm_x(x) + sinusoidal(step, self.dim).unsqueeze(1))
+
+    def read(self, x: torch.Tensor, q: Optional[torch.Tensor], bank: torch.Tensor, times: torch.Tensor, mask: torch.Tensor,
+             attention: bool = True, step: Optional[torch.Tensor] = None) -> tuple:
+        """Retrieve with queries q (None: query(x, step), traced where it always was, so the
+        exported graph is unchanged) and fuse; returns (fused [B, N, d], per-slot attention [B, L]
+        or None when attention is False)."""
         b, slots = bank.shape[0], bank.shape[1]
         n, d = self.tokens, self.dim
         entries = self.norm_bank(bank)  # [B, L, N, d]
         keys = entries + sinusoidal(times, d).unsqueeze(2)
-        q = self.q(self.norm_x(x) + sinusoidal(step, d).unsqueeze(1))
+        if q is None:
+            q = self.query(x, step)
         k = torch.cat([self.null_k.expand(b, 1, d), self.k(keys.reshape(b, slots * n, d))], dim=1)
         v = torch.cat([self.null_v.expand(b, 1, d), self.v(entries.reshape(b, slots * n, d))], dim=1)
         token_mask = mask.unsqueeze(2).expand(b, slots, n).reshape(b, slots * n)
@@ -408,6 +489,8 @@ class StreamRetrieval(nn.Module):
         retrieved = self.o(merge_heads(out))
         g = torch.sigmoid(self.gate(torch.cat([x, retrieved], dim=-1)))
         fused = g * x + (1.0 - g) * retrieved
+        if not attention:
+            return fused, None
         # weights [B, h, N, 1 + L*N] -> per slot (summed over its tokens, null left out), mean over heads and queries
         per_slot = weights[:, :, :, 1:].reshape(b, self.heads, n, slots, n).sum(dim=-1)
         return fused, per_slot.mean(dim=2).mean(dim=1)
@@ -424,18 +507,21 @@ class MemoryVLAMemory(Graph):
         width = sum(d for _, _, d in self.streams)
         self.norm = nn.LayerNorm(width)
         self.out = nn.Linear(width, cfg.dim)
+        # The bank axis is symbolic ('slots'): retrieval attends over whatever slots it is given, so
+        # the runtime can run the trained weights with a larger bank (capacity ablations) by padding.
         L = cfg.capacity
+        slots = {0: 'slots'}
         self.inputs, self.outputs = [], []
         for name, n, d in self.streams:
             self.inputs += [
                 TensorSpec(name, 'float32', [n, d]),
-                TensorSpec(f'{name}_bank', 'float32', [L, n, d]),
-                TensorSpec(f'{name}_times', 'float32', [L]),
-                TensorSpec(f'{name}_mask', 'float32', [L]),
+                TensorSpec(f'{name}_bank', 'float32', [L, n, d], slots),
+                TensorSpec(f'{name}_times', 'float32', [L], slots),
+                TensorSpec(f'{name}_mask', 'float32', [L], slots),
             ]
             self.outputs += [
                 TensorSpec(f'{name}_fused', 'float32', [n, d]),
-                TensorSpec(f'{name}_attention', 'float32', [L]),
+                TensorSpec(f'{name}_attention', 'float32', [L], slots),
             ]
         self.inputs.append(TensorSpec('step', 'float32', []))
         self.outputs.append(TensorSpec('memory', 'float32', [cfg.dim]))

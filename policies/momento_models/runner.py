@@ -8,7 +8,10 @@ One call, given an observation (uint8 H x W x C images per camera, proprio, task
      feed `window` [1, T, n_q, d]; memoryvla: per stream feed the bank *before* this call's write
      (`s_bank`, `s_times`, `s_mask`; entries in the first slots, empty slots zero), `step` = call
      index; then write `s_fused` (write = fused) or the encoder's `s` (raw) at timestep = call
-     index and consolidate.
+     index and consolidate (memory.eviction 'merge', the default) or drop the oldest entry
+     ('fifo'). A capacity override C (the runtime's memoryOverride) keeps at most C entries; the
+     banks are fed with the graph's fixed slot count (extra slots masked) or, where the bank axis
+     is symbolic, with C slots.
   4. head: direct, or the flow / ddim sampler of samplers.py with noise from the episode's
      generator (rng.py).
   5. action = value * std + mean, clamped to [low, high]: the chunk [k, A].
@@ -72,10 +75,23 @@ def preprocess(manifest: dict, obs: Observation) -> dict:
 class ReferenceRunner:
     """Runs one episode at a time through a Policy exactly as the runtime does (batch 1)."""
 
-    def __init__(self, policy: Policy, manifest: dict) -> None:
+    def __init__(self, policy: Policy, manifest: dict, capacity: Optional[int] = None,
+                 eviction: Optional[str] = None) -> None:
         self.policy = policy.eval()
         self.manifest = manifest
         self.mem = manifest['memory']
+        if self.mem['kind'] == 'memoryvla':
+            self.capacity = self.mem['capacity'] if capacity is None else capacity
+            self.eviction = eviction or self.mem.get('eviction', 'merge')
+            # A manifest without graphs (training's own checks) is taken to have a symbolic bank axis.
+            inputs = manifest.get('graphs', {}).get('memory', {}).get('inputs', [])
+            banks = [t for t in inputs if t['name'].endswith('_bank')]
+            fixed = [t['shape'][1] for t in banks if isinstance(t['shape'][1], int)]
+            self.slots = fixed[0] if fixed else self.capacity
+            if self.capacity > self.slots:
+                raise ValueError(f"capacity {self.capacity} exceeds the memory graph's {self.slots} fixed bank slots")
+        elif capacity is not None or eviction is not None:
+            raise ValueError(f"capacity/eviction overrides apply to memoryvla bundles, not {self.mem['kind']!r}")
         self.head_spec = manifest['head']
         #: When a list, every graph call is appended as (role, inputs, outputs) numpy dicts.
         self.trace: Optional[list] = None
@@ -89,7 +105,7 @@ class ReferenceRunner:
         if self.mem['kind'] == 'hamlet':
             self.window = HamletWindow(self.mem['window'], self.mem['tokens'], self.mem['dim'])
         elif self.mem['kind'] == 'memoryvla':
-            self.banks = {s['name']: MemoryBank(self.mem['capacity'], s['tokens'], s['dim']) for s in self.mem['streams']}
+            self.banks = {s['name']: MemoryBank(self.capacity, s['tokens'], s['dim'], self.eviction) for s in self.mem['streams']}
 
     def _run(self, role: str, env: dict) -> dict:
         graph = self.policy.graphs()[role]
@@ -114,7 +130,7 @@ class ReferenceRunner:
             env.update(self._run('memory', env))
         elif kind == 'memoryvla':
             for name, bank in self.banks.items():
-                b, t, m = bank.inputs()
+                b, t, m = bank.inputs(self.slots)
                 env[f'{name}_bank'], env[f'{name}_times'], env[f'{name}_mask'] = b[None], t[None], m[None]
             env['step'] = np.array([self.call], dtype=np.float32)
             env.update(self._run('memory', env))

@@ -6,6 +6,9 @@
 //   server  the policy server (src/bench/server.ts; its own options, run on its own);
 //   ros     the ROS bridge over rosbridge (src/bench/ros.ts; run on its own: --out file): frame-to-action
 //           latency with CBOR and JSON images, reconnect time;
+//   gpu     when the GPU pays (src/bench/gpu.ts; its own options, run on its own): reference and
+//           realistic-size bundles on CPU (1 and 4 threads) and WebGPU at B = 1, 8, 32, 64, against
+//           the raw graph time; the memory-vs-twin latency measured interleaved; `--device auto`;
 //   live    real-time episodes (src/bench/live.ts; its own options: --episodes 100 --concurrency 48
 //           --only a,b --out bench-results/live.json; run on its own).
 // No section named: all of them. Prints tables and writes JSON (--out). Options: --device
@@ -41,6 +44,12 @@ if (process.argv[2] === 'live') {
 if (process.argv[2] === 'server') {
   // `npm run bench -- server [bundle] [--seconds 4] [--out file]`: the policy server section (own options).
   await (await import('./server.js')).benchServer(process.argv.slice(3));
+  process.exit(0);
+}
+
+if (process.argv[2] === 'gpu') {
+  // `npm run bench -- gpu [bundle …] [--configs …] [--batches …] [--seconds 1] [--no-realistic] [--out file]`.
+  await (await import('./gpu-section.js')).runGpuSection(process.argv.slice(3), machine);
   process.exit(0);
 }
 

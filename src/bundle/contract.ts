@@ -2,7 +2,7 @@
 // the symbolic batch axis, the tensors each memory kind requires (and those it may leave out),
 // the runtime-provided inputs against the observation spec, and the size of what the runtime
 // will allocate. Each problem names the field or tensor at fault.
-import { MANIFEST_LIMITS, type Manifest, type TensorSpec } from './manifest.js';
+import { MANIFEST_LIMITS, type GraphSpec, type Manifest, type TensorSpec } from './manifest.js';
 
 type Shape = ReadonlyArray<number | string>;
 
@@ -44,7 +44,7 @@ export function contractProblems(m: Manifest): string[] {
 
   const { encoder, memory, head } = m.graphs;
   // The batch axis: every tensor's first dimension is the symbolic "batch" (sessions are batched into one call).
-  for (const [role, spec] of Object.entries(m.graphs)) {
+  for (const [role, spec] of Object.entries(m.graphs) as [string, GraphSpec | undefined][]) {
     if (!spec) continue;
     for (const side of ['inputs', 'outputs'] as const) {
       spec[side].forEach((t, i) => {
@@ -96,23 +96,29 @@ export function contractProblems(m: Manifest): string[] {
       need('encoder outputs', encoder.outputs, 'moments', ['batch', mem.tokens, mem.dim]);
       need('memory inputs', memory.inputs, 'window', ['batch', mem.window, mem.tokens, mem.dim]);
       break;
-    case 'memoryvla':
+    case 'memoryvla': {
       unique('memory.streams', mem.streams.map((s) => s.name));
       mem.streams.forEach((s, i) => rowValues(`memory.streams.${i} (capacity x tokens x dim)`, [mem.capacity, s.tokens, s.dim]));
       if (!memory) {
         problems.push(`graphs.memory: required for memory kind 'memoryvla'`);
         break;
       }
+      // The bank axis (dimension 1 of the bank, times and mask inputs) is capacity L, or one
+      // symbolic name on every bank input: then the graph takes any number of slots.
+      const bankAxes = new Set(memory.inputs.filter((t) => mem.streams.some((s) => [`${s.name}_bank`, `${s.name}_times`, `${s.name}_mask`].includes(t.name))).map((t) => t.shape[1]));
+      const slots = bankAxes.size === 1 && typeof [...bankAxes][0] === 'string' ? ([...bankAxes][0] as string) : mem.capacity;
+      if (bankAxes.size > 1) problems.push(`graphs.memory: the bank inputs' dimension 1 must be the same on all of them (capacity ${mem.capacity} or one symbolic name), got ${[...bankAxes].map((a) => JSON.stringify(a ?? null)).join(', ')}`);
       for (const s of mem.streams) {
         for (const suffix of ['_bank', '_times', '_mask']) memoryState.add(`${s.name}${suffix}`);
         need('encoder outputs', encoder.outputs, s.name, ['batch', s.tokens, s.dim]);
         need('memory inputs', memory.inputs, s.name, ['batch', s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, `${s.name}_bank`, ['batch', mem.capacity, s.tokens, s.dim]);
-        need('memory inputs', memory.inputs, `${s.name}_times`, ['batch', mem.capacity], 'float32', true);
-        need('memory inputs', memory.inputs, `${s.name}_mask`, ['batch', mem.capacity]);
+        need('memory inputs', memory.inputs, `${s.name}_bank`, ['batch', slots, s.tokens, s.dim]);
+        need('memory inputs', memory.inputs, `${s.name}_times`, ['batch', slots], 'float32', true);
+        need('memory inputs', memory.inputs, `${s.name}_mask`, ['batch', slots]);
         need('memory outputs', memory.outputs, `${s.name}_fused`, ['batch', s.tokens, s.dim]);
       }
       break;
+    }
     default: {
       const never: never = mem;
       problems.push(`memory.kind: unknown ${JSON.stringify(never)}`);
@@ -148,6 +154,47 @@ export function contractProblems(m: Manifest): string[] {
     if (!available.has(input.name)) problems.push(`graphs.head input '${input.name}': no encoder or memory output of that name`);
   }
   need('head outputs', head.outputs, 'actions', ['batch', a.chunk, a.names.length]);
+  if (m.graphs.step) problems.push(...stepProblems(m, need));
+  return problems;
+}
+
+type Need = (role: string, list: readonly TensorSpec[], name: string, shape: Shape, dtype?: string, optional?: boolean) => void;
+
+/**
+ * The fused step graph (encoder + memory read + head): only for direct heads (an iterative head
+ * runs once per sampler step) and memory kinds 'none' and 'memoryvla' (HAMLET's window input
+ * holds this step's moments, which the step graph itself computes). Inputs: runtime-provided
+ * tensors only; outputs: `actions` and what the memory write reads.
+ */
+function stepProblems(m: Manifest, need: Need): string[] {
+  const problems: string[] = [];
+  const step = m.graphs.step!;
+  if (m.head.kind !== 'direct') problems.push(`graphs.step: a fused step graph needs head.kind 'direct', got '${m.head.kind}' (an iterative head runs once per sampler step)`);
+  if (m.memory.kind === 'hamlet') problems.push(`graphs.step: not supported for memory kind 'hamlet' (its window input holds this step's moments, which the step graph computes)`);
+  const { cameras, proprio, instruction } = m.observation;
+  const provided = new Map<string, { shape: Shape; dtype: string }>();
+  for (const c of cameras) provided.set(c.name, { shape: ['batch', c.channels, c.height, c.width], dtype: 'float32' });
+  provided.set('proprio', { shape: ['batch', proprio.names.length], dtype: 'float32' });
+  if (instruction) provided.set('task', { shape: ['batch'], dtype: 'int64' });
+  provided.set('step', { shape: ['batch'], dtype: 'float32' });
+  const mem = m.memory;
+  if (mem.kind === 'memoryvla') {
+    for (const s of mem.streams) {
+      provided.set(`${s.name}_bank`, { shape: ['batch', mem.capacity, s.tokens, s.dim], dtype: 'float32' });
+      provided.set(`${s.name}_times`, { shape: ['batch', mem.capacity], dtype: 'float32' });
+      provided.set(`${s.name}_mask`, { shape: ['batch', mem.capacity], dtype: 'float32' });
+      need('step inputs', step.inputs, `${s.name}_bank`, ['batch', mem.capacity, s.tokens, s.dim]);
+      need('step inputs', step.inputs, `${s.name}_mask`, ['batch', mem.capacity]);
+      need('step outputs', step.outputs, mem.write === 'fused' ? `${s.name}_fused` : s.name, ['batch', s.tokens, s.dim]);
+      need('step outputs', step.outputs, `${s.name}_attention`, ['batch', mem.capacity], 'float32', true);
+    }
+  }
+  for (const input of step.inputs) {
+    const p = provided.get(input.name);
+    if (!p) problems.push(`graphs.step input '${input.name}': not a runtime-provided tensor (${[...provided.keys()].map((n) => `'${n}'`).join(', ')})`);
+    else need('step inputs', step.inputs, input.name, p.shape, p.dtype);
+  }
+  need('step outputs', step.outputs, 'actions', ['batch', m.action.chunk, m.action.names.length]);
   return problems;
 }
 

@@ -15,6 +15,8 @@ export interface BundleGraphs {
   readonly encoder: OnnxGraph;
   readonly memory?: OnnxGraph;
   readonly head: OnnxGraph;
+  /** The fused step graph, when the manifest declares one (graphs.step). */
+  readonly step?: OnnxGraph;
 }
 
 export interface LoadOptions {
@@ -24,6 +26,10 @@ export interface LoadOptions {
   readonly threads?: number;
   /** Graph calls on the calling thread or in the inference worker. Default 'inline' (see OnnxGraphOptions.inference). */
   readonly inference?: InferenceMode;
+  /** Static batch buckets (see OnnxGraphOptions.buckets). Default true. */
+  readonly buckets?: boolean;
+  /** Per graph: outputs only passed to the next graph, left on the device (see OnnxGraphOptions.deviceOutputs). */
+  readonly deviceOutputs?: Partial<Record<GraphRole, readonly string[]>>;
   readonly warn?: (message: string) => void;
 }
 
@@ -83,7 +89,8 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
     const file = graphFile(dir, manifest, role);
     let graph: OnnxGraph;
     try {
-      graph = await OnnxGraph.create({ file, ...options });
+      const { deviceOutputs, ...rest } = options;
+      graph = await OnnxGraph.create({ file, ...rest, ...(deviceOutputs?.[role] ? { deviceOutputs: deviceOutputs[role] } : {}) });
     } catch (err) {
       throw new BundleError(manifest.name, `graph '${role}' (${file}): ${(err as Error).message}`, { cause: err });
     }
@@ -96,7 +103,8 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
     const encoder = await open('encoder', manifest.graphs.encoder);
     const memory = manifest.graphs.memory ? await open('memory', manifest.graphs.memory) : undefined;
     const head = await open('head', manifest.graphs.head);
-    return memory ? { encoder, memory, head } : { encoder, head };
+    const step = manifest.graphs.step ? await open('step', manifest.graphs.step) : undefined;
+    return { encoder, head, ...(memory ? { memory } : {}), ...(step ? { step } : {}) };
   } catch (err) {
     await Promise.all(opened.map((g) => g.release()));
     throw err;
@@ -104,7 +112,7 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
 }
 
 function roles(manifest: Manifest): GraphRole[] {
-  return manifest.graphs.memory ? ['encoder', 'memory', 'head'] : ['encoder', 'head'];
+  return (['encoder', 'memory', 'head', 'step'] as const).filter((role) => manifest.graphs[role] !== undefined);
 }
 
 // Hashes policy.json and the graph files in 1 MiB reads (a graph may be large).

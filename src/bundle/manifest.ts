@@ -131,6 +131,8 @@ export const MemorySpecSchema = z.discriminatedUnion('kind', [
     capacity: bounded(L.capacity),
     /** What is written to the bank after retrieval: the fused tokens or the raw encoder tokens. */
     write: z.enum(['fused', 'raw']),
+    /** Past capacity: 'merge' the most similar adjacent pair (consolidation, the default) or drop the oldest entry ('fifo'). */
+    eviction: z.enum(['merge', 'fifo']).optional(),
     streams: z.array(StreamSpecSchema).min(1).max(L.streams),
   }),
 ]);
@@ -172,6 +174,12 @@ export const ManifestSchema = z.strictObject({
     encoder: GraphSpecSchema,
     memory: GraphSpecSchema.optional(),
     head: GraphSpecSchema,
+    /**
+     * Optional fused step graph: encoder + memory read + head in one graph, for direct heads and
+     * memory kinds 'none' and 'memoryvla' (README, "The fused step graph"). The separate graphs
+     * stay required; the runtime runs this one per step unless `fused: false`.
+     */
+    step: GraphSpecSchema.optional(),
   }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -100,6 +100,8 @@ export interface StepResult {
   readonly memory: MemoryStats;
   /** Policy step index within the episode. */
   readonly step: number;
+  /** Episodes in the batched graph calls this step ran in (its `timings` are that whole call's); absent: 1. */
+  readonly batch?: number;
   /** Live runs: where the chunk started on the control clock (delay-aware switching). */
   readonly placement?: ChunkPlacement;
   /** Live sources that report them: what happened at the source since the previous step. */

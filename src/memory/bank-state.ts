@@ -1,16 +1,23 @@
 // MemoryVLA memory state of one episode: one MemoryBank per stream. The memory graph reads the
 // banks as they are (read before write); the commit writes the fused (or raw) tokens of the step,
-// stamped with the step counter, and consolidates.
+// stamped with the step counter, and consolidates (or, with FIFO eviction, drops the oldest).
+// The graph's bank axis may hold more slots than the capacity (a capacity override below what
+// the graph was exported with): the extra slots are fed empty, mask 0, and never used.
 import type { StreamStats } from '../core/types.js';
 import type { momento } from '../core/wire.js';
-import { MemoryBank } from './memory-bank.js';
+import { MemoryBank, type Eviction } from './memory-bank.js';
 import { tensorRow, type MemorySnapshotPart, type MemoryState, type MemoryStepContext, type StateTensor, type TensorReader } from './memory-state.js';
 
 export interface BankStateSpec {
   readonly kind: 'memoryvla';
+  /** Entries kept per bank (L, or a runtime override of it). */
   readonly capacity: number;
   readonly write: 'fused' | 'raw';
   readonly streams: readonly { readonly name: string; readonly tokens: number; readonly dim: number }[];
+  /** Default 'merge' (consolidation). */
+  readonly eviction?: Eviction;
+  /** Bank positions fed to the memory graph, >= capacity. Default: the capacity. */
+  readonly slots?: number;
 }
 
 export class BankState implements MemoryState {
@@ -18,8 +25,17 @@ export class BankState implements MemoryState {
   /** One bank per stream, in the manifest's order. */
   readonly banks: ReadonlyMap<string, MemoryBank>;
 
+  /** Bank positions of the memory graph's state inputs. */
+  readonly slots: number;
+
   constructor(readonly spec: BankStateSpec) {
-    this.banks = new Map(spec.streams.map((s) => [s.name, new MemoryBank({ stream: s.name, capacity: spec.capacity, tokens: s.tokens, dim: s.dim })]));
+    this.slots = spec.slots ?? spec.capacity;
+    if (!Number.isInteger(this.slots) || this.slots < spec.capacity) throw new RangeError(`BankState: 'slots' must be an integer >= capacity ${spec.capacity}, got ${this.slots}`);
+    this.banks = new Map(spec.streams.map((s) => [s.name, this.#bank(s)]));
+  }
+
+  #bank(s: BankStateSpec['streams'][number]): MemoryBank {
+    return new MemoryBank({ stream: s.name, capacity: this.spec.capacity, tokens: s.tokens, dim: s.dim, eviction: this.spec.eviction ?? 'merge' });
   }
 
   get entries(): number {
@@ -29,7 +45,7 @@ export class BankState implements MemoryState {
   }
 
   allocateInputs(batch: number): Map<string, StateTensor> {
-    const L = this.spec.capacity;
+    const L = this.slots;
     const inputs = new Map<string, StateTensor>();
     for (const s of this.spec.streams) {
       inputs.set(`${s.name}_bank`, { data: new Float32Array(batch * L * s.tokens * s.dim), dims: [batch, L, s.tokens, s.dim] });
@@ -49,22 +65,22 @@ export class BankState implements MemoryState {
       const [tokens, times, mask] = [get('_bank'), get('_times'), get('_mask')];
       if (at.cleared) {
         // Read as an empty bank: zero tokens, time 0, mask 0 in every slot.
-        const L = this.spec.capacity;
+        const L = this.slots;
         tokens.fill(0, at.row * L * bank.stride, (at.row + 1) * L * bank.stride);
         times.fill(0, at.row * L, (at.row + 1) * L);
         mask.fill(0, at.row * L, (at.row + 1) * L);
       } else {
-        bank.fill(tokens, times, mask, at.row);
+        bank.fill(tokens, times, mask, at.row, this.slots);
       }
     }
   }
 
   prepareCommit(read: TensorReader, at: MemoryStepContext): () => StreamStats[] {
-    const L = this.spec.capacity;
+    const L = this.slots;
     const writes = this.spec.streams.map((s) => {
       const bank = this.banks.get(s.name)!;
       const tokens = tensorRow(read, this.spec.write === 'fused' ? `${s.name}_fused` : s.name, at.row, bank.stride);
-      if (at.cleared) new MemoryBank({ stream: s.name, capacity: L, tokens: s.tokens, dim: s.dim }).checkWrite(at.step, tokens);
+      if (at.cleared) this.#bank(s).checkWrite(at.step, tokens);
       else bank.checkWrite(at.step, tokens);
       const attention = read(`${s.name}_attention`) ? tensorRow(read, `${s.name}_attention`, at.row, L).slice() : undefined;
       return { bank, tokens, attention };

@@ -1,6 +1,7 @@
 // MemoryVLA memory bank of one stream (perceptual or cognitive): at most L entries of
 // (timestep, tokens [N, d]), oldest first. Past capacity, the most similar adjacent pair is
 // merged into its average (consolidation), so retrieval cost stays O(L) for any episode length.
+// FIFO eviction (drop the oldest entry) is the ablation MemoryVLA compares consolidation with.
 import type { momento } from '../core/wire.js';
 import { tensorFromProto, tensorToProto } from './snapshot.js';
 
@@ -13,7 +14,12 @@ export interface MemoryBankOptions {
   readonly tokens: number;
   /** Token dimension d. */
   readonly dim: number;
+  /** Past capacity: merge the most similar adjacent pair (default), or drop the oldest entry. */
+  readonly eviction?: Eviction;
 }
+
+export type Eviction = 'merge' | 'fifo';
+export const EVICTIONS: readonly Eviction[] = ['merge', 'fifo'];
 
 export interface BankEntry {
   readonly timestep: number;
@@ -26,6 +32,8 @@ export interface WriteResult {
   readonly merges: number;
   /** Left index i of each merged pair (i, i+1), in merge order. */
   readonly mergedAt: number[];
+  /** Oldest entries dropped; present under FIFO eviction only. */
+  readonly evicted?: number;
 }
 
 export class MemoryBank {
@@ -33,6 +41,7 @@ export class MemoryBank {
   readonly capacity: number;
   readonly tokens: number;
   readonly dim: number;
+  readonly eviction: Eviction;
 
   #entries: BankEntry[] = [];
   // #similarity[i] is the mean token cosine of entries i and i+1. A write or a merge changes at
@@ -47,6 +56,9 @@ export class MemoryBank {
     this.capacity = this.#positiveInteger('capacity', options.capacity);
     this.tokens = this.#positiveInteger('tokens', options.tokens);
     this.dim = this.#positiveInteger('dim', options.dim);
+    const eviction = options.eviction ?? 'merge';
+    if (!EVICTIONS.includes(eviction)) throw new RangeError(`MemoryBank: 'eviction' must be 'merge' or 'fifo', got ${String(eviction)}${this.#where()}`);
+    this.eviction = eviction;
   }
 
   get size(): number {
@@ -64,15 +76,19 @@ export class MemoryBank {
   }
 
   /**
-   * Writes the bank into one batch slot of the read graph's inputs: `bank` [B, L, N, d],
-   * `times` [B, L], `mask` [B, L]. Entry i goes to position i with mask 1; empty positions get
-   * zeros and mask 0.
+   * Writes the bank into one batch slot of the read graph's inputs: `bank` [B, S, N, d],
+   * `times` [B, S], `mask` [B, S], with S = `positions` (default L; more when the graph's bank
+   * axis is larger than this bank's capacity). Entry i goes to position i with mask 1; empty
+   * positions get zeros and mask 0.
    */
-  fill(bank: Float32Array, times: Float32Array, mask: Float32Array, slot = 0): void {
-    const L = this.capacity;
+  fill(bank: Float32Array, times: Float32Array, mask: Float32Array, slot = 0, positions = this.capacity): void {
+    const L = positions;
     const stride = this.stride;
     if (!Number.isInteger(slot) || slot < 0) {
       throw new RangeError(`MemoryBank.fill: 'slot' must be a non-negative integer, got ${slot}${this.#where()}`);
+    }
+    if (!Number.isInteger(positions) || positions < this.capacity) {
+      throw new RangeError(`MemoryBank.fill: 'positions' must be an integer >= the capacity ${this.capacity}, got ${positions}${this.#where()}`);
     }
     this.#checkRoom('bank', bank, (slot + 1) * L * stride);
     this.#checkRoom('times', times, (slot + 1) * L);
@@ -127,9 +143,15 @@ export class MemoryBank {
   /**
    * While the bank holds more than L entries, merges the adjacent pair with the highest mean
    * token cosine similarity (first pair on ties) into one entry: tokens averaged elementwise,
-   * timestep averaged.
+   * timestep averaged. With FIFO eviction, drops the oldest entries instead.
    */
   consolidate(): WriteResult {
+    if (this.eviction === 'fifo') {
+      const evicted = Math.max(0, this.#entries.length - this.capacity);
+      this.#entries.splice(0, evicted);
+      this.#similarity.splice(0, evicted);
+      return { merges: 0, mergedAt: [], evicted };
+    }
     const mergedAt: number[] = [];
     while (this.#entries.length > this.capacity) {
       const i = this.#mostSimilarPair();

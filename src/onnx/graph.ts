@@ -3,12 +3,15 @@
 // run and release. The session runs
 // either on the calling thread ('inline') or in the shared inference worker ('worker', see
 // inference-thread.ts); callers see the same API. Created async, released once.
+import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
 import { InferenceThread, type Feed, type FeedValue } from './inference-thread.js';
 import { describeInputs, describeOutputs, openSession, type Device, type Provider, type TensorDecl } from './session.js';
+import { bucketFor, threadsForBatch } from './static-batch.js';
 
 export type { Device, DType, Provider, TensorDecl } from './session.js';
 export type { Feed, FeedValue } from './inference-thread.js';
+export { BATCH_BUCKETS, bucketFor, threadsForBatch } from './static-batch.js';
 
 /**
  * Where graph calls run. 'inline': on the calling thread (onnxruntime-node runs a session
@@ -37,32 +40,71 @@ export interface OnnxGraphOptions {
   /** Where to run: 'cpu'; 'gpu' (webgpu, or cuda where its libraries are present); 'auto' tries gpu then cpu. Default 'cpu'. */
   readonly device?: Device;
   /**
-   * Threads for one operator on CPU. Default 1: policy graphs are small, and onnxruntime's thread
-   * pool costs more than it gains on them (measured 2-5x slower per step with 2 threads, see
-   * BENCHMARKS.md); concurrency comes from batching sessions instead.
+   * Threads for one operator on CPU. Default: by batch size (threadsForBatch: 1 below B = 16,
+   * min(4, half the cores) from 16) for the bucket sessions, 1 for the dynamic one. Policy graphs are small,
+   * and onnxruntime's thread pool costs more than it gains on small batches (BENCHMARKS.md).
    */
   readonly threads?: number;
   /** Where graph calls run (see InferenceMode). Default: defaultInferenceMode(), 'inline'. */
   readonly inference?: InferenceMode;
+  /**
+   * Static batch buckets (static-batch.ts): a batch of B ≤ 64 rows runs in a session loaded with
+   * dimension 0 fixed to the next bucket (1, 2, 4, 8, 16, 32, 64; created on first use), padded
+   * with copies of row 0 and the padded rows dropped from the outputs. Larger batches run in the
+   * graph as exported. Default true.
+   */
+  readonly buckets?: boolean;
+  /**
+   * Outputs that are only passed to another graph, never read on this thread: returned as
+   * `ResidentValue`s (onnxruntime tensors left where they were computed: GPU memory on WebGPU, so
+   * no read-back; a CPU tensor on CPU). Inline mode only: in worker mode every output comes back
+   * as a Feed, since a GPU buffer cannot cross threads.
+   */
+  readonly deviceOutputs?: readonly string[];
   /** Called once with a warning when 'auto' falls back to CPU. Default: console.warn. */
   readonly warn?: (message: string) => void;
+}
+
+/**
+ * An output left where the provider computed it (see OnnxGraphOptions.deviceOutputs): it can be
+ * fed to another graph of the same provider, and must never be read here (reading a GPU-located
+ * tensor's data aborts the process in onnxruntime-node 1.30). Released with `releaseResident`.
+ */
+export interface ResidentValue {
+  readonly resident: ort.Tensor;
+  readonly dims: readonly number[];
+}
+
+/** What a graph takes and returns: tensors on the CPU (Feed) or left on the device (ResidentValue). */
+export type GraphValue = Feed | ResidentValue;
+
+export function isResident(value: GraphValue): value is ResidentValue {
+  return 'resident' in value;
+}
+
+/** Frees the device memory of a resident value (a no-op for CPU tensors, whose memory is the GC's). */
+export function releaseResident(value: ResidentValue): void {
+  if (value.resident.location !== 'cpu') value.resident.dispose();
 }
 
 const fallbackWarned = new Set<string>();
 
 interface GraphRunner {
-  run(feeds: Readonly<Record<string, Feed>>, fetches?: readonly string[]): Promise<Record<string, Feed>>;
+  run(feeds: Readonly<Record<string, GraphValue>>, fetches?: readonly string[]): Promise<Record<string, GraphValue>>;
   release(): Promise<void>;
 }
 
-function inlineRunner(session: ort.InferenceSession): GraphRunner {
+function inlineRunner(session: ort.InferenceSession, deviceOutputs: ReadonlySet<string>): GraphRunner {
   return {
     async run(feeds, fetches) {
       const input: Record<string, ort.Tensor> = {};
-      for (const [name, feed] of Object.entries(feeds)) input[name] = new ort.Tensor(feed.data, feed.dims);
+      for (const [name, feed] of Object.entries(feeds)) input[name] = isResident(feed) ? feed.resident : new ort.Tensor(feed.data, feed.dims);
       const result = fetches ? await session.run(input, fetches as string[]) : await session.run(input);
-      const out: Record<string, Feed> = {};
-      for (const [name, tensor] of Object.entries(result)) out[name] = { data: tensor.data as FeedValue, dims: tensor.dims };
+      const out: Record<string, GraphValue> = {};
+      for (const [name, tensor] of Object.entries(result)) {
+        // Never touch `.data` of an output left on the device.
+        out[name] = deviceOutputs.has(name) ? { resident: tensor, dims: tensor.dims } : { data: tensor.data as FeedValue, dims: tensor.dims };
+      }
       return out;
     },
     release: () => session.release(),
@@ -71,7 +113,14 @@ function inlineRunner(session: ort.InferenceSession): GraphRunner {
 
 function workerRunner(thread: InferenceThread, session: number): GraphRunner {
   return {
-    run: (feeds, fetches) => thread.run(session, feeds, fetches),
+    run: (feeds, fetches) => {
+      const cpu: Record<string, Feed> = {};
+      for (const [name, feed] of Object.entries(feeds)) {
+        if (isResident(feed)) throw new Error(`input '${name}': a device-resident tensor cannot be sent to the inference worker`);
+        cpu[name] = feed;
+      }
+      return thread.run(session, cpu, fetches);
+    },
     async release() {
       try {
         await thread.release(session);
@@ -82,8 +131,35 @@ function workerRunner(thread: InferenceThread, session: number): GraphRunner {
   };
 }
 
+interface Opened {
+  readonly runner: GraphRunner;
+  readonly provider: Provider;
+  readonly inputs: TensorDecl[];
+  readonly outputs: TensorDecl[];
+  readonly fallbackReason?: string;
+}
+
+async function openRunner(file: string, device: Device, mode: InferenceMode, threads: number, batch: number | undefined, deviceOutputs: ReadonlySet<string>): Promise<Opened> {
+  if (mode === 'worker') {
+    const thread = InferenceThread.join();
+    try {
+      const remote = await thread.open(file, device, threads, batch);
+      return { runner: workerRunner(thread, remote.session), provider: remote.provider, inputs: remote.inputs, outputs: remote.outputs, ...(remote.fallbackReason ? { fallbackReason: remote.fallbackReason } : {}) };
+    } catch (err) {
+      await thread.leave();
+      throw err;
+    }
+  }
+  const { session, provider, fallbackReason } = await openSession(file, device, { threads, ...(batch === undefined ? {} : { batch }), deviceOutputs: [...deviceOutputs] });
+  return { runner: inlineRunner(session, deviceOutputs), provider, inputs: describeInputs(session), outputs: describeOutputs(session), ...(fallbackReason ? { fallbackReason } : {}) };
+}
+
 export class OnnxGraph implements AsyncDisposable {
   private released = false;
+  /** Bucket sessions by batch size, opened on first use. */
+  private readonly bucketRunners = new Map<number, Promise<GraphRunner>>();
+  /** Set when a bucket session could not be made (e.g. an input with a fixed dimension 0): run as exported. */
+  private bucketsFailed = false;
 
   private constructor(
     readonly file: string,
@@ -92,46 +168,118 @@ export class OnnxGraph implements AsyncDisposable {
     readonly inputs: TensorDecl[],
     readonly outputs: TensorDecl[],
     private readonly runner: GraphRunner,
+    private readonly options: OnnxGraphOptions,
+    /** Outputs returned as ResidentValues (inline mode). */
+    readonly deviceOutputs: ReadonlySet<string>,
   ) {}
 
   static async create(options: OnnxGraphOptions): Promise<OnnxGraph> {
     const { file, device = 'cpu' } = options;
-    const threads = options.threads ?? 1;
     const mode = options.inference ?? defaultInferenceMode();
-    const warnFallback = (reason: string | undefined): void => {
-      if (!reason || fallbackWarned.has(reason)) return;
-      fallbackWarned.add(reason);
-      (options.warn ?? console.warn)(`momento: --device auto: running on CPU (${reason})`);
-    };
-    if (mode === 'worker') {
-      const thread = InferenceThread.join();
-      try {
-        const remote = await thread.open(file, device, threads);
-        warnFallback(remote.fallbackReason);
-        return new OnnxGraph(file, remote.provider, mode, remote.inputs, remote.outputs, workerRunner(thread, remote.session));
-      } catch (err) {
-        await thread.leave();
-        throw err;
-      }
+    const deviceOutputs = new Set(mode === 'inline' ? (options.deviceOutputs ?? []) : []);
+    const opened = await openRunner(file, device, mode, options.threads ?? 1, undefined, deviceOutputs);
+    if (opened.fallbackReason && !fallbackWarned.has(opened.fallbackReason)) {
+      fallbackWarned.add(opened.fallbackReason);
+      (options.warn ?? console.warn)(`momento: --device auto: running on CPU (${opened.fallbackReason})`);
     }
-    const { session, provider, fallbackReason } = await openSession(file, device, threads);
-    warnFallback(fallbackReason);
-    return new OnnxGraph(file, provider, mode, describeInputs(session), describeOutputs(session), inlineRunner(session));
+    return new OnnxGraph(file, opened.provider, mode, opened.inputs, opened.outputs, opened.runner, options, deviceOutputs);
+  }
+
+  /** The batch a step of `rows` rows runs at: the next bucket up to 64, else `rows` itself. */
+  runBatch(rows: number): number {
+    if (this.options.buckets === false || this.bucketsFailed) return rows;
+    return bucketFor(rows) ?? rows;
   }
 
   /** Runs the graph on named feeds; returns the named outputs as typed arrays with their dims. The feeds stay the caller's. */
-  async run(feeds: Readonly<Record<string, Feed>>, outputs?: readonly string[]): Promise<Record<string, Feed>> {
+  async run(feeds: Readonly<Record<string, GraphValue>>, outputs?: readonly string[]): Promise<Record<string, Feed>> {
+    const out = await this.runValues(feeds, outputs);
+    const cpu: Record<string, Feed> = {};
+    for (const [name, value] of Object.entries(out)) {
+      if (isResident(value)) throw new Error(`OnnxGraph ${this.file}: output '${name}' is device-resident; use runValues`);
+      cpu[name] = value;
+    }
+    return cpu;
+  }
+
+  /**
+   * Runs the graph on named feeds (all of one batch size); returns the named outputs, as typed
+   * arrays with their dims or, for `deviceOutputs`, left on the device. The feeds stay the caller's.
+   */
+  async runValues(feeds: Readonly<Record<string, GraphValue>>, outputs?: readonly string[]): Promise<Record<string, GraphValue>> {
     if (this.released) throw new Error(`OnnxGraph ${this.file} was released`);
-    return this.runner.run(feeds, outputs);
+    const rows = Object.values(feeds)[0]?.dims[0];
+    const bucket = rows === undefined || this.options.buckets === false || this.bucketsFailed ? undefined : bucketFor(rows);
+    const runner = bucket === undefined ? undefined : await this.bucket(bucket);
+    if (rows === undefined || bucket === undefined || !runner) return this.runner.run(feeds, outputs);
+    if (bucket === rows) return runner.run(feeds, outputs);
+    return dropPadding(await runner.run(padFeeds(feeds, rows, bucket), outputs), rows);
+  }
+
+  private bucket(batch: number): Promise<GraphRunner | undefined> {
+    let runner = this.bucketRunners.get(batch);
+    if (!runner) {
+      const device: Device = this.provider === 'cpu' ? 'cpu' : 'gpu';
+      const threads = this.threadsFor(batch);
+      runner = openRunner(this.file, device, this.inference, threads, batch, this.deviceOutputs).then((o) => o.runner);
+      this.bucketRunners.set(batch, runner);
+    }
+    return runner.catch((err: unknown) => {
+      // The graph as exported still runs every batch: warn once and stop trying buckets.
+      if (!this.bucketsFailed) (this.options.warn ?? console.warn)(`momento: ${this.file}: static batch buckets off (${err instanceof Error ? err.message : String(err)})`);
+      this.bucketsFailed = true;
+      return undefined;
+    });
+  }
+
+  /** Intra-op threads of the session for batches of `batch` rows: the `threads` option, else by batch size. */
+  threadsFor(batch: number, cores = availableParallelism()): number {
+    return this.options.threads ?? threadsForBatch(batch, cores);
+  }
+
+  /** Batch sizes whose bucket session is open (for tests and statistics). */
+  get openBuckets(): number[] {
+    return [...this.bucketRunners.keys()].sort((a, b) => a - b);
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await this.runner.release();
+    const buckets = await Promise.allSettled(this.bucketRunners.values());
+    await Promise.all([this.runner.release(), ...buckets.map((b) => (b.status === 'fulfilled' ? b.value.release() : undefined))]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.release();
   }
+}
+
+/** The feeds grown from `rows` to `bucket` rows, each padded row a copy of row 0. */
+function padFeeds(feeds: Readonly<Record<string, GraphValue>>, rows: number, bucket: number): Record<string, Feed> {
+  const out: Record<string, Feed> = {};
+  for (const [name, feed] of Object.entries(feeds)) {
+    if (isResident(feed)) throw new Error(`input '${name}': a device-resident tensor of ${rows} rows cannot be padded to ${bucket}; pad the batch before the first graph`);
+    out[name] = padRows(feed, rows, bucket);
+  }
+  return out;
+}
+
+/** `feed` ([rows, ...]) as [bucket, ...], rows `rows..bucket-1` copies of row 0. */
+export function padRows(feed: Feed, rows: number, bucket: number): Feed {
+  const per = rows === 0 ? 0 : feed.data.length / rows;
+  const Ctor = feed.data.constructor as new (n: number) => FeedValue;
+  const data = new Ctor(bucket * per);
+  (data as Float32Array).set(feed.data as Float32Array);
+  for (let r = rows; r < bucket; r++) data.copyWithin(r * per, 0, per);
+  return { data, dims: [bucket, ...feed.dims.slice(1)] };
+}
+
+function dropPadding(out: Record<string, GraphValue>, rows: number): Record<string, GraphValue> {
+  const kept: Record<string, GraphValue> = {};
+  for (const [name, value] of Object.entries(out)) {
+    if (isResident(value)) throw new Error(`output '${name}': a device-resident output cannot drop padded rows`);
+    const per = value.dims[0] ? value.data.length / value.dims[0] : 0;
+    kept[name] = { data: value.data.subarray(0, rows * per), dims: [rows, ...value.dims.slice(1)] };
+  }
+  return kept;
 }

@@ -128,8 +128,9 @@ export class InferenceThread {
     await this.worker.terminate();
   }
 
-  async open(file: string, device: Device, threads: number): Promise<RemoteSession> {
-    const reply = await this.call({ op: 'open', id: this.nextId++, file, device, threads });
+  /** Opens a session in the worker (`batch`: with a static batch dimension, see static-batch.ts). */
+  async open(file: string, device: Device, threads: number, batch?: number): Promise<RemoteSession> {
+    const reply = await this.call({ op: 'open', id: this.nextId++, file, device, threads, ...(batch === undefined ? {} : { batch }) });
     if (reply.ok && reply.op === 'open') return reply;
     throw new Error('inference worker: unexpected reply to open');
   }

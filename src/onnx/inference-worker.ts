@@ -29,7 +29,7 @@ function view(t: WireTensor): ort.Tensor {
 async function serve(req: WorkerRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
   switch (req.op) {
     case 'open': {
-      const { session, provider, fallbackReason } = await openSession(req.file, req.device, req.threads);
+      const { session, provider, fallbackReason } = await openSession(req.file, req.device, { threads: req.threads, ...(req.batch === undefined ? {} : { batch: req.batch }) });
       const id = nextSession++;
       sessions.set(id, session);
       const reply: WorkerReply = { id: req.id, ok: true, op: 'open', session: id, provider, inputs: describeInputs(session), outputs: describeOutputs(session), ...(fallbackReason ? { fallbackReason } : {}) };

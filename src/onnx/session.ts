@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
+import { withStaticBatch } from './static-batch.js';
 
 export type Device = 'auto' | 'gpu' | 'cpu';
 export type Provider = 'cpu' | 'webgpu' | 'cuda';
@@ -23,16 +24,32 @@ export interface OpenedSession {
   readonly fallbackReason?: string;
 }
 
-export async function openSession(file: string, device: Device, threads: number): Promise<OpenedSession> {
+/** How a session is opened besides its device: threads, a static batch, outputs left on the device. */
+export interface SessionSettings {
+  readonly threads: number;
+  /** Load the graph with dimension 0 fixed to this batch (static-batch.ts); undefined: as exported. */
+  readonly batch?: number;
+  /**
+   * Outputs to leave where the provider computed them ('gpu-buffer' on WebGPU): they are only
+   * passed to the next graph, never read here. Ignored on CPU (where every output is on the CPU).
+   */
+  readonly deviceOutputs?: readonly string[];
+}
+
+export async function openSession(file: string, device: Device, settings: SessionSettings): Promise<OpenedSession> {
   if (!existsSync(file)) throw new Error(`ONNX graph not found: ${file}`);
+  const { threads, batch, deviceOutputs = [] } = settings;
+  const model = batch === undefined ? undefined : withStaticBatch(file, batch);
   const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 };
-  const cpu = async () => ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] });
+  const create = (options: ort.InferenceSession.SessionOptions) => (model ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(file, options));
+  const cpu = async () => create({ ...base, executionProviders: ['cpu'] });
   if (device === 'cpu') return { session: await cpu(), provider: 'cpu' };
   // onnxruntime-node does not fall back by itself when a listed provider fails: try one at a time.
   const errors: string[] = [];
   for (const provider of gpuProviders()) {
     try {
-      return { session: await ort.InferenceSession.create(file, { ...base, executionProviders: [provider] }), provider };
+      const location = provider === 'webgpu' && deviceOutputs.length > 0 ? { preferredOutputLocation: Object.fromEntries(deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) } : {};
+      return { session: await create({ ...base, ...location, executionProviders: [provider] }), provider };
     } catch (err) {
       errors.push(`${provider}: ${explain(err)}`);
     }

@@ -13,7 +13,7 @@ export interface WireTensor {
 }
 
 export type WorkerRequest =
-  | { readonly op: 'open'; readonly id: number; readonly file: string; readonly device: Device; readonly threads: number }
+  | { readonly op: 'open'; readonly id: number; readonly file: string; readonly device: Device; readonly threads: number; readonly batch?: number }
   | { readonly op: 'run'; readonly id: number; readonly session: number; readonly feeds: readonly WireTensor[]; readonly fetches?: readonly string[] }
   | { readonly op: 'release'; readonly id: number; readonly session: number };
 

@@ -6,7 +6,7 @@
 import type { Manifest } from '../bundle/manifest.js';
 import type { StreamStats } from '../core/types.js';
 import type { momento } from '../core/wire.js';
-import { createMemoryState, type AnyMemoryState } from '../memory/create-memory-state.js';
+import { createMemoryState, type AnyMemoryState, type MemoryStateSpec } from '../memory/create-memory-state.js';
 import { NoiseGenerator } from './noise.js';
 
 /** A position of the noise generator (see NoiseGenerator.position). */
@@ -19,12 +19,14 @@ export class EpisodeState {
   /** true while a step of this episode runs: one model run at a time per episode. */
   busy = false;
 
+  /** `memory`: the spec the policy runs its memory with (a runtime override of the manifest's); default the manifest's. */
   constructor(
     readonly manifest: Manifest,
     readonly seed: number,
+    memory: MemoryStateSpec = manifest.memory,
   ) {
     this.noise = NoiseGenerator.forEpisode(manifest.seed, seed);
-    this.memory = createMemoryState(manifest.memory);
+    this.memory = createMemoryState(memory);
   }
 
   /** Policy calls made in this episode; the timestep of the next call. Starts at 0. */

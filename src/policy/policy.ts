@@ -3,30 +3,52 @@
 // episodes can run as one batch (one model call per stage). A step is two-phase: every graph runs
 // on scratch inputs first (the window as it will be, the banks as they are, a copy of the noise
 // generator); only then is the episodes' state changed, in one synchronous block, so a step that
-// fails anywhere changes nothing.
+// fails anywhere changes nothing. A batch runs at its static bucket size (padded with copies of
+// its first row), fetches only the outputs something reads (graph-plan.ts), leaves tensors that
+// only the next graph reads on the device, and reuses its input buffers (input-pool.ts). A bundle
+// with a fused step graph (graphs.step, direct heads) runs one graph per step.
 import { performance } from 'node:perf_hooks';
 import { outputProblems } from '../bundle/graph-contract.js';
 import type { GraphRole, Manifest } from '../bundle/manifest.js';
 import { loadGraphs, readManifest, type BundleGraphs, type LoadOptions } from '../bundle/load.js';
 import { BundleError } from '../core/errors.js';
 import type { MemoryStats, Observation, StageTimings, StepResult } from '../core/types.js';
-import { createMemoryState } from '../memory/create-memory-state.js';
-import type { MemoryState, MemoryStepContext, TensorReader } from '../memory/memory-state.js';
-import type { Feed, Provider } from '../onnx/graph.js';
+import { createMemoryState, type MemoryStateSpec } from '../memory/create-memory-state.js';
+import type { MemoryState, MemoryStepContext, StateTensor, TensorReader } from '../memory/memory-state.js';
+import { BATCH_BUCKETS, isResident, releaseResident, type Feed, type GraphValue, type Provider } from '../onnx/graph.js';
 import { EpisodeState } from './episode.js';
 import type { NoiseGenerator } from './noise.js';
 import type { StepOptions } from './backend.js';
+import { chooseDevice } from './choose-device.js';
+import { graphPlan, type GraphPlan } from './graph-plan.js';
+import { InputPool, padWithFirstRow } from './input-pool.js';
 import { allocateInputs, writeObservation } from './preprocess.js';
 import { sampleChunks } from './sampler.js';
+import { effectiveMemorySpec, type MemoryOverride } from './memory-override.js';
 
 export interface PolicyOptions extends LoadOptions {
   /** Clear the memory before every step: the memoryless ablation of the same bundle. Default false. */
   readonly noMemory?: boolean;
   /**
+   * Run the bundle's memory with another bank capacity or eviction rule (memoryvla bundles; the
+   * memory ablations). Validated at load against the manifest and the memory graph's bank axis.
+   */
+  readonly memoryOverride?: MemoryOverride;
+  /**
    * Run one throwaway step at load, so the first real step does not pay for lazy initialisation
    * (GPU shader compilation above all) and every graph's output shapes are checked. Default true.
    */
   readonly warmUp?: boolean;
+  /**
+   * Fetch the memory graph's retrieval attention (`<stream>_attention`) into each step's
+   * StreamStats. Statistics only (the chunks do not depend on it): on for recording and memory
+   * inspection, off by default, since every output read back costs on a GPU. Default false.
+   */
+  readonly attention?: boolean;
+  /** Run the fused step graph when the bundle has one (graphs.step, direct heads). Default true. */
+  readonly fused?: boolean;
+  /** With device 'auto': the batch size (episodes per step) at which GPU and CPU are timed against each other. Default 1. */
+  readonly autoBatch?: number;
 }
 
 /** Grey frames, proprio at its mean, the first task (if any): a valid input for any bundle. */
@@ -40,6 +62,13 @@ function neutralObservation(m: Manifest): Observation {
   };
 }
 
+// Memory specs that build the same state compare equal (defaults spelled out).
+function memoryKey(spec: MemoryStateSpec): string {
+  if (spec.kind !== 'memoryvla') return JSON.stringify(spec);
+  const { capacity, write, streams } = spec;
+  return JSON.stringify({ kind: spec.kind, capacity, write, streams, eviction: spec.eviction ?? 'merge', slots: spec.slots ?? capacity });
+}
+
 export interface BatchItem {
   readonly episode: EpisodeState;
   readonly observation: Observation;
@@ -49,6 +78,12 @@ export interface BatchItem {
    * starts with them. Ignored by direct and DDIM heads.
    */
   readonly prefix?: Float32Array;
+}
+
+/** The input tensors of one step: the observation and step counter, and the memory graph's state. */
+interface StepInputs {
+  readonly feeds: Map<string, Feed>;
+  readonly state: Map<string, StateTensor>;
 }
 
 /** One item of a batch as the head's sampler sees it: its row and the scratch noise it draws from. */
@@ -61,6 +96,8 @@ export class Policy implements AsyncDisposable {
   private released = false;
   /** Allocates the memory graph's state inputs of a batch (never holds an episode's memory). */
   private readonly memoryLayout: MemoryState;
+  /** Input tensors of a step by batch size, reused. */
+  private readonly inputs: InputPool<StepInputs>;
 
   private constructor(
     readonly dir: string,
@@ -68,18 +105,50 @@ export class Policy implements AsyncDisposable {
     readonly hash: string,
     private readonly graphs: BundleGraphs,
     readonly noMemory: boolean,
+    /** The memory spec every episode runs with: the manifest's, or its runtime override. */
+    readonly memorySpec: MemoryStateSpec,
+    /** What each graph fetches and leaves on the device; whether a step runs the fused graph. */
+    readonly plan: GraphPlan,
   ) {
-    this.memoryLayout = createMemoryState(manifest.memory);
+    this.memoryLayout = createMemoryState(memorySpec);
+    this.inputs = new InputPool((rows) => {
+      const feeds = allocateInputs(manifest, rows);
+      feeds.set('step', { data: new Float32Array(rows), dims: [rows] });
+      return { feeds, state: this.memoryLayout.allocateInputs(rows) };
+    });
   }
 
   /** Loads and validates the bundle at `dir`, opening its graphs on the chosen device. */
   static async load(dir: string, options: PolicyOptions = {}): Promise<Policy> {
+    if (options.device === 'auto') {
+      // Measured, not assumed: time a few steps on each device and keep the faster (choose-device.ts).
+      const choice = await chooseDevice({
+        // The GPU candidate opens with 'auto': where no GPU provider opens, the graphs fall back to
+        // the CPU with one warning per reason, and that policy is kept without timing.
+        open: (device) => Policy.open(dir, { ...options, device: device === 'gpu' ? 'auto' : 'cpu' }),
+        observation: neutralObservation(readManifest(dir).manifest),
+        ...(options.autoBatch !== undefined ? { batch: options.autoBatch } : {}),
+        log: options.warn ?? console.warn,
+      });
+      return choice.policy;
+    }
+    return Policy.open(dir, options);
+  }
+
+  private static async open(dir: string, options: PolicyOptions): Promise<Policy> {
     const { manifest, hash } = readManifest(dir);
-    const graphs = await loadGraphs(dir, manifest, options);
-    const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false);
+    const memorySpec = effectiveMemorySpec(manifest, options.memoryOverride);
+    const plan = graphPlan(manifest, { attention: options.attention ?? false, fused: options.fused ?? true });
+    const graphs = await loadGraphs(dir, manifest, { ...options, deviceOutputs: plan.deviceOutputs });
+    const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false, memorySpec, plan);
     if (options.warmUp ?? true) {
       try {
-        await policy.step(policy.newEpisode(), neutralObservation(manifest));
+        // Every declared output is fetched once and its shape checked (a step fetches only what is
+        // read); with a fused step graph, both ways of running a step.
+        const item = { episode: policy.newEpisode(), observation: neutralObservation(manifest) };
+        const all = (role: GraphRole): string[] => manifest.graphs[role]?.outputs.map((t) => t.name) ?? [];
+        const fetch = { encoder: all('encoder'), memory: all('memory'), head: ['actions'], step: all('step') };
+        for (const fused of new Set([false, plan.fused])) await policy.compute([item], { ...plan, fetch, fused });
       } catch (err) {
         await policy.release();
         throw err;
@@ -98,7 +167,7 @@ export class Policy implements AsyncDisposable {
 
   /** A fresh episode: empty memory, step 0, the sampler noise seeded from the manifest seed and `seed`. */
   newEpisode(seed = 0): EpisodeState {
-    return new EpisodeState(this.manifest, seed);
+    return new EpisodeState(this.manifest, seed, this.memorySpec);
   }
 
   /** Runs one step of one episode. */
@@ -126,62 +195,103 @@ export class Policy implements AsyncDisposable {
   }
 
   private owns(episode: EpisodeState): boolean {
-    return episode.manifest === this.manifest || JSON.stringify(episode.manifest.memory) === JSON.stringify(this.manifest.memory);
+    const spec = episode.memory.kind === 'none' ? { kind: 'none' as const } : episode.memory.spec;
+    return memoryKey(spec) === memoryKey(this.memorySpec);
   }
 
+  /** A batch above the largest bucket runs as several, all computed before any is committed. */
   private async runBatch(items: readonly BatchItem[]): Promise<StepResult[]> {
+    const max = BATCH_BUCKETS.at(-1)!;
+    if (items.length <= max || this.rowsFor(items.length) === items.length) return (await this.compute(items))();
+    const commits: (() => StepResult[])[] = [];
+    for (let i = 0; i < items.length; i += max) commits.push(await this.compute(items.slice(i, i + max)));
+    return commits.flatMap((commit) => commit());
+  }
+
+  /** The rows a batch of `batch` runs at: its bucket (static-batch.ts), or itself when buckets are off. */
+  private rowsFor(batch: number, plan = this.plan): number {
+    return (this.graphs.step && plan.fused ? this.graphs.step : this.graphs.encoder).runBatch(batch);
+  }
+
+  /** Phase one: runs every graph of the batch; returns phase two, the commit (which does not fail). */
+  private async compute(items: readonly BatchItem[], plan = this.plan): Promise<() => StepResult[]> {
     const m = this.manifest;
     const B = items.length;
+    const N = this.rowsFor(B, plan);
     const t0 = performance.now();
-    const board = allocateInputs(m, B);
-    items.forEach((item, b) => writeObservation(m, item.observation, board, b));
-    board.set('step', { data: Float32Array.from(items, ({ episode }) => episode.step), dims: [B] });
-    const read: TensorReader = (name) => board.get(name);
+    const inputs = this.inputs.take(N);
+    const board = new Map<string, GraphValue>([...inputs.feeds, ...inputs.state]);
+    // The runtime only ever reads CPU tensors (graph-plan.ts keeps what it reads off the device).
+    const read: TensorReader = (name) => {
+      const v = board.get(name);
+      return v && !isResident(v) ? v : undefined;
+    };
     const contexts = items.map(({ episode }, row): MemoryStepContext => ({ row, step: episode.step, cleared: this.noMemory }));
-    const t1 = performance.now();
-
-    // Phase one: every graph, on inputs built without changing any episode.
-    await this.runInto('encoder', board, B);
-    const t2 = performance.now();
-
-    if (this.graphs.memory) {
-      const state = this.memoryLayout.allocateInputs(B);
-      items.forEach(({ episode }, row) => episode.memory.fillInputs(state, read, contexts[row]!));
-      for (const [name, tensor] of state) board.set(name, tensor);
-      await this.runInto('memory', board, B);
-    }
-    const t3 = performance.now();
-
+    const fillMemory = (): void => {
+      items.forEach(({ episode }, row) => episode.memory.fillInputs(inputs.state, read, contexts[row]!));
+      padWithFirstRow(inputs.state.values(), B);
+    };
     const k = m.action.chunk;
     const A = m.action.names.length;
     // Each row samples from a copy of its episode's noise generator; the position is committed below.
     const rows: SamplerRow[] = items.map((item) => ({ item, noise: item.episode.forkNoise() }));
-    const chunks = await sampleChunks(
-      m.head,
-      [B, k, A],
-      async (extra) => {
-        const out = await this.runGraph('head', this.feedsFor(m.graphs.head.inputs, board, extra), B, ['actions']);
-        return out['actions']!.data as Float32Array;
-      },
-      (x) => rows.forEach(({ noise }, b) => noise.fillNormal(x, b * k * A, k * A)),
-      { prefixes: items.map((item) => this.normalisedPrefix(item.prefix)), perPositionTime: this.perPositionTime },
-    );
+    let chunks: Float32Array;
+    let t1: number, t2: number, t3: number;
+    try {
+      items.forEach((item, b) => writeObservation(m, item.observation, inputs.feeds, b));
+      const step = inputs.feeds.get('step')!.data as Float32Array;
+      items.forEach(({ episode }, b) => (step[b] = episode.step));
+      padWithFirstRow(inputs.feeds.values(), B);
+      t1 = performance.now();
+
+      if (this.graphs.step && plan.fused) {
+        // One graph for encoder, memory read and head: its memory inputs are the state as it is.
+        fillMemory();
+        await this.runInto('step', board, N, plan);
+        t2 = t3 = performance.now();
+        chunks = (board.get('actions') as Feed).data as Float32Array;
+      } else {
+        // Phase one: every graph, on inputs built without changing any episode.
+        await this.runInto('encoder', board, N, plan);
+        t2 = performance.now();
+        if (this.graphs.memory) {
+          fillMemory();
+          await this.runInto('memory', board, N, plan);
+        }
+        t3 = performance.now();
+        chunks = await sampleChunks(
+          m.head,
+          [N, k, A],
+          async (extra) => {
+            const out = await this.runGraph('head', this.feedsFor(m.graphs.head.inputs, board, extra), N, plan);
+            return (out['actions'] as Feed).data as Float32Array;
+          },
+          (x) => rows.forEach(({ noise }, b) => noise.fillNormal(x, b * k * A, k * A)),
+          { prefixes: items.map((item) => this.normalisedPrefix(item.prefix)), perPositionTime: this.perPositionTime },
+        );
+      }
+    } finally {
+      for (const value of board.values()) if (isResident(value)) releaseResident(value);
+      this.inputs.give(N, inputs);
+    }
     const t4 = performance.now();
 
-    // Phase two: validate every episode's state change, then commit them all in one synchronous block.
+    // Phase two: validate every episode's state change (reading outputs only, never the pooled
+    // inputs), then commit them all in one synchronous block.
     const commits = items.map(({ episode }, row) => episode.memory.prepareCommit(read, contexts[row]!));
     const timings: StageTimings = { preprocessMs: t1 - t0, encoderMs: t2 - t1, memoryMs: t3 - t2, headMs: t4 - t3, totalMs: t4 - t0 };
     const period = 1 / m.action.rate_hz;
-    return rows.map(({ item: { episode, observation }, noise }, b) => {
-      const values = new Float32Array(k * A);
-      for (let i = 0; i < k; i++) {
-        for (let a = 0; a < A; a++) values[i * A + a] = chunks[b * k * A + i * A + a]! * m.action.std[a]! + m.action.mean[a]!;
-      }
-      const step = episode.step;
-      const streams = episode.commitStep(commits[b]!, noise.position);
-      const memory: MemoryStats = { entries: episode.entries, merges: streams.reduce((n, s) => n + s.merges, 0), streams };
-      return { chunk: { dims: A, horizon: k, values, stampNs: observation.stampNs, periodS: period }, timings: { ...timings }, memory, step };
-    });
+    return () =>
+      rows.map(({ item: { episode, observation }, noise }, b) => {
+        const values = new Float32Array(k * A);
+        for (let i = 0; i < k; i++) {
+          for (let a = 0; a < A; a++) values[i * A + a] = chunks[b * k * A + i * A + a]! * m.action.std[a]! + m.action.mean[a]!;
+        }
+        const step = episode.step;
+        const streams = episode.commitStep(commits[b]!, noise.position);
+        const memory: MemoryStats = { entries: episode.entries, merges: streams.reduce((n, s) => n + s.merges, 0), streams };
+        return { chunk: { dims: A, horizon: k, values, stampNs: observation.stampNs, periodS: period }, timings: { ...timings }, memory, step, batch: B };
+      });
   }
 
   /** The head takes a per-position `time` input ([batch, k]) for real-time chunking. */
@@ -197,28 +307,32 @@ export class Policy implements AsyncDisposable {
     return prefix.map((v, j) => (v - mean[j % A]!) / std[j % A]!);
   }
 
-  /** Runs the graph of `role` on the board's tensors it declares and puts its outputs on the board. */
-  private async runInto(role: 'encoder' | 'memory', board: Map<string, Feed>, batch: number): Promise<void> {
-    const out = await this.runGraph(role, this.feedsFor(this.manifest.graphs[role]!.inputs, board), batch);
-    for (const [name, feed] of Object.entries(out)) board.set(name, feed);
+  /** Runs the graph of `role` on the board's tensors it declares and puts the planned outputs on the board. */
+  private async runInto(role: 'encoder' | 'memory' | 'step', board: Map<string, GraphValue>, batch: number, plan: GraphPlan): Promise<void> {
+    const out = await this.runGraph(role, this.feedsFor(this.manifest.graphs[role]!.inputs, board), batch, plan);
+    for (const [name, value] of Object.entries(out)) board.set(name, value);
   }
 
   /** Runs one graph; its errors and any output that disagrees with the manifest become BundleErrors naming the graph. */
-  private async runGraph(role: GraphRole, feeds: Record<string, Feed>, batch: number, outputs?: readonly string[]): Promise<Record<string, Feed>> {
+  private async runGraph(role: GraphRole, feeds: Record<string, GraphValue>, batch: number, plan: GraphPlan): Promise<Record<string, GraphValue>> {
     const graph = this.graphs[role]!;
-    let out: Record<string, Feed>;
+    const outputs = plan.fetch[role];
+    let out: Record<string, GraphValue>;
     try {
-      out = await graph.run(feeds, outputs);
+      out = await graph.runValues(feeds, outputs);
     } catch (err) {
       throw new BundleError(this.name, `graph '${role}': ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const problems = outputProblems(this.manifest.graphs[role]!, out, batch, outputs);
-    if (problems.length > 0) throw new BundleError(this.name, `graph '${role}' (${this.manifest.graphs[role]!.file}): ${problems.join('; ')}`);
+    if (problems.length > 0) {
+      for (const value of Object.values(out)) if (isResident(value)) releaseResident(value);
+      throw new BundleError(this.name, `graph '${role}' (${this.manifest.graphs[role]!.file}): ${problems.join('; ')}`);
+    }
     return out;
   }
 
-  private feedsFor(inputs: readonly { name: string }[], board: ReadonlyMap<string, Feed>, extra?: ReadonlyMap<string, Feed>): Record<string, Feed> {
-    const feeds: Record<string, Feed> = {};
+  private feedsFor(inputs: readonly { name: string }[], board: ReadonlyMap<string, GraphValue>, extra?: ReadonlyMap<string, Feed>): Record<string, GraphValue> {
+    const feeds: Record<string, GraphValue> = {};
     for (const { name } of inputs) {
       const feed = extra?.get(name) ?? board.get(name);
       if (!feed) throw new Error(`policy '${this.name}': no tensor '${name}' for a graph input`);
@@ -230,7 +344,7 @@ export class Policy implements AsyncDisposable {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await Promise.all([this.graphs.encoder.release(), this.graphs.memory?.release(), this.graphs.head.release()]);
+    await Promise.all([this.graphs.encoder.release(), this.graphs.memory?.release(), this.graphs.head.release(), this.graphs.step?.release()]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -47,20 +47,38 @@ export function writeObservation(manifest: Manifest, obs: Observation, feeds: Ma
   const spec = manifest.observation;
   for (const cam of spec.cameras) {
     const frame = obs.cameras.find((c) => c.name === cam.name)!;
-    const plane = cam.height * cam.width;
-    const out = feeds.get(cam.name)!.data as Float32Array;
-    const base = slot * plane * cam.channels;
-    for (let c = 0; c < cam.channels; c++) {
-      // (pixel/255 - mean)/std folded into one multiply-add per pixel.
-      const scale = 1 / (255 * cam.std[c]!);
-      const shift = -cam.mean[c]! / cam.std[c]!;
-      const dst = base + c * plane;
-      for (let i = 0, src = c; i < plane; i++, src += cam.channels) out[dst + i] = frame.data[src]! * scale + shift;
-    }
+    writeFrame(frame.data, feeds.get(cam.name)!.data as Float32Array, slot * cam.height * cam.width * cam.channels, cam);
   }
   const p = spec.proprio;
   const proprio = feeds.get('proprio')!.data as Float32Array;
   for (let i = 0; i < p.names.length; i++) proprio[slot * p.names.length + i] = (obs.proprio[i]! - p.mean[i]!) / p.std[i]!;
   const tasks = spec.instruction?.tasks;
   if (tasks) (feeds.get('task')!.data as BigInt64Array)[slot] = BigInt(tasks.indexOf(obs.instruction.taskId));
+}
+
+/**
+ * HWC uint8 → normalised CHW float32 at `base`: (pixel/255 - mean)/std folded into one
+ * multiply-add, the channel constants hoisted out of the per-pixel loop, one pass over the source
+ * (measured 25 % faster at B = 64 than a pass per channel, issue 12).
+ */
+function writeFrame(src: Uint8Array, out: Float32Array, base: number, cam: { readonly height: number; readonly width: number; readonly channels: number; readonly mean: readonly number[]; readonly std: readonly number[] }): void {
+  const plane = cam.height * cam.width;
+  const scale = (c: number): number => 1 / (255 * cam.std[c]!);
+  const shift = (c: number): number => -cam.mean[c]! / cam.std[c]!;
+  if (cam.channels === 3) {
+    const [s0, s1, s2] = [scale(0), scale(1), scale(2)];
+    const [h0, h1, h2] = [shift(0), shift(1), shift(2)];
+    const r = out.subarray(base, base + plane);
+    const g = out.subarray(base + plane, base + 2 * plane);
+    const b = out.subarray(base + 2 * plane, base + 3 * plane);
+    for (let i = 0, j = 0; i < plane; i++, j += 3) {
+      r[i] = src[j]! * s0 + h0;
+      g[i] = src[j + 1]! * s1 + h1;
+      b[i] = src[j + 2]! * s2 + h2;
+    }
+    return;
+  }
+  const s0 = scale(0);
+  const h0 = shift(0);
+  for (let i = 0; i < plane; i++) out[base + i] = src[i]! * s0 + h0;
 }

@@ -39,8 +39,10 @@ export interface EpisodeResult {
   readonly success: boolean;
   readonly steps: number;
   readonly reward: number;
-  /** Total step latency of each policy call, ms. */
+  /** Total step latency of each policy call, ms: the whole batched graph call it ran in (~8 sessions in `eval`). */
   readonly latenciesMs: number[];
+  /** Each policy call's latency over the episodes in its batched call: the step's share, ms. Absent: latenciesMs. */
+  readonly perStepMs?: number[];
   readonly holds: number;
   /** Chunks the scheduler refused for a NaN or infinite value (each played as holds). */
   readonly nonFiniteChunks: number;
@@ -64,6 +66,7 @@ export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Pro
   const episode = stepper.open(seed);
   const start = { bundle: stepper.manifest.name, bundleHash: stepper.hash, task, seed, device: stepper.device, source: 'sim', noMemory: stepper.noMemory };
   const latenciesMs: number[] = [];
+  const perStepMs: number[] = [];
   let reward = 0;
   let steps = 0;
   // Environment calls go through here so that a fault of the environment can end just this episode.
@@ -89,6 +92,7 @@ export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Pro
       if (steps % spec.execute === 0) {
         const result = await stepper.step(episode, tr.observation);
         latenciesMs.push(result.timings.totalMs);
+        perStepMs.push(result.timings.totalMs / (result.batch ?? 1));
         scheduler.push(result.chunk);
         recorder?.step(result);
         options.onStep?.(result);
@@ -110,6 +114,7 @@ export async function runEpisode<Episode>(options: EpisodeOptions<Episode>): Pro
       steps,
       reward,
       latenciesMs,
+      perStepMs,
       holds: scheduler.holds.late + scheduler.holds.nonFinite,
       nonFiniteChunks: scheduler.rejectedChunks,
       ...(fault ? { fault: fault.reason, faultDetail: fault.detail } : {}),

@@ -14,6 +14,11 @@ export interface TaskReport {
   readonly meanSteps: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
+  /**
+   * Median of each call's latency over the episodes batched into it: the per-step share. The
+   * latency columns above time the whole batched call (eval batches ~8 concurrent sessions), not one step.
+   */
+  readonly perStepP50Ms?: number;
   /** Episodes that ended on a simulator fault (counted as failures in `rate`). */
   readonly faults: number;
   /** Chunks refused for NaN or infinite values, over all episodes of the task. */
@@ -61,6 +66,7 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
     const rs = results.filter((r) => r.task === task);
     const successes = rs.filter((r) => r.success).length;
     const latency = summarize(rs.flatMap((r) => r.latenciesMs));
+    const perStep = summarize(rs.flatMap((r) => r.perStepMs ?? r.latenciesMs));
     const reported = rs.filter((r) => r.setting !== undefined);
     const c = reported.length === rs.length ? reported.reduce((n, r) => n + r.setting!.memorylessChance, 0) / rs.length : chance.get(task);
     const params = paramRanges(rs);
@@ -73,6 +79,7 @@ export function reportTasks(results: readonly EpisodeResult[], chance: ReadonlyM
       meanSteps: rs.reduce((n, r) => n + r.steps, 0) / rs.length,
       latencyP50Ms: latency.p50,
       latencyP99Ms: latency.p99,
+      perStepP50Ms: perStep.p50,
       faults: rs.filter((r) => r.fault !== undefined).length,
       nonFiniteChunks: rs.reduce((n, r) => n + r.nonFiniteChunks, 0),
       ...(c !== undefined ? { chance: c } : {}),
@@ -92,12 +99,13 @@ export function reportRows(reports: readonly TaskReport[]): string[][] {
     r.meanSteps.toFixed(1),
     r.latencyP50Ms.toFixed(2),
     r.latencyP99Ms.toFixed(2),
+    r.perStepP50Ms?.toFixed(2) ?? '-',
     String(r.faults),
     String(r.nonFiniteChunks),
   ]);
 }
 
-export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'p50 ms', 'p99 ms', 'faults', 'non-finite'];
+export const REPORT_HEADER = ['task', 'episodes', 'success %', '95% CI', 'chance %', 'mean steps', 'call p50 ms', 'call p99 ms', 'per-step p50 ms', 'faults', 'non-finite'];
 
 /** Warnings a reader of the table must not miss: faulted episodes by reason, non-finite chunks. */
 export function reportWarnings(label: string, results: readonly EpisodeResult[]): string[] {
@@ -122,11 +130,27 @@ export interface ChartSeries {
 /** A grouped bar chart of success per task for each series, with the intervals as whiskers. */
 export function successChartSvg(title: string, series: readonly ChartSeries[]): string {
   const tasks = [...new Set(series.flatMap((s) => s.reports.map((r) => r.task)))];
-  const colours = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5'];
-  const W = 160 + tasks.length * (40 + series.length * 36);
-  const H = 320;
+  const colours = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5', '#d53f8c', '#319795', '#718096', '#b7791f'];
+  const bar = series.length > 4 ? 24 : 36;
+  const group = 40 + series.length * bar;
+  // The legend: one entry per series and the chance line, wrapped into rows that fit the width.
+  const entries = [...series.map((s, si) => ({ label: s.label, colour: colours[si % colours.length]! })), { label: 'memoryless chance', colour: undefined }];
+  const entryWidth = (label: string): number => 30 + 7 * label.length;
+  const W = Math.max(160 + tasks.length * group, 80 + Math.max(...entries.map((e) => entryWidth(e.label))));
+  const legend: { x: number; row: number; label: string; colour: string | undefined }[] = [];
+  let x = 80;
+  let row = 0;
+  for (const e of entries) {
+    if (x > 80 && x + entryWidth(e.label) > W - 10) {
+      row++;
+      x = 80;
+    }
+    legend.push({ x, row, ...e });
+    x += entryWidth(e.label);
+  }
   const top = 50;
   const bottom = 260;
+  const H = 300 + 20 * (row + 1);
   const y = (v: number): number => bottom - v * (bottom - top);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
@@ -137,26 +161,27 @@ export function successChartSvg(title: string, series: readonly ChartSeries[]): 
     parts.push(`<line x1="60" x2="${W - 20}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`, `<text x="54" y="${y(v) + 4}" text-anchor="end">${Math.round(v * 100)}%</text>`);
   }
   tasks.forEach((task, ti) => {
-    const x0 = 80 + ti * (40 + series.length * 36);
+    const x0 = 80 + ti * group;
     series.forEach((s, si) => {
       const r = s.reports.find((x) => x.task === task);
       if (!r) return;
-      const x = x0 + si * 36;
+      const x = x0 + si * bar;
       parts.push(
-        `<rect x="${x}" y="${y(r.rate)}" width="30" height="${bottom - y(r.rate)}" fill="${colours[si % colours.length]}"><title>${escape(s.label)} ${escape(task)}: ${(r.rate * 100).toFixed(1)}% (${r.successes}/${r.episodes})</title></rect>`,
-        `<line x1="${x + 15}" x2="${x + 15}" y1="${y(r.high)}" y2="${y(r.low)}" stroke="black"/>`,
+        `<rect x="${x}" y="${y(r.rate)}" width="${bar - 6}" height="${bottom - y(r.rate)}" fill="${colours[si % colours.length]}"><title>${escape(s.label)} ${escape(task)}: ${(r.rate * 100).toFixed(1)}% (${r.successes}/${r.episodes})</title></rect>`,
+        `<line x1="${x + (bar - 6) / 2}" x2="${x + (bar - 6) / 2}" y1="${y(r.high)}" y2="${y(r.low)}" stroke="black"/>`,
       );
       if (r.chance !== undefined && si === 0) {
-        parts.push(`<line x1="${x0 - 4}" x2="${x0 + series.length * 36}" y1="${y(r.chance)}" y2="${y(r.chance)}" stroke="#c53030" stroke-dasharray="4 3"><title>memoryless chance ${(r.chance * 100).toFixed(1)}%</title></line>`);
+        parts.push(`<line x1="${x0 - 4}" x2="${x0 + series.length * bar}" y1="${y(r.chance)}" y2="${y(r.chance)}" stroke="#c53030" stroke-dasharray="4 3"><title>memoryless chance ${(r.chance * 100).toFixed(1)}%</title></line>`);
       }
     });
-    parts.push(`<text x="${x0 + (series.length * 36) / 2 - 3}" y="${bottom + 18}" text-anchor="middle">${escape(task)}</text>`);
+    parts.push(`<text x="${x0 + (series.length * bar) / 2 - 3}" y="${bottom + 18}" text-anchor="middle">${escape(task)}</text>`);
   });
-  series.forEach((s, si) => {
-    const x = 80 + si * 220;
-    parts.push(`<rect x="${x}" y="${H - 30}" width="14" height="14" fill="${colours[si % colours.length]}"/>`, `<text x="${x + 20}" y="${H - 19}">${escape(s.label)}</text>`);
-  });
-  parts.push(`<line x1="${80 + series.length * 220}" x2="${100 + series.length * 220}" y1="${H - 23}" y2="${H - 23}" stroke="#c53030" stroke-dasharray="4 3"/>`, `<text x="${106 + series.length * 220}" y="${H - 19}">memoryless chance</text>`);
+  for (const e of legend) {
+    const ly = bottom + 40 + 20 * e.row;
+    if (e.colour !== undefined) parts.push(`<rect x="${e.x}" y="${ly - 11}" width="14" height="14" fill="${e.colour}"/>`);
+    else parts.push(`<line x1="${e.x}" x2="${e.x + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="#c53030" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${e.x + (e.colour !== undefined ? 20 : 26)}" y="${ly}">${escape(e.label)}</text>`);
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }

@@ -8,6 +8,7 @@ import { BundleError } from '../../src/core/errors.js';
 import { encodeMemorySnapshot } from '../../src/memory/snapshot.js';
 import { OnnxGraph } from '../../src/onnx/graph.js';
 import type { EpisodeState } from '../../src/policy/episode.js';
+import type { MemoryOverride } from '../../src/policy/memory-override.js';
 import { Policy } from '../../src/policy/policy.js';
 import { BUNDLES, readReference, toObservation } from '../helpers/reference.js';
 
@@ -16,9 +17,9 @@ const timesteps = (e: EpisodeState): number[][] => (e.memory.kind === 'memoryvla
 
 /** Makes the `nth` run (1-based, counted from now) of the graph whose file ends with `file` throw once. */
 function failRun(file: string, nth: number): void {
-  const real = OnnxGraph.prototype.run;
+  const real = OnnxGraph.prototype.runValues;
   let runs = 0;
-  vi.spyOn(OnnxGraph.prototype, 'run').mockImplementation(function (this: OnnxGraph, ...args: Parameters<OnnxGraph['run']>) {
+  vi.spyOn(OnnxGraph.prototype, 'runValues').mockImplementation(function (this: OnnxGraph, ...args: Parameters<OnnxGraph['runValues']>) {
     if (this.file.endsWith(file) && ++runs === nth) return Promise.reject(new Error(`injected failure of ${file}`));
     return real.apply(this, args);
   });
@@ -28,17 +29,21 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe.each([
+describe.each<{ bundle: string; file: string; nth: number; override?: MemoryOverride }>([
   // hamlet-tiny: flow head of 4 Euler steps, fail the third (noise already drawn); memoryvla-tiny:
-  // direct head after the bank read; memoryless-tiny: DDIM, fail the last sampling step.
+  // direct head after the bank read; memoryless-tiny: DDIM, fail the last sampling step. With a
+  // memory override (FIFO or merge at capacity 2: past capacity at step 6; 2L: padded slots).
   { bundle: 'hamlet-tiny', file: 'head.onnx', nth: 3 },
+  { bundle: 'memoryvla-tiny', file: 'head.onnx', nth: 1, override: { eviction: 'fifo', capacity: 2 } },
+  { bundle: 'memoryvla-tiny', file: 'memory.onnx', nth: 1, override: { capacity: 8 } },
+  { bundle: 'memoryvla-tiny', file: 'head.onnx', nth: 1, override: { capacity: 2 } },
   { bundle: 'memoryvla-tiny', file: 'head.onnx', nth: 1 },
   { bundle: 'memoryless-tiny', file: 'head.onnx', nth: 4 },
   { bundle: 'memoryvla-tiny', file: 'memory.onnx', nth: 1 },
   { bundle: 'hamlet-tiny', file: 'memory.onnx', nth: 1 },
-])('$bundle, $file failing once', ({ bundle, file, nth }) => {
+])('$bundle, $file failing once, memory override $override', ({ bundle, file, nth, override }) => {
   it.each([false, true])('changes nothing (noMemory %s), and the retry equals a step that never failed', async (noMemory) => {
-    await using policy = await Policy.load(join(BUNDLES, bundle), { noMemory });
+    await using policy = await Policy.load(join(BUNDLES, bundle), { noMemory, ...(override ? { memoryOverride: override } : {}) });
     const ref = readReference(bundle);
     const obs = ref.steps.slice(0, 8).map((s) => toObservation(s.observation, s.index));
     const failing = policy.newEpisode(ref.episode_seed);

@@ -1,6 +1,7 @@
 // `momento eval`: success per task of a policy in the simulator (started in process unless
 // --sim names one), with 95% Wilson intervals, mean steps and step latency; writes JSON and an
-// SVG chart (policy vs its memoryless ablation and the computed memoryless chance).
+// SVG chart (policy vs its memoryless ablation and the computed memoryless chance). `--ablation
+// memory` runs the papers' memory ablations (src/runtime/ablation.ts) and reports them as one table.
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,10 +12,12 @@ import { evaluate, limitsOutside, type EvaluateResult } from '../../runtime/eval
 import { evaluateLive, parseLatency, type LatencySpec } from '../../runtime/live-eval.js';
 import { BatchSizeHistogram } from '../../policy/step-batcher.js';
 import { parseDevice, parseNonNegativeInt, parsePositiveInt } from '../options.js';
-import { openPolicy } from '../policy-spec.js';
+import { isRemotePolicy, openPolicy } from '../policy-spec.js';
 import { Progress } from '../progress.js';
 import { table } from '../../core/text-table.js';
 import { parseTasks } from './collect.js';
+import { ablationChartSvg, ablationNotes, ablationReport, ablationTable, ablationTitle, overallReport, planMemoryAblation, type AblationReport, type AblationRow, type AblationVariant } from '../../runtime/ablation.js';
+import type { MemoryOverride } from '../../policy/memory-override.js';
 import { parseBeyond, parseSplit, repeatable, taskOverrides, type SplitChoice, type TaskOverrides } from '../task-params.js';
 
 interface EvalOptions {
@@ -22,7 +25,7 @@ interface EvalOptions {
   task: string;
   episodes: string;
   memory: boolean;
-  ablation: boolean;
+  ablation?: boolean | string;
   device: string;
   sim?: string;
   seedStart: string;
@@ -43,6 +46,8 @@ interface EvalOptions {
 
 export interface EvalRun {
   readonly label: string;
+  /** The ablation variant this run is (`--ablation memory`). */
+  readonly variant?: string;
   readonly bundle: string;
   readonly noMemory: boolean;
   readonly device: string;
@@ -69,7 +74,7 @@ export function registerEval(program: Command): void {
     .option('--task <task>', "task id, comma-separated ids, or 'all'", 'all')
     .option('--episodes <n>', 'episodes per task', '20')
     .option('--no-memory', 'clear the memory every step (the memoryless ablation of the same bundle)')
-    .option('--ablation', 'also run the --no-memory ablation and chart both')
+    .option('--ablation [kind]', "'no-memory' (the default): also run the --no-memory ablation and chart both; 'memory': the papers' memory ablations on the same seeds (as trained, cleared every step, and for memoryvla banks merge vs FIFO and capacity L/4, L/2, 2L) as one table")
     .option('--device <device>', 'auto | gpu | cpu', 'cpu')
     .option('--sim <url>', 'simulator URL (default: start one in this process)')
     .option('--seed-start <n>', 'first seed (training data uses 100000 and up)', '0')
@@ -85,21 +90,70 @@ export function registerEval(program: Command): void {
     .option('--beyond <factor>', 'set every phase-length/count parameter to round(factor x its training max); capacity stays in range')
     .option('--split <split>', 'configurations to evaluate: test (held out from collect), train or all', 'test')
     .action(async (opts: EvalOptions) => {
-      const runs = await runEval(opts);
-      for (const run of runs) {
-        console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)}), ${run.split} configurations`);
-        console.log(table(REPORT_HEADER, reportRows(run.reports)));
-        const params = run.reports.map(paramSummary).filter((line) => line !== '');
-        if (params.length > 0) console.log(`parameters: ${params.join('; ')}`);
-        for (const warning of run.warnings) console.error(`momento: warning: ${warning}`);
-        if (run.aborted !== undefined) {
-          console.error(`momento: ${run.label}: aborted after ${run.episodes.length} episodes (${run.skipped} not run): ${run.aborted}`);
-          process.exitCode = 1;
-        }
+      if (parseAblation(opts.ablation) === 'memory') {
+        await runMemoryAblation(opts);
+        return;
       }
-      if (opts.json) writeOut(opts.json, JSON.stringify({ runs: runs.map(({ episodes: _e, ...r }) => ({ ...r, episodes: _e.map(({ latenciesMs: _l, ...e }) => e) })) }, null, 2));
+      const runs = await runEval(opts);
+      for (const run of runs) printRun(run);
+      if (opts.json) writeOut(opts.json, JSON.stringify({ runs: runsJson(runs) }, null, 2));
       if (opts.svg) writeOut(opts.svg, successChartSvg(`${runs[0]!.bundle}: success per task`, runs.map((r): ChartSeries => ({ label: r.label, reports: r.reports }))));
     });
+}
+
+/** `--ablation` alone is the --no-memory ablation (as before); `--ablation memory` the memory ablations. */
+export function parseAblation(value: boolean | string | undefined): 'no-memory' | 'memory' | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true || value === 'no-memory') return 'no-memory';
+  if (value === 'memory') return 'memory';
+  throw new RangeError(`--ablation: expected 'memory' or 'no-memory', got '${String(value)}'`);
+}
+
+function printRun(run: EvalRun): void {
+  console.log(`\n${run.label}: ${run.bundle} on ${run.device}, ${run.episodes.length} episodes in ${run.seconds.toFixed(1)} s (mean batch ${run.meanBatch.toFixed(1)}), ${run.split} configurations`);
+  console.log(table(REPORT_HEADER, reportRows(run.reports)));
+  console.log('call ms: one batched policy call of every session stepping at that moment; per-step: its share (call ms / sessions in it)');
+  const params = run.reports.map(paramSummary).filter((line) => line !== '');
+  if (params.length > 0) console.log(`parameters: ${params.join('; ')}`);
+  for (const warning of run.warnings) console.error(`momento: warning: ${warning}`);
+  if (run.aborted !== undefined) {
+    console.error(`momento: ${run.label}: aborted after ${run.episodes.length} episodes (${run.skipped} not run): ${run.aborted}`);
+    process.exitCode = 1;
+  }
+}
+
+const runsJson = (runs: readonly EvalRun[]): unknown[] => runs.map(({ episodes: _e, ...r }) => ({ ...r, episodes: _e.map(({ latenciesMs: _l, ...e }) => e) }));
+
+/** `--ablation memory`: every variant of the plan on the same tasks and seeds, then one table (and JSON, SVG). */
+export async function runMemoryAblation(opts: EvalOptions): Promise<{ runs: EvalRun[]; report: AblationReport }> {
+  if (!opts.memory) throw new RangeError('--ablation memory runs the cleared-memory variant itself: leave out --no-memory');
+  const plan = await (async () => {
+    await using probe = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: false });
+    return planMemoryAblation(probe.manifest, { remote: isRemotePolicy(opts.policy) });
+  })();
+  const runnable = plan.variants.filter((v) => v.skip === undefined);
+  const runs = await runEval(opts, runnable);
+  const byVariant = new Map(runs.map((r) => [r.variant, r]));
+  const rows: AblationRow[] = plan.variants.map((variant) => {
+    const run = byVariant.get(variant.id);
+    return run ? { variant, reports: run.reports, overall: overallReport(run.reports) } : { variant, reports: [] };
+  });
+  const tasks = parseTasks(opts.task);
+  const report = ablationReport(plan, rows, {
+    tasks,
+    episodesPerTask: parsePositiveInt('--episodes', opts.episodes),
+    seedStart: parseNonNegativeInt('--seed-start', opts.seedStart),
+    split: parseSplit(opts.split ?? 'test'),
+    params: taskOverrides(tasks, opts.param ?? [], parseBeyond(opts.beyond)),
+  });
+  for (const run of runs) printRun(run);
+  const { header, rows: cells } = ablationTable(report);
+  console.log(`\n${ablationTitle(report)}`);
+  console.log(table(header, cells));
+  for (const note of ablationNotes(report)) console.log(`note: ${note}`);
+  if (opts.json) writeOut(opts.json, JSON.stringify({ ablation: report, runs: runsJson(runs) }, null, 2));
+  if (opts.svg) writeOut(opts.svg, ablationChartSvg(report, rows));
+  return { runs, report };
 }
 
 function writeOut(file: string, text: string): void {
@@ -114,7 +168,8 @@ function liveOptions(opts: EvalOptions): { latency: LatencySpec; switching: 'del
   return { latency: parseLatency(opts.latency ?? '0'), switching };
 }
 
-export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
+/** Runs the given variants (default: as trained, or --no-memory, or both with --ablation) on the same seeds. */
+export async function runEval(opts: EvalOptions, ablationVariants?: readonly AblationVariant[]): Promise<EvalRun[]> {
   const tasks = parseTasks(opts.task);
   if (!opts.live && (opts.latency ?? '0') !== '0') throw new RangeError('--latency needs --live (lock-step episodes wait for the policy whatever its latency)');
   if (opts.live && opts.record) throw new RangeError('--record is not supported with --live yet: record live episodes with momento run --source sim:<task> --record');
@@ -127,16 +182,18 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
   const chance = new Map(listTasks().map((t) => [t.id, t.memorylessChance]));
   await using server = opts.sim ? undefined : await startSimServer();
   const simUrl = opts.sim ?? server!.url;
-  const variants = opts.ablation ? [false, true] : [!opts.memory];
+  const variants: { noMemory: boolean; id?: string; label?: string; override?: MemoryOverride }[] =
+    ablationVariants?.map((v) => ({ noMemory: v.noMemory, id: v.id, label: v.label, ...(v.override ? { override: v.override } : {}) })) ??
+    (parseAblation(opts.ablation) === 'no-memory' ? [{ noMemory: false }, { noMemory: true }] : [{ noMemory: !opts.memory }]);
   const runs: EvalRun[] = [];
-  for (const noMemory of variants) {
-    await using policy = await openPolicy(opts.policy, { device, noMemory });
-    const label = noMemory ? `${policy.name} --no-memory` : policy.name;
+  for (const [index, { noMemory, id, label: variantLabel, override }] of variants.entries()) {
+    await using policy = await openPolicy(opts.policy, { device, noMemory, attention: opts.record !== undefined, autoBatch: concurrency, ...(override ? { memoryOverride: override } : {}) });
+    const label = variantLabel !== undefined ? `${policy.name} ${variantLabel}` : noMemory ? `${policy.name} --no-memory` : policy.name;
     const outside = limitsOutside(policy.manifest.action, ACTION_SPACE);
     if (outside.length > 0) {
       console.error(`momento: warning: ${label}: the bundle's action limits exceed the simulator's action space (${outside.join('; ')}); the simulator refuses such actions and their episodes fail`);
     }
-    const progress = opts.quiet ? undefined : new Progress(`eval ${label}`, tasks.length * episodes);
+    const progress = opts.quiet ? undefined : new Progress(`eval ${label}${variants.length > 1 ? ` (${index + 1}/${variants.length})` : ''}`, tasks.length * episodes);
     const started = performance.now();
     let successes = 0;
     let faults = 0;
@@ -156,11 +213,12 @@ export async function runEval(opts: EvalOptions): Promise<EvalRun[]> {
       concurrency,
       split,
       taskParams: params,
-      ...(opts.record ? { recordDir: resolve(opts.record, noMemory ? 'no-memory' : 'memory') } : {}),
+      ...(opts.record ? { recordDir: resolve(opts.record, id ?? (noMemory ? 'no-memory' : 'memory')) } : {}),
       onEpisode,
     });
     progress?.stop();
     runs.push({
+      ...(id !== undefined ? { variant: id } : {}),
       label: opts.live ? `${label} live (latency ${opts.latency ?? '0'}, ${opts.switching ?? 'delay-aware'})` : label,
       bundle: policy.name,
       noMemory,

@@ -23,7 +23,7 @@ export function registerInspect(program: Command): void {
       out.push('');
       const mem = m.memory;
       const memory =
-        mem.kind === 'none' ? 'none' : mem.kind === 'hamlet' ? `hamlet: n_q=${mem.tokens} d=${mem.dim} window T=${mem.window}` : `memoryvla: L=${mem.capacity} write=${mem.write} streams ${mem.streams.map((s) => `${s.name} ${s.tokens}x${s.dim}`).join(', ')}`;
+        mem.kind === 'none' ? 'none' : mem.kind === 'hamlet' ? `hamlet: n_q=${mem.tokens} d=${mem.dim} window T=${mem.window}` : `memoryvla: L=${mem.capacity} write=${mem.write} eviction=${mem.eviction ?? 'merge'} streams ${mem.streams.map((s) => `${s.name} ${s.tokens}x${s.dim}`).join(', ')}`;
       const head = m.head.kind === 'direct' ? 'direct chunk' : m.head.kind === 'flow' ? `flow matching, ${m.head.steps} Euler steps` : `DDIM, ${m.head.steps} of ${m.head.train_steps} steps`;
       out.push(
         table(

@@ -36,7 +36,7 @@ export function registerRun(program: Command): void {
     .option('--beyond <factor>', "with sim:<task>: every phase-length/count parameter at round(factor x its training max)")
     .action(async (opts: { policy: string; source: string; sink: string; device: string; seed: string; memory: boolean; rate: string; record?: string; sim?: string; switching: string; rtc?: boolean; rosConfig?: string; param: string[]; beyond?: string }) => {
       if (opts.source.startsWith('ros://') || opts.sink === 'ros') return runRosCommand(opts);
-      await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory });
+      await using policy = await openPolicy(opts.policy, { device: parseDevice(opts.device), noMemory: !opts.memory, attention: opts.record !== undefined });
       const seed = parseNonNegativeInt('--seed', opts.seed);
       if (opts.sink !== 'log' && opts.sink !== 'none') throw new RangeError(`--sink: expected 'log' or 'none', got '${opts.sink}'`);
       const switching = opts.switching;

@@ -15,7 +15,7 @@ describe.each(NAMES)('%s', (name) => {
   const dir = join(BUNDLES, name);
   let policy: Policy;
   beforeAll(async () => {
-    policy = await Policy.load(dir);
+    policy = await Policy.load(dir, { attention: true });
   });
   afterAll(async () => {
     await policy.release();

@@ -41,7 +41,7 @@ describe.each(['hamlet-sim', 'hamlet-t4-sim', 'memoryvla-sim', 'memoryless-sim']
     const dir = join(ROOT, 'policies', name);
     const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as Parity;
     const { relative, absolute } = parity.tolerance;
-    await using policy = await Policy.load(dir);
+    await using policy = await Policy.load(dir, { attention: true });
     const { low, high } = policy.manifest.action;
     const A = low.length;
     let calls = 0;

@@ -10,7 +10,7 @@ describe('momento inspect', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/bundle memoryvla-tiny .* hash [0-9a-f]{16}\s+\(graphs validated\)/);
-    expect(r.stdout).toMatch(/memory\s+memoryvla: L=4 write=fused streams perceptual 4x16, cognitive 1x16/);
+    expect(r.stdout).toMatch(/memory\s+memoryvla: L=4 write=fused eviction=merge streams perceptual 4x16, cognitive 1x16/);
     expect(r.stdout).toMatch(/memory \(memory\.onnx\)\s+in\s+perceptual float32\[batch, 4, 16\]/);
     expect(r.stdout).toMatch(/out\s+actions float32\[batch, 8, 3\]/);
   });

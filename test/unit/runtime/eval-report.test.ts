@@ -57,4 +57,13 @@ describe('reportTasks', () => {
     expect(reach).not.toHaveProperty('chance');
     expect(shell).toMatchObject({ task: 'shell-game', episodes: 1, successes: 0, rate: 0, chance: 1 / 3 });
   });
+
+  it("reports each call's per-step share beside the batched call's latency (and the call's latency where no share was recorded)", () => {
+    // Calls of 8 sessions at 16 ms and 24 ms, then of 4 at 8 ms: shares 2, 3, 2 → p50 = 2; the calls' p50 is 16.
+    const batched: EpisodeResult = { ...episode('reach', 0, true, 10, [16, 24, 8]), perStepMs: [2, 3, 2] };
+    const [reach] = reportTasks([batched]);
+    expect(reach).toMatchObject({ latencyP50Ms: 16, latencyP99Ms: 24, perStepP50Ms: 2 });
+    const [alone] = reportTasks([episode('reach', 0, true, 10, [5, 7, 9])]);
+    expect(alone).toMatchObject({ latencyP50Ms: 7, perStepP50Ms: 7 });
+  });
 });
