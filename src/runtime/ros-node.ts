@@ -88,6 +88,9 @@ export async function runRosNode(options: RosNodeOptions): Promise<RosNodeSummar
     } else if (e.kind === 'connected' && e.connection > 1) {
       if (state === 'disconnected') setState('waiting', 'reconnected; waiting for fresh inputs');
       emitEvent({ kind: 'reconnect', reconnects: e.connection - 1 });
+    } else if (e.kind === 'error') {
+      // A frame the server sent that momento refused (not JSON, an op it does not handle, …): reported, skipped.
+      emitEvent({ kind: 'frame-error', error: e.error });
     }
   };
   await using connection = RosConnection.create({

@@ -7,7 +7,8 @@ import type { EpisodeState } from '../policy/episode.js';
 import type { Policy } from '../policy/policy.js';
 import { StepBatcher, type BatchedStep, type Schedule } from '../policy/step-batcher.js';
 import { contractOf } from './contract.js';
-import { ServerFault } from './fault.js';
+import { ServerFault, shown } from './fault.js';
+import { checkSnapshotValues } from './snapshot-check.js';
 
 export interface StepOutcome extends BatchedStep {
   readonly droppedFrames: number;
@@ -113,11 +114,12 @@ export class Session {
   /** Replaces the memory by a snapshot, validated in full on a fresh episode before the swap. */
   restore(snapshot: momento.v1.IMemorySnapshot): void {
     if (this.inFlight) throw new ServerFault('busy', 'restore', 'step in flight', 'wait for the running step before a restore');
+    checkSnapshotValues(snapshot);
     const fresh = this.host.policy.newEpisode(this.seed);
     try {
       fresh.restore(snapshot);
     } catch (err) {
-      throw new ServerFault('bad-field', 'restore.snapshot', String(snapshot.kind ?? ''), (err as Error).message);
+      throw new ServerFault('bad-field', 'restore.snapshot', shown(String(snapshot.kind ?? '')), shown((err as Error).message, 500));
     }
     this.host.batcher.close(this.episode);
     this.episode = fresh;

@@ -9,6 +9,7 @@ import { contractProblems } from './contract.js';
 import { ServerFault, asFault, shown } from './fault.js';
 import { observationFromWire } from './observation-input.js';
 import { stepToProto } from '../record/codec.js';
+import { closeIfSlowReader } from './upgrade.js';
 import { checkRequestWireTypes } from './wire-check.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -18,6 +19,8 @@ export const CAPABILITIES = ['sessions', 'resume', 'snapshot', 'restore', 'batch
 export interface ConnectionContext {
   readonly host: BundleHost;
   readonly maxFrameBytes: number;
+  /** Unread reply bytes beyond which the connection is closed as a slow reader. */
+  readonly maxBufferedBytes: number;
   readonly ttlS: number;
   readonly nowMs: () => number;
   readonly provider: string;
@@ -27,6 +30,8 @@ export interface ConnectionContext {
   detach(session: Session): void;
   stepped(session: Session, receivedNs: number, outcome: { queueWaitMs: number; batchSize: number }): void;
   fault(code: string): void;
+  /** The connection was closed because its replies piled up unread. */
+  slowReader(): void;
 }
 
 function epochNs(): number {
@@ -36,6 +41,7 @@ function epochNs(): number {
 export class ServerConnection {
   private session: Session | undefined;
   private refused = false;
+  private slow = false;
   private readonly replyHere = (frame: Uint8Array): void => {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
   };
@@ -46,8 +52,10 @@ export class ServerConnection {
   ) {
     socket.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     socket.on('close', () => {
-      if (this.session && !this.session.closed) this.ctx.detach(this.session);
-      if (this.session?.replyTo === this.replyHere) this.session.replyTo = undefined;
+      // A session resumed on another connection meanwhile is that connection's now: leave it attached.
+      const mine = this.session?.replyTo === this.replyHere;
+      if (this.session && !this.session.closed && mine) this.ctx.detach(this.session);
+      if (mine) this.session!.replyTo = undefined;
       this.session = undefined;
     });
   }
@@ -66,6 +74,14 @@ export class ServerConnection {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     const receivedNs = epochNs();
+    if (this.slow) return;
+    // Replies are only produced while the client reads them: one that keeps sending without
+    // reading would otherwise make the server buffer replies without limit.
+    if (closeIfSlowReader(this.socket, this.ctx.maxBufferedBytes)) {
+      this.slow = true;
+      this.ctx.slowReader();
+      return;
+    }
     if (!isBinary) return this.sendFault(0, new ServerFault('bad-frame', 'frame', 'text', 'expected a binary ServerRequest frame, got a text frame'));
     if (data.length > this.ctx.maxFrameBytes) {
       return this.sendFault(0, new ServerFault('frame-too-large', 'frame', `${data.length} bytes`, `frames are limited to ${this.ctx.maxFrameBytes} bytes`));
@@ -102,7 +118,7 @@ export class ServerConnection {
         const problems = hello.expect ? contractProblems(hello.expect, this.ctx.host.contract) : [];
         if (problems.length > 0) {
           this.refused = true;
-          throw new ServerFault('incompatible', 'hello.expect', shown(problems[0]!, 200), `the client's contract disagrees with bundle '${this.ctx.host.route}': ${problems.join('; ')}`);
+          throw new ServerFault('incompatible', 'hello.expect', shown(problems[0]!, 200), `the client's contract disagrees with bundle '${this.ctx.host.route}': ${shown(problems.join('; '), 1000)}`);
         }
         this.send({
           id,
@@ -199,6 +215,7 @@ export class ServerConnection {
   private requireSession(what: string): Session {
     const session = this.session;
     if (!session) throw new ServerFault('no-session', what, 'none', `open or resume a session before '${what}'`);
+    if (session.replyTo !== this.replyHere && !session.closed) throw new ServerFault('superseded', 'session_id', session.id, `the session was resumed on another connection; '${what}' goes there`);
     if (session.closed) throw new ServerFault('session-closed', 'session_id', session.id, `the session was closed; '${what}' needs an open one`);
     return session;
   }

@@ -12,7 +12,7 @@ import type { BundleHost, Session } from './bundle-host.js';
 import { ServerFault, asFault, shown } from './fault.js';
 import type { ServerMetrics } from './metrics.js';
 import { NdArray, decodeOpenpi, makeDecoder, packOpenpi } from './openpi-codec.js';
-import { authorized, listen, reject } from './upgrade.js';
+import { HandshakeGuard, authorized, closeIfSlowReader, listen, reject } from './upgrade.js';
 
 /** openpi observation key → 'proprio', 'task', or the name of one of the bundle's cameras. */
 export type OpenpiKeyMap = Readonly<Record<string, string>>;
@@ -33,16 +33,31 @@ export interface OpenpiEndpointOptions {
   readonly port: number;
   readonly bind: string;
   readonly maxFrameBytes: number;
+  /** Unread reply bytes beyond which a connection is closed as a slow reader. Default 8 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Deadline of the WebSocket handshake, ms. Default 5000. */
+  readonly handshakeTimeoutMs?: number;
+  /** Asked at every upgrade: a reason to refuse it (503), or undefined to accept. */
+  readonly admit?: () => string | undefined;
+  readonly onRefused?: () => void;
+  readonly onSlowReader?: () => void;
   readonly token?: string;
   readonly keys?: OpenpiKeyMap;
   readonly metrics: ServerMetrics;
 }
+
+/**
+ * Requests one connection may have unanswered (the running one included). openpi's clients send
+ * one at a time; a client that sends more is refused per frame beyond this (the frames are not kept).
+ */
+export const MAX_QUEUED_REQUESTS = 4;
 
 export class OpenpiEndpoint {
   private readonly wss: WebSocketServer;
   private readonly http: Server;
   private readonly keys: OpenpiKeyMap;
   private readonly sockets = new Set<WebSocket>();
+  private readonly handshakes: HandshakeGuard;
 
   private constructor(private readonly options: OpenpiEndpointOptions) {
     const { host } = options;
@@ -54,8 +69,15 @@ export class OpenpiEndpoint {
       if (req.url === '/healthz') res.writeHead(200).end('OK\n');
       else res.writeHead(404).end();
     });
+    this.handshakes = new HandshakeGuard(this.http, options.handshakeTimeoutMs ?? 5000);
     this.http.on('upgrade', (req, socket, head) => {
+      this.handshakes.done(socket);
       if (!authorized(req, options.token)) return reject(socket, 401, 'missing or wrong token');
+      const refusal = options.admit?.();
+      if (refusal !== undefined) {
+        options.onRefused?.();
+        return reject(socket, 503, `${refusal}; try again later`);
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws));
     });
   }
@@ -69,6 +91,15 @@ export class OpenpiEndpoint {
   get url(): string {
     const a = this.http.address() as AddressInfo;
     return `ws://${a.address}:${a.port}`;
+  }
+
+  /** Open connections (each holds one session). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  get handshakeTimeouts(): number {
+    return this.handshakes.timeouts;
   }
 
   private metadata(): Record<string, unknown> {
@@ -100,11 +131,27 @@ export class OpenpiEndpoint {
     const refuse = (err: unknown): void => {
       const f = asFault(err);
       metrics.errors.inc({ code: f.code });
-      if (ws.readyState === ws.OPEN) ws.send(`momento: ${f.code}${f.field ? ` at '${f.field}'` : ''}${f.value ? ` (got ${f.value})` : ''}: ${f.message}`);
+      // The field is the client's key path: bounded like the value, so nothing comes back unbounded.
+      if (ws.readyState === ws.OPEN) ws.send(`momento: ${f.code}${f.field ? ` at '${shown(f.field, 200)}'` : ''}${f.value ? ` (got ${shown(f.value, 200)})` : ''}: ${shown(f.message, 1000)}`);
     };
-    // One request at a time per connection, as openpi's clients send them.
+    // One request at a time per connection, as openpi's clients send them; a bounded few may be unanswered.
     let chain: Promise<void> = Promise.resolve();
+    let queued = 0;
+    let slow = false;
+    const maxBuffered = this.options.maxBufferedBytes ?? 8 * 2 ** 20;
     ws.on('message', (data, isBinary) => {
+      if (slow) return;
+      if (closeIfSlowReader(ws, maxBuffered)) {
+        slow = true;
+        metrics.errors.inc({ code: 'slow-reader' });
+        this.options.onSlowReader?.();
+        return;
+      }
+      if (queued >= MAX_QUEUED_REQUESTS) {
+        refuse(new ServerFault('busy', 'frame', `${queued} requests unanswered`, `send one request at a time (at most ${MAX_QUEUED_REQUESTS} may be unanswered)`));
+        return;
+      }
+      queued++;
       const frame = data as Buffer;
       chain = chain.then(async () => {
         const t0 = performance.now();
@@ -135,6 +182,8 @@ export class OpenpiEndpoint {
           previousTotalMs = performance.now() - t0;
         } catch (err) {
           refuse(err);
+        } finally {
+          queued--;
         }
       });
     });
@@ -186,6 +235,7 @@ export class OpenpiEndpoint {
 
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
+    this.handshakes.close();
     this.wss.close();
     if (this.http.listening) await new Promise<void>((done) => this.http.close(() => done()));
   }

@@ -31,7 +31,7 @@ export interface PolicyClientOptions {
   readonly noMemory?: boolean;
   /** The contract this client was written for; the server refuses the connection if it disagrees. */
   readonly expect?: momento.v1.IPolicyContract;
-  /** Give up reconnecting a dropped session after this long, ms. Default 10000. */
+  /** Give up opening or reconnecting a session after this long, ms. Default 10000. */
   readonly reconnectForMs?: number;
 }
 
@@ -48,11 +48,17 @@ interface Pending {
 class Channel {
   private readonly pending = new Map<number, Pending>();
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
+    ws.on('message', (data: Buffer, isBinary) => {
       let response: momento.v1.ServerResponse;
       try {
+        if (!isBinary) throw new TypeError('a text frame');
         response = pb.ServerResponse.decode(data);
-      } catch {
+      } catch (err) {
+        // A server that answers garbage is broken: fail what waits (typed, so nothing retries) and hang up.
+        const fault = new PolicyServerError('bad-reply', 'frame', `${data.length} bytes`, `not a ServerResponse (${err instanceof Error ? err.message.slice(0, 200) : String(err)})`);
+        for (const p of this.pending.values()) p.reject(fault);
+        this.pending.clear();
+        ws.terminate();
         return;
       }
       const p = this.pending.get(response.id);
@@ -113,6 +119,8 @@ export class RemoteEpisode {
   token = '';
   private nextId = 1;
   private ended = false;
+  /** The session's step count as this client saw it (step replies received, reset and restore included). */
+  private completedSteps = 0;
   /** The server's stamps and batching of the last step. */
   lastInfo: RemoteStepInfo | undefined;
 
@@ -122,52 +130,85 @@ export class RemoteEpisode {
   ) {}
 
   private connect(): Promise<Channel> {
-    this.channel ??= (async () => {
+    this.channel ??= this.retrying(async () => {
       const ch = await Channel.open(this.client.url, this.client.options.token);
       const opened = unwrap(await ch.request({ id: this.nextId++, open: { seed: this.seed, noMemory: this.client.noMemory } }));
       this.sessionId = opened.opened!.sessionId ?? '';
       this.token = opened.opened!.resumeToken ?? '';
       return ch;
-    })();
+    });
     return this.channel;
   }
 
-  /** Reopens the socket and resumes the session, retrying until `reconnectForMs` has passed. */
-  private async resume(): Promise<Channel> {
+  /** Runs `attempt` until it succeeds, a refusal of the server (PolicyServerError) or `reconnectForMs`, with backoff. */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + (this.client.options.reconnectForMs ?? 10_000);
     let delay = 50;
     for (;;) {
       try {
-        const ch = await Channel.open(this.client.url, this.client.options.token);
-        unwrap(await ch.request({ id: this.nextId++, resume: { sessionId: this.sessionId, resumeToken: this.token } }));
-        return ch;
+        return await attempt();
       } catch (err) {
-        if (err instanceof PolicyServerError || Date.now() + delay > deadline) throw err;
+        if (err instanceof PolicyServerError || this.ended || Date.now() + delay > deadline) throw err;
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(2000, delay * 2);
       }
     }
   }
 
-  /** Sends a request; when the socket drops, resumes the session and sends it again (same id). */
-  async call(body: Omit<momento.v1.IServerRequest, 'id'>): Promise<momento.v1.ServerResponse> {
+  /**
+   * Reopens the socket and resumes the session, retrying until `reconnectForMs` has passed. The
+   * server must hold the memory this client built: at the step count it saw, or one past it when
+   * the request in flight is a step (the server finished it and repeats its reply). Anything else
+   * (a restarted server whose snapshot on disk was behind) is 'session-lost', never a silent gap.
+   */
+  private resume(pending: momento.v1.IServerRequest): Promise<Channel> {
+    return this.retrying(async () => {
+      const ch = await Channel.open(this.client.url, this.client.options.token);
+      const opened = unwrap(await ch.request({ id: this.nextId++, resume: { sessionId: this.sessionId, resumeToken: this.token } }));
+      const at = Number(opened.opened?.step ?? 0);
+      if (at !== this.completedSteps && !(pending.step && at === this.completedSteps + 1)) {
+        ch.close();
+        throw new PolicyServerError('session-lost', 'resume.step', String(at), `the server resumed session ${this.sessionId.slice(0, 8)}… at step ${at}, this client had seen ${this.completedSteps}: the episode's memory was not kept`);
+      }
+      return ch;
+    });
+  }
+
+  /** Sends a request; when the socket drops, resumes the session and sends it again (same id). The reply must have body `expect`. */
+  async call(body: Omit<momento.v1.IServerRequest, 'id'>, expect?: NonNullable<momento.v1.ServerResponse['body']>): Promise<momento.v1.ServerResponse> {
     if (this.ended) throw new Error('policy client: this episode was ended');
     const request = { ...body, id: this.nextId++ };
     const ch = await this.connect();
+    let response: momento.v1.ServerResponse;
     try {
-      return unwrap(await ch.request(request));
+      response = unwrap(await ch.request(request));
     } catch (err) {
       if (err instanceof PolicyServerError || ch.open || this.ended) throw err;
-      this.channel = this.resume();
-      return unwrap(await (await this.channel).request(request));
+      this.channel = this.resume(request);
+      response = unwrap(await (await this.channel).request(request));
     }
+    if (expect !== undefined && response.body !== expect) throw new PolicyServerError('bad-reply', 'body', response.body ?? 'none', `the server answered a request for '${expect}' with '${response.body ?? 'no body'}'`);
+    return response;
   }
 
   async step(observation: Observation): Promise<StepResult> {
-    const response = await this.call({ step: { observation: observationToWire(observation) } });
+    const response = await this.call({ step: { observation: observationToWire(observation) } }, 'step');
     const { result, ...info } = response.step!;
+    const action = this.client.manifest.action;
+    const chunk = result?.chunk;
+    const values = chunk?.values?.length ?? 0;
+    // Non-finite values are the scheduler's to hold on; a chunk of another shape cannot be played at all.
+    if (!chunk || chunk.dims !== action.names.length || chunk.horizon !== action.chunk || values !== action.chunk * action.names.length) {
+      throw new PolicyServerError('bad-reply', 'step.result.chunk', `${chunk?.horizon ?? 0}x${chunk?.dims ?? 0}, ${values} values`, `the bundle's chunks are ${action.chunk}x${action.names.length}`);
+    }
     this.lastInfo = info;
+    this.completedSteps++;
     return stepFromProto(result!);
+  }
+
+  /** The session's memory was replaced (reset, restore): its step count is now `step`. */
+  restarted(step: number): void {
+    this.completedSteps = step;
   }
 
   /** Drops the socket without closing the session (tests: a network failure). */
@@ -208,8 +249,15 @@ export class PolicyClient implements PolicyBackend<RemoteEpisode>, AsyncDisposab
     const ch = await Channel.open(url, options.token);
     try {
       const response = unwrap(await ch.request({ id: 1, hello: { protocolVersion: PROTOCOL_VERSION, ...(options.expect ? { expect: options.expect } : {}) } }));
+      if (response.body !== 'welcome') throw new PolicyServerError('bad-reply', 'body', response.body ?? 'none', `policy server ${url} answered the hello with '${response.body ?? 'no body'}'`);
       const welcome = response.welcome!;
-      const parsed = ManifestSchema.safeParse(JSON.parse(welcome.manifestJson ?? ''));
+      let manifest: unknown;
+      try {
+        manifest = JSON.parse(welcome.manifestJson ?? '');
+      } catch (err) {
+        throw new PolicyServerError('bad-reply', 'welcome.manifest_json', `${(welcome.manifestJson ?? '').length} chars`, `policy server ${url}: not JSON (${(err as Error).message.slice(0, 200)})`);
+      }
+      const parsed = ManifestSchema.safeParse(manifest);
       if (!parsed.success) throw new Error(`policy server ${url}: its manifest does not parse here: ${parsed.error.issues[0]?.message ?? ''}`);
       return new PolicyClient(url, options, parsed.data, welcome.contract?.bundleHash ?? '', welcome.provider || 'remote', welcome);
     } finally {
@@ -241,15 +289,17 @@ export class PolicyClient implements PolicyBackend<RemoteEpisode>, AsyncDisposab
   }
 
   async snapshot(episode: RemoteEpisode): Promise<momento.v1.IMemorySnapshot> {
-    return (await episode.call({ snapshot: {} })).snapshot!;
+    return (await episode.call({ snapshot: {} }, 'snapshot')).snapshot!;
   }
 
   async restore(episode: RemoteEpisode, snapshot: momento.v1.IMemorySnapshot): Promise<void> {
     await episode.call({ restore: { snapshot } });
+    episode.restarted(Number(snapshot.step ?? 0));
   }
 
   async reset(episode: RemoteEpisode, seed: number): Promise<void> {
     await episode.call({ reset: { seed } });
+    episode.restarted(0);
   }
 
   async release(): Promise<void> {

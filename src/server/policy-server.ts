@@ -16,7 +16,7 @@ import { ServerFault } from './fault.js';
 import { ServerMetrics } from './metrics.js';
 import { OpenpiEndpoint, type OpenpiKeyMap } from './openpi.js';
 import { SnapshotStore } from './snapshot-store.js';
-import { authorized, listen, reject } from './upgrade.js';
+import { HandshakeGuard, authorized, listen, pathOf, reject } from './upgrade.js';
 
 export interface PolicyServerOptions {
   /** Bundle folders to serve; each is reached at /<folder name> (and /<manifest name>). */
@@ -39,8 +39,14 @@ export interface PolicyServerOptions {
   readonly maxBatch?: number;
   /** Batching window, ms. Default 2. */
   readonly waitMs?: number;
-  /** Most sessions at once (attached or waiting for a resume). Default 1024. */
+  /** Most sessions at once (attached or waiting for a resume, openpi connections included). Default 1024. */
   readonly maxSessions?: number;
+  /** Most WebSocket connections at once (with or without a session); more are refused with HTTP 503. Default 1024. */
+  readonly maxConnections?: number;
+  /** A TCP connection that has neither upgraded nor asked an HTTP request within this many ms is dropped. Default 5000. */
+  readonly handshakeTimeoutMs?: number;
+  /** Unread reply bytes per connection beyond which it is closed as a slow reader (code 1008). Default 8 MiB. */
+  readonly maxBufferedBytes?: number;
   readonly device?: Device;
   /** Graph calls in the inference worker (default: the event loop never waits on a model) or inline. */
   readonly inference?: InferenceMode;
@@ -58,6 +64,16 @@ export interface PolicyServerOptions {
 }
 
 const MAX_LOST_REMEMBERED = 4096;
+
+/** What the server refused or dropped to stay within its bounds (also in /metrics as errors by code). */
+export interface PolicyServerCounters {
+  /** Connections dropped because their handshake did not complete in time (both listeners). */
+  readonly handshakeTimeouts: number;
+  /** Upgrades refused with 503 because maxConnections (or, on the openpi port, maxSessions) were reached. */
+  readonly refusedConnections: number;
+  /** Connections closed because their replies piled up unread. */
+  readonly slowReaders: number;
+}
 
 export class PolicyServer implements AsyncDisposable {
   readonly metrics = new ServerMetrics();
@@ -77,6 +93,10 @@ export class PolicyServer implements AsyncDisposable {
   private readonly maxFrameBytes: number;
   private readonly snapshotEvery: number;
   private readonly maxSessions: number;
+  private readonly maxConnections: number;
+  private readonly maxBufferedBytes: number;
+  private readonly handshakes: HandshakeGuard;
+  private readonly counts = { refusedConnections: 0, slowReaders: 0 };
   private provider = 'cpu';
 
   private constructor(private readonly options: PolicyServerOptions) {
@@ -85,12 +105,17 @@ export class PolicyServer implements AsyncDisposable {
     this.maxFrameBytes = options.maxFrameBytes ?? 16 * 2 ** 20;
     this.snapshotEvery = options.snapshotEvery ?? 1;
     this.maxSessions = options.maxSessions ?? 1024;
+    this.maxConnections = options.maxConnections ?? 1024;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 2 ** 20;
+    for (const [name, v] of [['maxSessions', this.maxSessions], ['maxConnections', this.maxConnections], ['maxBufferedBytes', this.maxBufferedBytes]] as const) {
+      if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    }
     if (!(this.ttlS > 0)) throw new RangeError(`ttlS must be > 0, got ${this.ttlS}`);
     if (!Number.isInteger(this.snapshotEvery) || this.snapshotEvery < 1) throw new RangeError(`snapshotEvery must be a positive integer, got ${this.snapshotEvery}`);
     if (!Number.isInteger(this.maxFrameBytes) || this.maxFrameBytes < 1024) throw new RangeError(`maxFrameBytes must be an integer >= 1024, got ${this.maxFrameBytes}`);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * this.maxFrameBytes, perMessageDeflate: false });
     this.http = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const path = pathOf(req) ?? '';
       if (req.method === 'GET' && path === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.health()));
       } else if (req.method === 'GET' && path === '/metrics') {
@@ -102,6 +127,7 @@ export class PolicyServer implements AsyncDisposable {
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path.slice(0, 100)} (try /healthz, /metrics, or a WebSocket at /<bundle>)\n`);
       }
     });
+    this.handshakes = new HandshakeGuard(this.http, options.handshakeTimeoutMs ?? 5000);
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -164,6 +190,12 @@ export class PolicyServer implements AsyncDisposable {
         port: o.openpiPort,
         bind: o.host ?? '127.0.0.1',
         maxFrameBytes: this.maxFrameBytes,
+        maxBufferedBytes: this.maxBufferedBytes,
+        handshakeTimeoutMs: o.handshakeTimeoutMs ?? 5000,
+        // Each openpi connection is a session: it counts against maxSessions with the others.
+        admit: () => (this.sessionCount() >= this.maxSessions ? `the server holds its maximum of ${this.maxSessions} sessions` : undefined),
+        onRefused: () => this.counts.refusedConnections++,
+        onSlowReader: () => this.counts.slowReaders++,
         ...(o.token ? { token: o.token } : {}),
         ...(o.openpiKeys ? { keys: o.openpiKeys } : {}),
         metrics: this.metrics,
@@ -193,6 +225,15 @@ export class PolicyServer implements AsyncDisposable {
   /** The batcher of a served bundle (statistics). */
   host(route: string): BundleHost | undefined {
     return this.hosts.get(route);
+  }
+
+  get counters(): PolicyServerCounters {
+    return { handshakeTimeouts: this.handshakes.timeouts + (this.openpi?.handshakeTimeouts ?? 0), ...this.counts };
+  }
+
+  /** Sessions held now: protobuf sessions (attached or detached) and openpi connections. */
+  private sessionCount(): number {
+    return this.sessions.size + (this.openpi?.connections ?? 0);
   }
 
   get snapshotStore(): SnapshotStore | undefined {
@@ -237,11 +278,13 @@ export class PolicyServer implements AsyncDisposable {
     return {
       host,
       maxFrameBytes: this.maxFrameBytes,
+      maxBufferedBytes: this.maxBufferedBytes,
       ttlS: this.ttlS,
       nowMs: this.now,
       provider: this.provider,
       openSession: (h, seed, noMemory) => {
-        if (this.sessions.size >= this.maxSessions) throw new ServerFault('busy', 'open', `${this.sessions.size} sessions`, `the server holds its maximum of ${this.maxSessions} sessions`);
+        const held = this.sessionCount();
+        if (held >= this.maxSessions) throw new ServerFault('busy', 'open', `${held} sessions`, `the server holds its maximum of ${this.maxSessions} sessions`);
         const opened = h.newSession(seed, noMemory);
         this.sessions.set(opened.session.id, opened.session);
         this.persist(opened.session);
@@ -255,7 +298,8 @@ export class PolicyServer implements AsyncDisposable {
           throw new ServerFault('no-session', 'resume.session_id', id.slice(0, 64), 'no such session on this server');
         }
         if (!session.tokenMatches(token)) throw new ServerFault('bad-field', 'resume.resume_token', '(hidden)', 'wrong resume token');
-        if (session.detachedAt === undefined) throw new ServerFault('busy', 'resume.session_id', id, 'the session is attached to another connection');
+        // Still attached: its old socket dropped on the client's side before this server noticed.
+        // The token proves the client owns the session, so the new connection takes it over.
         session.attach();
         this.updateSessionGauge();
         return session;
@@ -277,13 +321,23 @@ export class PolicyServer implements AsyncDisposable {
         if (this.store && session.episode.step % this.snapshotEvery === 0) this.persist(session);
       },
       fault: (code) => this.metrics.errors.inc({ code }),
+      slowReader: () => {
+        this.counts.slowReaders++;
+        this.metrics.errors.inc({ code: 'slow-reader' });
+      },
     };
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const host = this.hosts.get(decodeURIComponent(path.slice(1)));
+    this.handshakes.done(socket);
+    const path = pathOf(req);
+    if (path === undefined) return reject(socket, 400, `not a valid request target: ${(req.url ?? '').slice(0, 100)}`);
+    const host = this.hosts.get(path.slice(1));
     if (this.closed) return reject(socket, 503, 'server closing');
+    if (this.sockets.size >= this.maxConnections) {
+      this.counts.refusedConnections++;
+      return reject(socket, 503, `the server holds its maximum of ${this.maxConnections} connections; try again later`);
+    }
     if (!authorized(req, this.options.token)) return reject(socket, 401, 'missing or wrong bearer token');
     if (!host) return reject(socket, 404, `no bundle at ${path.slice(0, 100)} (served: ${[...this.hosts.keys()].join(', ')})`);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -300,6 +354,7 @@ export class PolicyServer implements AsyncDisposable {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.openpi?.close();
     for (const ws of this.sockets) ws.terminate();
+    this.handshakes.close();
     this.wss.close();
     if (this.http.listening) await new Promise<void>((done) => this.http.close(() => done()));
     await this.store?.flush();

@@ -1,6 +1,6 @@
-// `npm run fuzz [-- --cases N --seed S --out file.json]`: the long form of the fuzz suite —
+// `npm run fuzz [-- --cases N --seed S --only NAME --out file.json]`: the long form of the fuzz suite —
 // N cases (default 10,000) of every target in test/fuzz/targets.ts, with a random seed unless
-// given. Prints one row per target (cases, typed errors, failures, peak RSS while it ran) and
+// given (`--only` keeps the targets whose name contains NAME). Prints one row per target (cases, typed errors, failures, peak RSS while it ran) and
 // exits non-zero on the first failing case, printing the counterexample and the seed to replay.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { ALL_TARGETS } from './targets.js';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, seed: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { cases: { type: 'string', default: '10000' }, seed: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
 const cases = Number(values.cases);
 if (!Number.isSafeInteger(cases) || cases <= 0) throw new RangeError(`--cases: expected a positive integer, got '${values.cases}'`);
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
@@ -27,6 +27,10 @@ const rows: Row[] = [];
 let failed = false;
 for (const make of ALL_TARGETS) {
   const target = make();
+  if (values.only !== undefined && !target.name.includes(values.only)) {
+    await target.dispose();
+    continue;
+  }
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const started = performance.now();

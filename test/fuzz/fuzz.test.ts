@@ -1,5 +1,5 @@
 // The short form of `npm run fuzz`: a few hundred cases of each target on every `npm test`
-// (fixed seed, so a failure reproduces). The long form is scripts/fuzz.ts.
+// (fixed seed, so a failure reproduces). The long form is test/fuzz/fuzz-long.ts (`npm run fuzz`).
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { ALL_TARGETS } from './targets.js';

@@ -1,9 +1,10 @@
 // Fuzz targets over every decode path that faces the outside (issue 14): simulator request
 // frames (a real server over loopback), simulator reply frames (the client's decoder), bundle
-// manifests (policy.json) and MCAP episode files. Each target is a fast-check property whose
-// every case must end in a result or a typed error that names what was wrong — never a crash,
+// manifests (policy.json) and MCAP episode files here; policy-server frames (protobuf and
+// openpi msgpack) in server-targets.ts; rosbridge messages at momento's ROS source in
+// ros-targets.ts. Each target is a fast-check property whose every case must end in a result or a typed error that names what was wrong — never a crash,
 // a hang or an untyped exception. test/fuzz/fuzz.test.ts runs a few hundred cases of each;
-// scripts/fuzz.ts the long form (10,000 and more) with counts and peak RSS.
+// fuzz-long.ts the long form (10,000 and more) with counts and peak RSS.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,27 +20,13 @@ import { readEpisode, summarizeEpisode } from '../../src/record/index.js';
 import { decodeReply } from '../../src/transports/sim/sim-codec.js';
 import { BUNDLES } from '../helpers/reference.js';
 import { writeSyntheticEpisode } from '../fixtures/record/episodes.js';
+import { type FuzzTarget, withinCaseTimeout } from './fuzz-common.js';
+import { openpiFrameTarget, serverFrameTarget } from './server-targets.js';
+import { rosbridgeFrameTarget } from './ros-targets.js';
 
-/** One target: set up (real server, temp files), a property, and tear down. */
-export interface FuzzTarget {
-  readonly name: string;
-  property(): Promise<fc.IAsyncProperty<[unknown]>>;
-  /** Cases that ended in a typed error (the rest succeeded). */
-  readonly rejected: () => number;
-  dispose(): Promise<void>;
-}
+export type { FuzzTarget } from './fuzz-common.js';
 
 const SIM_ERROR_CODES = new Set(['bad-action', 'bad-reset', 'unknown-task', 'no-episode', 'episode-done', 'bad-frame', 'bad-request', 'internal']);
-const CASE_TIMEOUT_MS = 10_000;
-
-/** Fails the case (a hang) if `promise` does not settle in CASE_TIMEOUT_MS. */
-function withinCaseTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`hang: ${what} did not settle in ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------------------- simulator requests
 
@@ -332,4 +319,4 @@ export function mcapTarget(): FuzzTarget {
   };
 }
 
-export const ALL_TARGETS = [simRequestTarget, simReplyTarget, manifestTarget, mcapTarget] as const;
+export const ALL_TARGETS = [simRequestTarget, simReplyTarget, manifestTarget, mcapTarget, serverFrameTarget, openpiFrameTarget, rosbridgeFrameTarget] as const;

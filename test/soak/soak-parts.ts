@@ -1,22 +1,37 @@
-// The moving parts of the soak suite: the simulator as a child process (`momento sim`) that can
-// be killed, restarted and stalled with SIGSTOP; a TCP proxy in front of it whose sockets can be
-// dropped; and a bounded latency histogram (log buckets) so that measuring does not grow memory.
+// The moving parts of the soak suite: a server as a child process (`momento sim`, `momento serve`)
+// that can be killed, restarted and stalled with SIGSTOP; a TCP proxy in front of it whose sockets
+// can be dropped; and a bounded latency histogram (log buckets) so that measuring does not grow memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 
-/** `momento sim` in a child process, on a port of its choosing, restartable. */
-export class SimChild {
+/** `momento <args>` in a child process, on a port of its choosing (read from its output), restartable. */
+export class ChildServer {
   private child: ChildProcess | undefined;
   port = 0;
   starts = 0;
 
-  static async start(): Promise<SimChild> {
-    const sim = new SimChild();
-    await sim.spawn();
-    return sim;
+  protected constructor(
+    private readonly args: readonly string[],
+    private readonly listening: RegExp,
+  ) {}
+
+  /** `momento sim`. */
+  static async sim(): Promise<ChildServer> {
+    return await ChildServer.start(['sim', '--port', '0', '--max-sessions', '1024'], /listening on ws:\/\/[^:]+:(\d+)/);
+  }
+
+  /** `momento serve` of one bundle (sessions persisted to `snapshotDir`, so that a restart resumes them). */
+  static async serve(bundle: string, snapshotDir: string): Promise<ChildServer> {
+    return await ChildServer.start(['serve', '--policy', bundle, '--port', '0', '--snapshot-dir', snapshotDir, '--ttl', '300', '--inference', 'inline'], /serving \S+ at ws:\/\/[^:]+:(\d+)/);
+  }
+
+  static async start(args: readonly string[], listening: RegExp): Promise<ChildServer> {
+    const server = new ChildServer(args, listening);
+    await server.spawn();
+    return server;
   }
 
   get pid(): number | undefined {
@@ -63,7 +78,7 @@ export class SimChild {
   }
 
   private async spawn(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'sim', '--port', '0', '--max-sessions', '1024'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...this.args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -72,10 +87,10 @@ export class SimChild {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /listening on ws:\/\/[^:]+:(\d+)/.exec(out);
+        const m = this.listening.exec(out);
         if (m) resolve(Number(m[1]));
       });
-      child.once('exit', (code) => reject(new Error(`momento sim exited (${code}) before listening: ${out}`)));
+      child.once('exit', (code) => reject(new Error(`momento ${this.args[0]} exited (${code}) before listening: ${out}`)));
     });
     child.stdout.resume();
     this.starts++;
@@ -157,3 +172,6 @@ export class LatencyHistogram {
     return Infinity;
   }
 }
+
+/** The simulator child of the simulator soak. */
+export const SimChild = { start: (): Promise<ChildServer> => ChildServer.sim() };

@@ -33,7 +33,7 @@ export interface SoakOptions {
   readonly log?: (line: string) => void;
 }
 
-interface MemorySeries {
+export interface MemorySeries {
   readonly warmupMiB: number;
   readonly lastMiB: number;
   readonly peakMiB: number;
@@ -65,7 +65,7 @@ const median = (xs: readonly number[]): number => {
   return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
 };
 
-function memorySeries(samples: readonly { t: number; bytes: number }[], warmupS: number): MemorySeries {
+export function memorySeries(samples: readonly { t: number; bytes: number }[], warmupS: number): MemorySeries {
   const MiB = 2 ** 20;
   const end = samples.at(-1)?.t ?? 0;
   const warm = samples.filter((s) => s.t >= warmupS && s.t < warmupS + 30).map((s) => s.bytes);

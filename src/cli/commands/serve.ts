@@ -23,6 +23,9 @@ interface ServeOptions {
   openpiBundle?: string;
   openpiKeys?: string;
   inference: string;
+  maxSessions: string;
+  maxConnections: string;
+  handshakeTimeoutMs: string;
 }
 
 function parsePort(option: string, value: string): number {
@@ -64,6 +67,9 @@ export function registerServe(program: Command): void {
     .option('--openpi-bundle <name>', 'bundle for the openpi endpoint (default: the first)')
     .option('--openpi-keys <file>', 'JSON map of openpi observation keys to proprio | task | camera name')
     .option('--inference <mode>', 'worker (graphs off the event loop) | inline', 'worker')
+    .option('--max-sessions <n>', 'most sessions at once (openpi connections included)', '1024')
+    .option('--max-connections <n>', 'most WebSocket connections at once; more are refused with HTTP 503', '1024')
+    .option('--handshake-timeout-ms <ms>', 'drop connections whose WebSocket handshake takes longer', '5000')
     .action(async (opts: ServeOptions) => {
       const token = opts.tokenFile ? readFileSync(opts.tokenFile, 'utf8').split('\n')[0]!.trim() : undefined;
       if (opts.tokenFile && !token) throw new RangeError(`--token-file ${opts.tokenFile}: the first line is empty`);
@@ -85,6 +91,9 @@ export function registerServe(program: Command): void {
         snapshotEvery: parsePositiveInt('--snapshot-every', opts.snapshotEvery),
         maxBatch: opts.batching ? parsePositiveInt('--max-batch', opts.maxBatch) : 1,
         waitMs: windowMs,
+        maxSessions: parsePositiveInt('--max-sessions', opts.maxSessions),
+        maxConnections: parsePositiveInt('--max-connections', opts.maxConnections),
+        handshakeTimeoutMs: parsePositiveInt('--handshake-timeout-ms', opts.handshakeTimeoutMs),
         ...(token ? { token } : {}),
         ...(opts.snapshotDir ? { snapshotDir: opts.snapshotDir } : {}),
         ...(opts.openpiPort !== undefined ? { openpiPort: parsePort('--openpi-port', opts.openpiPort) } : {}),

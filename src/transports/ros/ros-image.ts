@@ -22,12 +22,20 @@ const LAYOUTS: Record<string, { channels: number; order: readonly number[] }> = 
 
 export const RAW_ENCODINGS = Object.keys(LAYOUTS);
 
+/** Largest image accepted (raw, or as a compressed image declares it): 4096 x 4096 pixels. */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+
+const shown = (text: string, max = 64): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
+
 /** Converts a sensor_msgs/Image; throws naming the topic and the bad field. */
 export async function rawImageToFrame(img: RosImage, target: CameraTarget, topic: string): Promise<CameraFrame> {
   const layout = LAYOUTS[img.encoding];
-  if (!layout) throw new RangeError(`${topic}: image encoding '${img.encoding}' is not supported (${RAW_ENCODINGS.join(', ')})`);
+  if (!layout) throw new RangeError(`${topic}: image encoding '${shown(img.encoding)}' is not supported (${RAW_ENCODINGS.join(', ')})`);
   const { width, height, step } = img;
-  if (!(width > 0 && height > 0) || step < width * layout.channels) throw new RangeError(`${topic}: image ${width}x${height} with step ${step} is not a valid ${img.encoding} image`);
+  if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || !Number.isSafeInteger(step) || !(width > 0 && height > 0) || step < width * layout.channels) {
+    throw new RangeError(`${topic}: image ${width}x${height} with step ${step} is not a valid ${img.encoding} image`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) throw new RangeError(`${topic}: image ${width}x${height} exceeds ${MAX_IMAGE_PIXELS} pixels`);
   if (img.data.length < step * height) throw new RangeError(`${topic}: image has ${img.data.length} bytes, ${width}x${height} ${img.encoding} with step ${step} needs ${step * height}`);
   const c = target.channels;
   const packed = new Uint8Array(width * height * c);
@@ -50,23 +58,29 @@ export async function rawImageToFrame(img: RosImage, target: CameraTarget, topic
     }
   }
   if (width === target.width && height === target.height) return { name: target.name, height, width, channels: c, data: packed };
-  const resized = await sharp(packed, { raw: { width, height, channels: c } })
-    .resize(target.width, target.height, { fit: 'fill' })
-    .raw()
-    .toBuffer();
+  let resized: Buffer;
+  try {
+    resized = await sharp(packed, { raw: { width, height, channels: c } })
+      .resize(target.width, target.height, { fit: 'fill' })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw new RangeError(`${topic}: cannot resize the ${width}x${height} image: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   return { name: target.name, height: target.height, width: target.width, channels: c, data: new Uint8Array(resized.buffer, resized.byteOffset, resized.byteLength) };
 }
 
 /** Decodes a sensor_msgs/CompressedImage (jpeg or png, e.g. 'jpeg', 'rgb8; jpeg compressed bgr8'). */
 export async function compressedImageToFrame(img: RosCompressedImage, target: CameraTarget, topic: string): Promise<CameraFrame> {
-  if (!/jpe?g|png/i.test(img.format)) throw new RangeError(`${topic}: compressed format '${img.format}' is not supported (jpeg, png)`);
-  let pipeline = sharp(img.data).resize(target.width, target.height, { fit: 'fill' }).removeAlpha();
-  pipeline = target.channels === 1 ? pipeline.greyscale() : pipeline.toColourspace('srgb');
+  if (!/jpe?g|png/i.test(img.format)) throw new RangeError(`${topic}: compressed format '${shown(img.format)}' is not supported (jpeg, png)`);
   let out: { data: Buffer; info: OutputInfo };
   try {
+    // A small file may declare a huge image (a decompression bomb): sharp refuses it past the limit.
+    let pipeline = sharp(img.data, { limitInputPixels: MAX_IMAGE_PIXELS }).resize(target.width, target.height, { fit: 'fill' }).removeAlpha();
+    pipeline = target.channels === 1 ? pipeline.greyscale() : pipeline.toColourspace('srgb');
     out = await pipeline.raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new RangeError(`${topic}: cannot decode the ${img.format} image (${img.data.length} bytes): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new RangeError(`${topic}: cannot decode the ${shown(img.format)} image (${img.data.length} bytes): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   if (out.info.channels !== target.channels) throw new RangeError(`${topic}: decoded ${out.info.channels} channels, the policy's camera '${target.name}' has ${target.channels}`);
   return { name: target.name, height: target.height, width: target.width, channels: target.channels, data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength) };

@@ -47,7 +47,8 @@ export function stampNs(header: RosHeader | undefined): number | undefined {
   const ns = t.nsecs ?? t.nanosec;
   if (typeof s !== 'number' || typeof ns !== 'number') return undefined;
   const v = s * 1e9 + ns;
-  return v > 0 ? v : undefined;
+  // NaN or Infinity (CBOR carries them) would stop the input for good: stamps only move forward.
+  return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 /** A stamp (ns) as the distro's time message. */
@@ -104,7 +105,10 @@ export function pickJoints(js: RosJointState, names: readonly string[], field: '
   const values = js[field];
   return Float32Array.from(names, (n) => {
     const i = js.name.indexOf(n);
-    if (i < 0) throw new RangeError(`${topic}: joint '${n}' is not in the JointState (has ${js.name.join(', ') || 'none'})`);
+    if (i < 0) {
+      const has = js.name.slice(0, 16).map((x) => String(x).slice(0, 64)).join(', ') + (js.name.length > 16 ? `, … (${js.name.length} names)` : '');
+      throw new RangeError(`${topic}: joint '${n}' is not in the JointState (has ${has || 'none'})`);
+    }
     const v = values[i];
     if (typeof v !== 'number') throw new RangeError(`${topic}: joint '${n}' has no ${field} (${values.length} values for ${js.name.length} joints)`);
     return v;

@@ -57,7 +57,6 @@ export class RosObservationSource implements ObservationSource {
         } catch (err) {
           return this.frameError(err);
         }
-        this.latestJointState = js;
         let values: Float32Array;
         try {
           values = pickJoints(js, names, joints.field, joints.topic);
@@ -65,6 +64,10 @@ export class RosObservationSource implements ObservationSource {
           this.subject.error(err);
           return;
         }
+        // NaN and ±Infinity (CBOR carries them; doubles beyond float32's range become Infinity) never reach the policy.
+        const bad = values.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) return this.frameError(new RangeError(`${joints.topic}: joint '${names[bad]}' ${joints.field} is ${values[bad]} as float32, not finite`));
+        this.latestJointState = js;
         this.samples++;
         this.emit(this.assembler.addJoints({ stampNs: stampNs(js.header) ?? receivedNs, receivedNs, value: values }));
       }),
@@ -76,7 +79,7 @@ export class RosObservationSource implements ObservationSource {
         connection.subscribe(instruction.topic, instruction.type, (m) => {
           try {
             const text = asString(m, instruction.topic).trim();
-            if (!tasks.includes(text)) throw new RangeError(`${instruction.topic}: unknown task '${text}' (the policy's tasks: ${tasks.join(', ')})`);
+            if (!tasks.includes(text)) throw new RangeError(`${instruction.topic}: unknown task '${text.length > 64 ? `${text.slice(0, 64)}… (${text.length} chars)` : text}' (the policy's tasks: ${tasks.join(', ')})`);
             this.assembler.setTask(text, text);
           } catch (err) {
             this.frameError(err);
@@ -101,8 +104,12 @@ export class RosObservationSource implements ObservationSource {
     this.subject.complete();
   }
 
+  /** Camera frames being decoded now (sharp works off the event loop). */
+  decoding = 0;
+
   private async camera(topic: string, target: CameraTarget, compressed: boolean, m: unknown): Promise<void> {
     const receivedNs = this.options.now();
+    this.decoding++;
     try {
       const msg = compressed ? asCompressedImage(m, topic) : asImage(m, topic);
       const frame = compressed ? await compressedImageToFrame(msg as ReturnType<typeof asCompressedImage>, target, topic) : await rawImageToFrame(msg as ReturnType<typeof asImage>, target, topic);
@@ -110,6 +117,8 @@ export class RosObservationSource implements ObservationSource {
       this.emit(this.assembler.addCamera(target.name, { stampNs: stampNs(msg.header) ?? receivedNs, receivedNs, value: frame }));
     } catch (err) {
       this.frameError(err);
+    } finally {
+      this.decoding--;
     }
   }
 

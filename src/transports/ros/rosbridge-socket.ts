@@ -2,7 +2,10 @@
 // rosbridge_suite fragments topic messages with `id` 0 (roslib drops a fragment whose id is
 // falsy) and a `total` that is not an integer ((len - 1) / size + 1, whose floor is the count).
 // Reassembly is bounded: at most `maxPending` messages and `maxBytes` of fragments in flight.
+// What a server sends is checked before roslib routes it: only the ops momento uses pass (a `png`
+// op would inflate without limit), and no name may collide with roslib's own events ('close', …).
 import { AbstractTransport, type ITransportFactory, type RosbridgeMessage } from './roslib.js';
+import { decode as decodeCbor } from 'cbor2';
 import { WebSocket } from 'ws';
 
 export interface FragmentLimits {
@@ -11,6 +14,22 @@ export interface FragmentLimits {
   /** Bytes of fragments held at once; the oldest message is dropped past it. Default 64 MiB. */
   readonly maxBytes?: number;
 }
+
+/** Fragments per message at most (rosbridge's fragment_size is kilobytes: 64 Ki fragments > 64 MiB). */
+export const MAX_FRAGMENTS = 65_536;
+
+/** The ops momento's subscriptions, service calls and advertised services receive. */
+const HANDLED_OPS = new Set(['publish', 'service_response', 'call_service', 'status', 'fragment']);
+/** roslib routes each op by a name field; these names are its own events and must not be reachable. */
+const ROUTE_FIELD: Readonly<Record<string, string>> = { publish: 'topic', call_service: 'service', service_response: 'id' };
+const RESERVED_NAMES = new Set(['connection', 'close', 'error', 'status']);
+
+/** A message from the server that momento will not hand to roslib (emitted as an 'error'). */
+export class RosbridgeFrameError extends Error {
+  override readonly name = 'RosbridgeFrameError';
+}
+
+const shown = (text: string, max = 64): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
 interface Pending {
   readonly parts: (string | undefined)[];
@@ -68,21 +87,56 @@ export class RosbridgeSocket extends AbstractTransport {
   }
 
   private receive(data: unknown): void {
-    if (typeof data !== 'string') return this.handleRawMessage(data);
-    let message: unknown;
+    // Whatever goes wrong here is this frame's fault: report it, never throw into the socket.
     try {
-      message = JSON.parse(data);
+      let message: unknown;
+      if (typeof data === 'string') {
+        try {
+          message = JSON.parse(data);
+        } catch (err) {
+          throw new RosbridgeFrameError(`rosbridge sent a frame that is not JSON (${data.length} chars)`, { cause: err });
+        }
+      } else {
+        // Binary frames are CBOR (the 'cbor' compression of a subscription), decoded as roslib does.
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : undefined;
+        if (!bytes) throw new RosbridgeFrameError(`rosbridge sent a frame of ${typeof data}`);
+        try {
+          message = decodeCbor(bytes);
+        } catch (err) {
+          throw new RosbridgeFrameError(`rosbridge sent a binary frame that is not CBOR (${bytes.length} bytes): ${err instanceof Error ? shown(err.message, 200) : ''}`, { cause: err });
+        }
+      }
+      this.deliver(message);
     } catch (err) {
-      this.emit('error', new Error(`rosbridge sent a frame that is not JSON (${data.length} chars)`, { cause: err }));
-      return;
+      this.emit('error', err instanceof Error ? err : new RosbridgeFrameError(String(err)));
     }
-    if (isFragment(message)) return this.fragment(message);
+  }
+
+  /** Checks a decoded message and hands it to roslib (or to the reassembly of fragments). */
+  private deliver(message: unknown): void {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new RosbridgeFrameError(`rosbridge sent ${Array.isArray(message) ? 'a list' : typeof message}, expected a message object`);
+    const op = (message as Record<string, unknown>)['op'];
+    if (typeof op !== 'string') throw new RosbridgeFrameError(`rosbridge sent a message whose 'op' is ${typeof op}, expected a string`);
+    if (!HANDLED_OPS.has(op)) throw new RosbridgeFrameError(`rosbridge sent op '${shown(op)}', which momento does not handle (${[...HANDLED_OPS].join(', ')})`);
+    const field = ROUTE_FIELD[op];
+    if (field !== undefined) {
+      const name = (message as Record<string, unknown>)[field];
+      if (typeof name !== 'string' || RESERVED_NAMES.has(name) || name.startsWith('status:')) {
+        throw new RosbridgeFrameError(`rosbridge sent a '${op}' op whose '${field}' is ${typeof name === 'string' ? `'${shown(name)}' (reserved)` : typeof name}`);
+      }
+    }
+    if (op === 'fragment') {
+      if (!isFragment(message)) throw new RosbridgeFrameError(`rosbridge sent a fragment without a string or number id, string data, numbers num and total`);
+      return this.fragment(message);
+    }
+    // A checked message object: roslib routes it to its topic, service or call.
     this.handleRawMessage(message);
   }
 
   private fragment(f: { id: unknown; data: string; num: number; total: number }): void {
     const total = Math.floor(f.total);
-    if (!Number.isInteger(f.num) || f.num < 0 || f.num >= total) return;
+    if (!(total >= 1 && total <= MAX_FRAGMENTS)) throw new RosbridgeFrameError(`rosbridge sent a fragment of ${f.total} in all (1..${MAX_FRAGMENTS})`);
+    if (!Number.isInteger(f.num) || f.num < 0 || f.num >= total) throw new RosbridgeFrameError(`rosbridge sent fragment ${f.num} of ${total}`);
     const key = String(f.id);
     let p = this.pending.get(key);
     if (!p) {
@@ -101,11 +155,11 @@ export class RosbridgeSocket extends AbstractTransport {
     let whole: unknown;
     try {
       whole = JSON.parse(p.parts.join(''));
-    } catch {
+    } catch (err) {
       this.droppedFragments++;
-      return;
+      throw new RosbridgeFrameError(`rosbridge: the ${total} fragments of message ${shown(key)} do not form JSON`, { cause: err });
     }
-    this.handleRawMessage(whole);
+    this.deliver(whole);
   }
 
   private enforceLimits(current: string): void {

@@ -160,6 +160,16 @@ export class RosbridgePeer implements AsyncDisposable {
     return [...this.clients].filter((c) => c.advertised.has(topic)).length;
   }
 
+  /** Drops every client connection at once (a network failure); the server keeps listening. */
+  dropClients(): number {
+    const n = this.clients.size;
+    for (const c of [...this.clients]) {
+      c.socket.terminate();
+      this.forget(c);
+    }
+    return n;
+  }
+
   /** Stops the server and drops every connection at once, as a crashed rosbridge would. */
   async close(): Promise<void> {
     if (this.closed) return;
