@@ -166,6 +166,19 @@ type Need = (role: string, list: readonly TensorSpec[], name: string, shape: Sha
  * holds this step's moments, which the step graph itself computes). Inputs: runtime-provided
  * tensors only; outputs: `actions` and what the memory write reads.
  */
+/**
+ * The symbolic bank axis of a memoryvla bundle's step graph (one name on every bank input), or
+ * undefined where the step graph fixes it (then it runs only at the manifest's capacity).
+ */
+export function stepSlots(m: Manifest): string | undefined {
+  const step = m.graphs.step;
+  if (!step || m.memory.kind !== 'memoryvla') return undefined;
+  const names = new Set(m.memory.streams.flatMap((s) => [`${s.name}_bank`, `${s.name}_times`, `${s.name}_mask`]));
+  const axes = new Set(step.inputs.filter((t) => names.has(t.name)).map((t) => t.shape[1]));
+  const [axis] = [...axes];
+  return axes.size === 1 && typeof axis === 'string' ? axis : undefined;
+}
+
 function stepProblems(m: Manifest, need: Need): string[] {
   const problems: string[] = [];
   const step = m.graphs.step!;
@@ -179,14 +192,16 @@ function stepProblems(m: Manifest, need: Need): string[] {
   provided.set('step', { shape: ['batch'], dtype: 'float32' });
   const mem = m.memory;
   if (mem.kind === 'memoryvla') {
+    // As for the memory graph: the bank axis is capacity L, or one symbolic name on every bank input.
+    const slots = stepSlots(m) ?? mem.capacity;
     for (const s of mem.streams) {
-      provided.set(`${s.name}_bank`, { shape: ['batch', mem.capacity, s.tokens, s.dim], dtype: 'float32' });
-      provided.set(`${s.name}_times`, { shape: ['batch', mem.capacity], dtype: 'float32' });
-      provided.set(`${s.name}_mask`, { shape: ['batch', mem.capacity], dtype: 'float32' });
-      need('step inputs', step.inputs, `${s.name}_bank`, ['batch', mem.capacity, s.tokens, s.dim]);
-      need('step inputs', step.inputs, `${s.name}_mask`, ['batch', mem.capacity]);
+      provided.set(`${s.name}_bank`, { shape: ['batch', slots, s.tokens, s.dim], dtype: 'float32' });
+      provided.set(`${s.name}_times`, { shape: ['batch', slots], dtype: 'float32' });
+      provided.set(`${s.name}_mask`, { shape: ['batch', slots], dtype: 'float32' });
+      need('step inputs', step.inputs, `${s.name}_bank`, ['batch', slots, s.tokens, s.dim]);
+      need('step inputs', step.inputs, `${s.name}_mask`, ['batch', slots]);
       need('step outputs', step.outputs, mem.write === 'fused' ? `${s.name}_fused` : s.name, ['batch', s.tokens, s.dim]);
-      need('step outputs', step.outputs, `${s.name}_attention`, ['batch', mem.capacity], 'float32', true);
+      need('step outputs', step.outputs, `${s.name}_attention`, ['batch', slots], 'float32', true);
     }
   }
   for (const input of step.inputs) {

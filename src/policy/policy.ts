@@ -8,6 +8,7 @@
 // only the next graph reads on the device, and reuses its input buffers (input-pool.ts). A bundle
 // with a fused step graph (graphs.step, direct heads) runs one graph per step.
 import { performance } from 'node:perf_hooks';
+import { stepSlots } from '../bundle/contract.js';
 import { outputProblems } from '../bundle/graph-contract.js';
 import type { GraphRole, Manifest } from '../bundle/manifest.js';
 import { loadGraphs, readManifest, type BundleGraphs, type LoadOptions } from '../bundle/load.js';
@@ -138,7 +139,10 @@ export class Policy implements AsyncDisposable {
   private static async open(dir: string, options: PolicyOptions): Promise<Policy> {
     const { manifest, hash } = readManifest(dir);
     const memorySpec = effectiveMemorySpec(manifest, options.memoryOverride);
-    const plan = graphPlan(manifest, { attention: options.attention ?? false, fused: options.fused ?? true });
+    // A step graph with a fixed bank axis runs only at the manifest's slots; under a capacity
+    // override that feeds another number of slots, the step runs the separate graphs.
+    const stepFits = memorySpec.kind !== 'memoryvla' || manifest.memory.kind !== 'memoryvla' || stepSlots(manifest) !== undefined || memorySpec.slots === manifest.memory.capacity;
+    const plan = graphPlan(manifest, { attention: options.attention ?? false, fused: (options.fused ?? true) && stepFits });
     const graphs = await loadGraphs(dir, manifest, { ...options, deviceOutputs: plan.deviceOutputs });
     const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false, memorySpec, plan);
     if (options.warmUp ?? true) {

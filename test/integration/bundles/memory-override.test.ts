@@ -30,7 +30,7 @@ describe('memoryvla-tiny with memory overrides against the Python reference loop
   });
 
   it.each(variants.variants.map((v) => [`${v.eviction}, capacity ${v.capacity}`, v] as const))('%s: same chunks, banks, merges and attention', async (_name, v) => {
-    await using policy = await Policy.load(join(BUNDLES, 'memoryvla-tiny'), { memoryOverride: { eviction: v.eviction, capacity: v.capacity } });
+    await using policy = await Policy.load(join(BUNDLES, 'memoryvla-tiny'), { attention: true, memoryOverride: { eviction: v.eviction, capacity: v.capacity } });
     const episode = policy.newEpisode(variants.episode_seed);
     const state = banks(episode);
     expect(state.slots).toBe(v.slots);
@@ -62,8 +62,8 @@ describe('memoryvla-tiny with memory overrides against the Python reference loop
   });
 
   it('2L pads: the first L + 1 calls equal the bundle as trained (masked slots read as nothing), later ones differ', async () => {
-    await using trained = await Policy.load(join(BUNDLES, 'memoryvla-tiny'));
-    await using padded = await Policy.load(join(BUNDLES, 'memoryvla-tiny'), { memoryOverride: { capacity: 8 } });
+    await using trained = await Policy.load(join(BUNDLES, 'memoryvla-tiny'), { attention: true });
+    await using padded = await Policy.load(join(BUNDLES, 'memoryvla-tiny'), { attention: true, memoryOverride: { capacity: 8 } });
     const L = trained.manifest.memory.kind === 'memoryvla' ? trained.manifest.memory.capacity : 0;
     expect(L).toBe(4);
     expect(padded.memorySpec).toMatchObject({ capacity: 8, eviction: 'merge', slots: 8 });
@@ -90,7 +90,7 @@ describe('memoryvla-sim (bank axis fixed at 16 slots)', () => {
   const dir = join(ROOT, 'policies', 'memoryvla-sim');
 
   it('capacity L/4 masks: 16 slots fed, slots 4.. empty with mask 0, consolidation at 4', async () => {
-    await using policy = await Policy.load(dir, { memoryOverride: { capacity: 4 } });
+    await using policy = await Policy.load(dir, { attention: true, memoryOverride: { capacity: 4 } });
     expect(policy.memorySpec).toMatchObject({ capacity: 4, slots: 16, eviction: 'merge' });
     const episode = policy.newEpisode(0);
     const state = banks(episode);
