@@ -91,6 +91,15 @@ def spec_of(value: onnx.ValueInfoProto) -> dict:
     return {'name': value.name, 'dtype': dtype, 'shape': dims}
 
 
+def step_entry(model: onnx.ModelProto) -> dict:
+    """The manifest's `graphs.step` entry for the composed graph."""
+    return {
+        'file': 'step.onnx',
+        'inputs': [spec_of(v) for v in model.graph.input],
+        'outputs': [spec_of(v) for v in model.graph.output],
+    }
+
+
 def main() -> None:
     import argparse
     parser = argparse.ArgumentParser(description='compose a fused step graph from a bundle\'s three graphs')
@@ -110,11 +119,7 @@ def main() -> None:
     onnx.save(model, os.path.join(OUT, 'step.onnx'))
     manifest['name'] = 'memoryvla-tiny-fused'
     manifest['description'] = 'memoryvla-tiny with a fused step graph (step.onnx: encoder + memory read + head), composed by policies/export_fused_fixture.py.'
-    manifest['graphs']['step'] = {
-        'file': 'step.onnx',
-        'inputs': [spec_of(v) for v in model.graph.input],
-        'outputs': [spec_of(v) for v in model.graph.output],
-    }
+    manifest['graphs']['step'] = step_entry(model)
     with open(os.path.join(OUT, 'policy.json'), 'w') as f:
         json.dump(manifest, f, indent=2)
         f.write('\n')
@@ -129,11 +134,7 @@ def compose_in_place(bundle: str) -> None:
     manifest['graphs'].pop('step', None)
     model = compose(manifest, bundle)
     onnx.save(model, os.path.join(bundle, 'step.onnx'))
-    manifest['graphs']['step'] = {
-        'file': 'step.onnx',
-        'inputs': [spec_of(v) for v in model.graph.input],
-        'outputs': [spec_of(v) for v in model.graph.output],
-    }
+    manifest['graphs']['step'] = step_entry(model)
     with open(os.path.join(bundle, 'policy.json'), 'w') as f:
         json.dump(manifest, f, indent=2)
         f.write('\n')
