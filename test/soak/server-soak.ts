@@ -15,7 +15,8 @@ import { syntheticObservations } from '../../src/runtime/synthetic.js';
 import { PolicyClient, PolicyServerError } from '../../src/server/policy-client.js';
 import { BUNDLES } from '../helpers/reference.js';
 import { ChildServer, LatencyHistogram, SocketProxy } from './soak-parts.js';
-import { FAULT_KINDS, type FaultKind, memorySeries, type MemorySeries } from './soak-run.js';
+import { FaultInjector, type FaultKind } from './fault-injector.js';
+import { memorySeries, type MemorySeries } from './soak-run.js';
 
 export interface ServerSoakOptions {
   /** Sessions stepping at once. Default 64. */
@@ -80,36 +81,7 @@ export async function runServerSoak(options: ServerSoakOptions = {}): Promise<Se
   const client = await PolicyClient.connect(`${proxy.url}/${route}`, { reconnectForMs: 60_000 });
   const started = performance.now();
   const elapsedS = (): number => (performance.now() - started) / 1000;
-  const faultsInjected: Record<FaultKind, number> = { 'kill-restart': 0, stall: 0, 'drop-sockets': 0 };
-  let faultIndex = 0;
-  let injecting: Promise<void> | undefined;
-  const inject = (): void => {
-    if (injecting) return;
-    const kind = FAULT_KINDS[faultIndex++ % FAULT_KINDS.length]!;
-    faultsInjected[kind]++;
-    log(`${elapsedS().toFixed(1)} s: fault ${kind}`);
-    const run = async (): Promise<void> => {
-      if (kind === 'kill-restart') {
-        await server.restart();
-        proxy.dropAll(); // connections to the dead process are dead too
-      } else if (kind === 'stall') {
-        server.stop();
-        await new Promise((resolve) => setTimeout(resolve, stallMs));
-        server.resume();
-      } else proxy.dropAll();
-    };
-    injecting = run().finally(() => (injecting = undefined));
-  };
-  const clientRss: { t: number; bytes: number }[] = [];
-  const serverRss: { t: number; bytes: number }[] = [];
-  const sample = (): void => {
-    const t = elapsedS();
-    clientRss.push({ t, bytes: process.memoryUsage.rss() });
-    const s = server.rss();
-    if (s > 0) serverRss.push({ t, bytes: s });
-  };
-  const sampler = setInterval(sample, 2000);
-  const faultTimer = options.durationS !== undefined ? setInterval(inject, (options.faultEveryS ?? 20) * 1000) : undefined;
+  const faults = new FaultInjector({ target: server, dropSockets: () => proxy.dropAll(), dropAfterRestart: true, stallMs, ...(options.durationS !== undefined ? { everyS: options.faultEveryS ?? 20 } : {}), elapsedS, log });
   const perMinute: LatencyHistogram[] = [];
   const episodes = { started: 0, held: 0, faults: {} as Record<string, number>, diverged: 0 };
   const faultDetails: Record<string, string> = {};
@@ -123,9 +95,9 @@ export async function runServerSoak(options: ServerSoakOptions = {}): Promise<Se
     if (fault !== undefined) episodes.faults[fault] = (episodes.faults[fault] ?? 0) + 1;
     else if (diverged) episodes.diverged++;
     else episodes.held++;
-    if (schedule.length > 0 && ended >= schedule[0]! && !injecting) {
+    if (schedule.length > 0 && ended >= schedule[0]! && !faults.busy) {
       schedule.shift();
-      inject();
+      faults.inject();
     }
   };
   const worker = async (w: number): Promise<void> => {
@@ -157,15 +129,12 @@ export async function runServerSoak(options: ServerSoakOptions = {}): Promise<Se
     await Promise.all(Array.from({ length: sessions }, (_, w) => worker(w)));
     while (schedule.length > 0) {
       schedule.shift();
-      await injecting;
-      inject();
+      await faults.settled();
+      faults.inject();
     }
-    await injecting;
+    await faults.settled();
   } finally {
-    clearInterval(sampler);
-    if (faultTimer) clearInterval(faultTimer);
-    await injecting;
-    sample();
+    await faults.stop();
     await client.release();
     await proxy.close();
     await server.dispose();
@@ -179,9 +148,9 @@ export async function runServerSoak(options: ServerSoakOptions = {}): Promise<Se
     faultDetails,
     lost: episodes.started - ended,
     steps: totalSteps,
-    faultsInjected,
+    faultsInjected: faults.faultsInjected,
     serverStarts: server.starts,
-    rss: { client: memorySeries(clientRss, warmupS), server: memorySeries(serverRss, warmupS) },
+    rss: { client: memorySeries(faults.clientRss, warmupS), server: memorySeries(faults.targetRss, warmupS) },
     latencyP99PerMinuteMs: perMinute.map((h) => h.quantile(0.99)),
   };
 }

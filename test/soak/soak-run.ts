@@ -10,8 +10,8 @@ import { SimConnectionError } from '../../src/transports/sim/index.js';
 import { BUNDLES } from '../helpers/reference.js';
 import { LatencyHistogram, SimChild, SocketProxy } from './soak-parts.js';
 
-export const FAULT_KINDS = ['kill-restart', 'stall', 'drop-sockets'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type FaultKind } from './fault-injector.js';
+import { FaultInjector, type FaultKind } from './fault-injector.js';
 const TASKS = ['reach', 'shell-game', 'button-sequence', 'pick-place-twice', 'remember-colour'];
 
 export interface SoakOptions {
@@ -90,34 +90,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   await using policy = await Policy.load(options.bundle ?? join(BUNDLES, 'hamlet-tiny'));
   const started = performance.now();
   const elapsedS = (): number => (performance.now() - started) / 1000;
-  const faultsInjected: Record<FaultKind, number> = { 'kill-restart': 0, stall: 0, 'drop-sockets': 0 };
-  let faultIndex = 0;
-  let injecting: Promise<void> | undefined;
-  const inject = (): void => {
-    if (injecting) return;
-    const kind = FAULT_KINDS[faultIndex++ % FAULT_KINDS.length]!;
-    faultsInjected[kind]++;
-    log(`${elapsedS().toFixed(1)} s: fault ${kind}`);
-    const run = async (): Promise<void> => {
-      if (kind === 'kill-restart') await sim.restart();
-      else if (kind === 'stall') {
-        sim.stop();
-        await new Promise((resolve) => setTimeout(resolve, stallMs));
-        sim.resume();
-      } else proxy.dropAll();
-    };
-    injecting = run().finally(() => (injecting = undefined));
-  };
-  const clientRss: { t: number; bytes: number }[] = [];
-  const simRss: { t: number; bytes: number }[] = [];
-  const sample = (): void => {
-    const t = elapsedS();
-    clientRss.push({ t, bytes: process.memoryUsage.rss() });
-    const s = sim.rss();
-    if (s > 0) simRss.push({ t, bytes: s });
-  };
-  const sampler = setInterval(sample, 2000);
-  const faultTimer = options.durationS !== undefined ? setInterval(inject, (options.faultEveryS ?? 20) * 1000) : undefined;
+  const faults = new FaultInjector({ target: sim, dropSockets: () => proxy.dropAll(), stallMs, ...(options.durationS !== undefined ? { everyS: options.faultEveryS ?? 20 } : {}), elapsedS, log });
   const perMinute: LatencyHistogram[] = [];
   let environmentCalls = 0;
   const timed = (env: EpisodeEnv): EpisodeEnv => {
@@ -163,9 +136,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
             else if (r.success) episodes.success++;
             else episodes.failure++;
             // A fault still running (a restart) defers the next one to a later episode.
-            if (schedule.length > 0 && finished >= schedule[0]! && !injecting) {
+            if (schedule.length > 0 && finished >= schedule[0]! && !faults.busy) {
               schedule.shift();
-              inject();
+              faults.inject();
             }
           },
         });
@@ -187,15 +160,12 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     // A deterministic schedule still owes its faults: inject them now, so that each kind ran.
     while (schedule.length > 0) {
       schedule.shift();
-      await injecting;
-      inject();
+      await faults.settled();
+      faults.inject();
     }
-    await injecting;
+    await faults.settled();
   } finally {
-    clearInterval(sampler);
-    if (faultTimer) clearInterval(faultTimer);
-    await injecting;
-    sample();
+    await faults.stop();
     await proxy.close();
     await sim.dispose();
   }
@@ -209,8 +179,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     abortedRounds,
     skipped,
     probeRetries,
-    faultsInjected,
-    rss: { client: memorySeries(clientRss, warmupS), simulator: memorySeries(simRss, warmupS) },
+    faultsInjected: faults.faultsInjected,
+    rss: { client: memorySeries(faults.clientRss, warmupS), simulator: memorySeries(faults.targetRss, warmupS) },
     latencyP99PerMinuteMs: perMinute.map((h) => h.quantile(0.99)),
     environmentCalls,
   };
