@@ -5,6 +5,24 @@
 export const FAULT_KINDS = ['kill-restart', 'stall', 'drop-sockets'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The options every soak takes (sessions, duration, fault schedule, warm-up, bundle, log). */
+export interface SoakBaseOptions {
+  /** Sessions stepping at once. Default 64. */
+  readonly sessions?: number;
+  /** Run for this long (timed fault schedule); else until the soak's own count is reached. */
+  readonly durationS?: number;
+  /** Timed schedule: one fault every this many seconds, cycling through FAULT_KINDS. Default 20. */
+  readonly faultEveryS?: number;
+  /** Deterministic schedule instead: inject the next fault kind when this many episodes have ended. */
+  readonly faultAtEpisodes?: readonly number[];
+  /** How long a stall lasts, ms. Default 3000 (beyond the 2000 ms request timeout). */
+  readonly stallMs?: number;
+  /** Seconds of warm-up excluded from the RSS baseline. Default 60. */
+  readonly warmupS?: number;
+  readonly bundle?: string;
+  readonly log?: (line: string) => void;
+}
+
 /** The child process a soak injects faults into. */
 export interface FaultTarget {
   restart(): Promise<void>;

@@ -15,27 +15,14 @@ import { syntheticObservations } from '../../src/runtime/synthetic.js';
 import { PolicyClient, PolicyServerError } from '../../src/server/policy-client.js';
 import { BUNDLES } from '../helpers/reference.js';
 import { ChildServer, LatencyHistogram, SocketProxy } from './soak-parts.js';
-import { FaultInjector, type FaultKind } from './fault-injector.js';
+import { FaultInjector, type FaultKind, type SoakBaseOptions } from './fault-injector.js';
 import { memorySeries, type MemorySeries } from './soak-run.js';
 
-export interface ServerSoakOptions {
-  /** Sessions stepping at once. Default 64. */
-  readonly sessions?: number;
-  /** Run for this long; else until `episodes` episodes have ended. */
-  readonly durationS?: number;
+export interface ServerSoakOptions extends SoakBaseOptions {
   /** Episodes in all when no duration is given. Default 2 x sessions. */
   readonly episodes?: number;
   /** Steps per episode. Default 20. */
   readonly steps?: number;
-  /** Timed schedule: one fault every this many seconds, cycling through FAULT_KINDS. Default 20. */
-  readonly faultEveryS?: number;
-  /** Deterministic schedule instead: inject the next fault kind when this many episodes have ended. */
-  readonly faultAtEpisodes?: readonly number[];
-  /** How long a stall lasts, ms. Default 3000. */
-  readonly stallMs?: number;
-  readonly warmupS?: number;
-  readonly bundle?: string;
-  readonly log?: (line: string) => void;
 }
 
 export interface ServerSoakReport {

@@ -11,26 +11,12 @@ import { BUNDLES } from '../helpers/reference.js';
 import { LatencyHistogram, SimChild, SocketProxy } from './soak-parts.js';
 
 export { FAULT_KINDS, type FaultKind } from './fault-injector.js';
-import { FaultInjector, type FaultKind } from './fault-injector.js';
+import { FaultInjector, type FaultKind, type SoakBaseOptions } from './fault-injector.js';
 const TASKS = ['reach', 'shell-game', 'button-sequence', 'pick-place-twice', 'remember-colour'];
 
-export interface SoakOptions {
-  /** Sessions (episodes in flight). Default 64. */
-  readonly sessions?: number;
-  /** Run for this long (timed schedule); else `rounds` rounds. */
-  readonly durationS?: number;
+export interface SoakOptions extends SoakBaseOptions {
   /** Rounds of evaluation when no duration is given. Default 1. */
   readonly rounds?: number;
-  /** Timed schedule: one fault every this many seconds, cycling through FAULT_KINDS. Default 20. */
-  readonly faultEveryS?: number;
-  /** Deterministic schedule instead: inject the next fault kind when this many episodes have finished. */
-  readonly faultAtEpisodes?: readonly number[];
-  /** How long a stall lasts, ms. Default 3000 (beyond the 2000 ms request timeout). */
-  readonly stallMs?: number;
-  /** Seconds of warm-up excluded from the RSS baseline. Default 60. */
-  readonly warmupS?: number;
-  readonly bundle?: string;
-  readonly log?: (line: string) => void;
 }
 
 export interface MemorySeries {
