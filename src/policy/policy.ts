@@ -198,9 +198,15 @@ export class Policy implements AsyncDisposable {
     }
   }
 
+  /** This policy's memory spec as a comparable key, computed once (owns() runs for every item of every step). */
+  private memoryKeyCache: string | undefined;
+
   private owns(episode: EpisodeState): boolean {
-    const spec = episode.memory.kind === 'none' ? { kind: 'none' as const } : episode.memory.spec;
-    return memoryKey(spec) === memoryKey(this.memorySpec);
+    if (episode.memory.kind === 'none') return this.memorySpec.kind === 'none';
+    // Episodes made by this policy share its spec object; others compare by value.
+    if (episode.memory.spec === this.memorySpec) return true;
+    this.memoryKeyCache ??= memoryKey(this.memorySpec);
+    return memoryKey(episode.memory.spec) === this.memoryKeyCache;
   }
 
   /** A batch above the largest bucket runs as several, all computed before any is committed. */
