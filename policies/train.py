@@ -84,6 +84,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument('--execute-weight', type=float, default=2.0, help='loss weight of the first `execute` actions (others 1)')
     ap.add_argument('--val-fraction', type=float, default=0.05)
     ap.add_argument('--max-episodes', type=int, default=0, help='use at most this many episodes per task (0 = all)')
+    ap.add_argument('--task-weights', default='',
+                    help="sample episodes by task weight, e.g. 'reach=0.5,pick-place-twice=0.5' (others 1; default: uniform over episodes)")
     ap.add_argument('--include-failures', action='store_true', help='also train on unsuccessful episodes')
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = leave default)')
@@ -171,6 +173,29 @@ class Batcher:
         c = len(idx) // len(rows)
         env, target = self.gather(idx.to(self.device))
         return env, target, mask.to(self.device), len(rows), c
+
+
+def episode_sampling(ds, table, spec: str) -> Optional[np.ndarray]:
+    """Per-episode sampling probabilities from `--task-weights` ('task=w,...'; unnamed tasks 1), or
+    None for uniform epochs (a permutation per pass)."""
+    if not spec:
+        return None
+    weights = {}
+    for part in spec.split(','):
+        task, _, w = part.partition('=')
+        if task not in ds.tasks:
+            raise SystemExit(f'--task-weights: unknown task {task!r} (tasks: {", ".join(ds.tasks)})')
+        try:
+            weights[task] = float(w)
+        except ValueError:
+            raise SystemExit(f'--task-weights: {task}={w!r} is not a number') from None
+        if not (weights[task] >= 0 and math.isfinite(weights[task])):
+            raise SystemExit(f'--task-weights: {task}={w} must be finite and >= 0')
+    names = ds.tasks
+    w = np.asarray([weights.get(names[ds.task[table.frames[row[0]]]], 1.0) for row in table.episode_calls], np.float64)
+    if w.sum() <= 0:
+        raise SystemExit(f'--task-weights {spec!r}: every training episode has weight 0')
+    return w / w.sum()
 
 
 def chunk_weights(args, device) -> torch.Tensor:
@@ -312,6 +337,7 @@ def main(argv=None) -> int:
                            graphs=graphs, max_calls=longest, log=log)
     rng = np.random.default_rng(args.seed + 1)
     order: list = []
+    episode_p = episode_sampling(ds, train_table, args.task_weights)
     budget = args.time_budget if args.time_budget > 0 else float('inf')
     history = []
     window_loss, window_n = 0.0, 0
@@ -329,7 +355,8 @@ def main(argv=None) -> int:
         lr = args.lr * min(1.0, (step + 1) / max(1, args.warmup)) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
         train_step.set_lr(lr)
         while len(order) < args.batch:
-            order += list(rng.permutation(train_batcher.episodes))
+            n = train_batcher.episodes
+            order += list(rng.permutation(n) if episode_p is None else rng.choice(n, size=n, replace=True, p=episode_p))
         rows = np.asarray(order[:args.batch])
         del order[:args.batch]
         warm_before = train_step.warm_steps
