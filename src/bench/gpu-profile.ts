@@ -8,11 +8,11 @@
 //    CPU one by one, left on the GPU, packed into one, or only the actions, timed round-robin.
 // 3. onnxruntime's own profile (ort-trace.ts) of the default fused and separate policies: kernels
 //    per run, their summed time against the run's wall time, kernels per provider, copies.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { graphPlan } from '../policy/graph-plan.js';
-import { OnnxGraph, isResident, releaseResident, type Feed, type GraphValue } from '../onnx/graph.js';
+import { bucketFor, OnnxGraph, isResident, releaseResident, type Feed, type GraphValue } from '../onnx/graph.js';
 import { observeRuns, type RunRecord } from '../onnx/run-observer.js';
 import { Policy } from '../policy/policy.js';
 import { syntheticObservations } from '../runtime/synthetic.js';
@@ -50,6 +50,12 @@ export interface StepProfile {
   readonly wrapMsPerStep: number;
   /** stepMs - runMs - wrapMs: preprocessing, memory fill and commit, checks, result assembly, promise hops. */
   readonly otherJsMsPerStep: number;
+  /**
+   * Max |difference| of the last timed step's chunks from the same step of this config's first
+   * variant (every variant runs the same episodes on the same observations): 0 between packed
+   * and unpacked read-backs, ~1e-6 between fused and separate graphs.
+   */
+  readonly maxAbsDiffFromFirst: number;
   /** Per graph call of a step: file, rows, mean run ms, what came back (name@location). */
   readonly calls: readonly { readonly graph: string; readonly rows: number; readonly runMs: number; readonly outputs: readonly string[] }[];
 }
@@ -61,12 +67,16 @@ export interface ReadBackProfile {
   readonly runs: number;
   /** The outputs the runtime reads from the step graph. */
   readonly outputs: readonly string[];
-  /** Median ms of session.run: each output fetched to the CPU; all left on the GPU; packed into one; only actions. */
+  /**
+   * Median ms of session.run: each output fetched to the CPU; all left on the GPU (the run then
+   * returns once its work is submitted, without waiting for the GPU: a lower bound); packed into
+   * one; only the actions (one read-back, which waits for the GPU like the others).
+   */
   readonly separateMs: number;
   readonly onDeviceMs: number;
   readonly packedMs: number;
   readonly actionsOnlyMs: number;
-  /** (separate - onDevice) / outputs: what one read-back costs. */
+  /** (separate - actionsOnly) / (outputs - 1): what one more read-back costs (both wait for the GPU). */
   readonly msPerReadBack: number;
 }
 
@@ -99,16 +109,19 @@ const VARIANTS: readonly Variant[] = [
 const variantLabel = (v: Variant): string => `${v.fused ? 'fused' : 'separate'}${v.pack ? '+packed' : ''}`;
 
 /** Observed momento steps of one loaded policy at one batch size. */
-async function profileSteps(policy: Policy, batch: number, steps: number): Promise<Omit<StepProfile, 'config' | 'variant'>> {
+async function profileSteps(policy: Policy, batch: number, steps: number): Promise<Omit<StepProfile, 'config' | 'variant' | 'maxAbsDiffFromFirst'> & { readonly chunks: Float32Array }> {
   const observations = [...syntheticObservations(policy.manifest, 8)];
   const episodes = Array.from({ length: batch }, (_, s) => policy.newEpisode(s));
   let frame = 0;
+  let chunks = new Float32Array(0);
   const step = async (): Promise<number> => {
     const items = episodes.map((episode, s) => ({ episode, observation: observations[(frame + s) % observations.length]! }));
     frame++;
     const t0 = performance.now();
-    await policy.stepBatch(items);
-    return performance.now() - t0;
+    const results = await policy.stepBatch(items);
+    const ms = performance.now() - t0;
+    chunks = Float32Array.from(results.flatMap((r) => [...r.chunk.values]));
+    return ms;
   };
   for (let i = 0; i < 5; i++) await step(); // warm: the bucket session opens on the first
   const records: RunRecord[][] = [];
@@ -131,6 +144,7 @@ async function profileSteps(policy: Policy, batch: number, steps: number): Promi
   const wrapMs = perStep((c) => sum(c, (r) => r.inputMs + r.outputMs));
   const first = records[0] ?? [];
   return {
+    chunks,
     provider: policy.provider,
     batch,
     steps,
@@ -167,7 +181,9 @@ async function profileReadBack(bundle: string, policy: Policy, config: RunConfig
   try {
     const tasks = m.observation.instruction?.tasks.length ?? 1;
     const slots = m.memory.kind === 'memoryvla' ? m.memory.capacity : 1;
-    const feeds: Record<string, Feed> = Object.fromEntries(spec.inputs.map((input, i) => [input.name, inputFor(input, batch, tasks, slots, i)]));
+    // The bucket's rows: outputs left on the device cannot drop padded rows.
+    const rows = bucketFor(batch) ?? batch;
+    const feeds: Record<string, Feed> = Object.fromEntries(spec.inputs.map((input, i) => [input.name, inputFor(input, rows, tasks, slots, i)]));
     const once = async (graph: OnnxGraph, fetch: readonly string[]): Promise<number> => {
       const t0 = performance.now();
       const out: Record<string, GraphValue> = await graph.runValues(feeds, fetch);
@@ -175,20 +191,23 @@ async function profileReadBack(bundle: string, policy: Policy, config: RunConfig
       for (const v of Object.values(out)) if (isResident(v)) releaseResident(v);
       return ms;
     };
+    // A run whose outputs all stay on the GPU returns once its work is submitted, without waiting
+    // for it; an untimed run that reads back drains that work before the next timed case.
+    const drained = async (ms: number): Promise<number> => (await once(graphs.separate, ['actions']), ms);
     const cases: [keyof ReadBackProfile, () => Promise<number>][] = [
       ['separateMs', () => once(graphs.separate, outputs)],
-      ['onDeviceMs', () => once(graphs.onDevice, outputs)],
       ['packedMs', () => once(graphs.packed, outputs)],
       ['actionsOnlyMs', () => once(graphs.separate, ['actions'])],
+      ['onDeviceMs', async () => drained(await once(graphs.onDevice, outputs))],
     ];
     for (let i = 0; i < 3; i++) for (const [, run] of cases) await run();
     const times = new Map<string, number[]>(cases.map(([k]) => [k, []]));
     for (let i = 0; i < runs; i++) for (const [k, run] of cases) times.get(k)!.push(await run());
     const t = (k: string): number => median(times.get(k)!);
     return {
-      config: config.label, provider: graphs.separate.provider, batch, runs, outputs,
+      config: config.label, provider: graphs.separate.provider, batch: rows, runs, outputs,
       separateMs: t('separateMs'), onDeviceMs: t('onDeviceMs'), packedMs: t('packedMs'), actionsOnlyMs: t('actionsOnlyMs'),
-      msPerReadBack: (t('separateMs') - t('onDeviceMs')) / Math.max(1, outputs.length),
+      msPerReadBack: (t('separateMs') - t('actionsOnlyMs')) / Math.max(1, outputs.length - 1),
     };
   } finally {
     await Promise.all(Object.values(graphs).map((g) => g.release()));
@@ -205,6 +224,7 @@ export async function profileGpu(options: ProfileOptions): Promise<ProfileReport
   for (const config of options.configs) {
     const pack = (v: Variant): 'gpu' | 'always' | 'never' => (!v.pack ? 'never' : config.device === 'cpu' ? 'always' : 'gpu');
     let opened = true;
+    const reference = new Map<number, Float32Array>(); // the first variant's last chunks, by batch
     for (const v of VARIANTS) {
       if (!opened) break;
       let policy: Policy;
@@ -223,8 +243,11 @@ export async function profileGpu(options: ProfileOptions): Promise<ProfileReport
           continue;
         }
         for (const batch of options.batches) {
-          const p = await profileSteps(policy, batch, stepsAt(batch));
-          report.steps.push({ config: config.label, variant: variantLabel(v), ...p });
+          const { chunks, ...p } = await profileSteps(policy, batch, stepsAt(batch));
+          const first = reference.get(batch) ?? chunks;
+          reference.set(batch, first);
+          const maxAbsDiffFromFirst = chunks.length === first.length ? chunks.reduce((m, x, i) => Math.max(m, Math.abs(x - first[i]!)), 0) : Infinity;
+          report.steps.push({ config: config.label, variant: variantLabel(v), ...p, maxAbsDiffFromFirst });
           log(`bench gpu --profile: ${config.label} ${variantLabel(v)} B=${batch}: ${p.stepMs.toFixed(2)} ms/step, ${p.runsPerStep} runs, ${p.readBacksPerStep} read-backs (${p.readBackBytesPerStep} B), run ${p.runMsPerStep.toFixed(2)} ms, wrap ${p.wrapMsPerStep.toFixed(3)} ms, other JS ${p.otherJsMsPerStep.toFixed(3)} ms`);
           if (v.fused && v.pack && config.device !== 'cpu') {
             const r = await profileReadBack(options.bundle, policy, config, batch, stepsAt(batch));
@@ -242,6 +265,8 @@ export async function profileGpu(options: ProfileOptions): Promise<ProfileReport
     // onnxruntime's profile of the policies as they run by default (packed read-backs on a GPU).
     for (const fused of [true, false]) {
       const prefix = join(options.traceDir, `ort-${config.label}-${fused ? 'fused' : 'separate'}`);
+      // Traces of an earlier run into the same folder would be summarised with this one's.
+      for (const f of readdirSync(options.traceDir)) if (f.startsWith(basename(prefix)) && f.endsWith('.json')) rmSync(join(options.traceDir, f));
       const policy = await Policy.load(options.bundle, { device: config.device, threads: config.threads, fused, inference: 'inline', profilePrefix: prefix });
       try {
         if (fused && !policy.plan.fused) continue;

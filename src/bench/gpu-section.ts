@@ -49,13 +49,13 @@ export function formatGpuReport(report: GpuReport): string {
 
 export function formatProfileReport(report: ProfileReport): string {
   const parts = [`where a momento step's time goes: ${report.bundle}`, table(
-    ['config', 'graphs', 'B', 'step ms', 'median', 'runs/step', 'read-backs/step', 'KiB/step', 'run ms', 'wrap ms', 'other JS ms'],
-    report.steps.map((r) => [r.config, r.variant, String(r.batch), r.stepMs.toFixed(2), r.stepMsMedian.toFixed(2), r.runsPerStep.toFixed(1), r.readBacksPerStep.toFixed(1), (r.readBackBytesPerStep / 1024).toFixed(1), r.runMsPerStep.toFixed(2), r.wrapMsPerStep.toFixed(3), r.otherJsMsPerStep.toFixed(3)]),
+    ['config', 'graphs', 'B', 'step ms', 'median', 'runs/step', 'outputs to CPU/step', 'KiB/step', 'run ms', 'wrap ms', 'other JS ms', 'max |diff|'],
+    report.steps.map((r) => [r.config, r.variant, String(r.batch), r.stepMs.toFixed(2), r.stepMsMedian.toFixed(2), r.runsPerStep.toFixed(1), r.readBacksPerStep.toFixed(1), (r.readBackBytesPerStep / 1024).toFixed(1), r.runMsPerStep.toFixed(2), r.wrapMsPerStep.toFixed(3), r.otherJsMsPerStep.toFixed(3), r.maxAbsDiffFromFirst.toExponential(1)]),
   )];
   if (report.readBack.length > 0) {
     parts.push('', 'read-back cost, the step graph alone (median ms per session.run):', table(
-      ['config', 'B', 'outputs', 'each to CPU', 'left on GPU', 'packed (1)', 'actions only', 'ms per read-back'],
-      report.readBack.map((r) => [r.config, String(r.batch), String(r.outputs.length), r.separateMs.toFixed(2), r.onDeviceMs.toFixed(2), r.packedMs.toFixed(2), r.actionsOnlyMs.toFixed(2), r.msPerReadBack.toFixed(2)]),
+      ['config', 'B', 'outputs', 'each to CPU', 'packed (1)', 'actions only', 'left on GPU (submit only)', 'ms per extra read-back'],
+      report.readBack.map((r) => [r.config, String(r.batch), String(r.outputs.length), r.separateMs.toFixed(2), r.packedMs.toFixed(2), r.actionsOnlyMs.toFixed(2), r.onDeviceMs.toFixed(2), r.msPerReadBack.toFixed(2)]),
     ));
   }
   for (const o of report.ort) {
