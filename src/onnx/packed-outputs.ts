@@ -21,6 +21,7 @@ export interface PackLayout {
 /** Why `outputs` of a session cannot be packed (not float32, a symbolic dimension past the batch, too few), or undefined when they can. */
 export function packProblem(declared: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[], outputs: readonly string[]): string | undefined {
   if (outputs.length < 2) return `${outputs.length} output(s): nothing to pack`;
+  if (new Set(outputs).size !== outputs.length) return `an output is named twice in [${outputs.join(', ')}]`;
   for (const name of outputs) {
     const d = declared.find((o) => o.name === name);
     if (!d) return `no output '${name}'`;
