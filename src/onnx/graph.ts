@@ -225,6 +225,8 @@ export class OnnxGraph implements AsyncDisposable {
   private released = false;
   /** Bucket sessions by batch size, opened on first use. */
   private readonly bucketRunners = new Map<number, Promise<GraphRunner>>();
+  /** The bucket sessions already open: a run takes them without awaiting a promise (one per run otherwise). */
+  private readonly readyRunners = new Map<number, GraphRunner>();
   /** Set when a bucket session could not be made (e.g. an input with a fixed dimension 0): run as exported. */
   private bucketsFailed = false;
 
@@ -277,7 +279,7 @@ export class OnnxGraph implements AsyncDisposable {
     if (this.released) throw new Error(`OnnxGraph ${this.file} was released`);
     const rows = Object.values(feeds)[0]?.dims[0];
     const bucket = rows === undefined || this.options.buckets === false || this.bucketsFailed ? undefined : bucketFor(rows);
-    const runner = bucket === undefined ? undefined : await this.bucket(bucket);
+    const runner = bucket === undefined ? undefined : (this.readyRunners.get(bucket) ?? (await this.bucket(bucket)));
     if (rows === undefined || bucket === undefined || !runner) return this.runner.run(feeds, outputs);
     if (bucket === rows) return runner.run(feeds, outputs);
     return dropPadding(await runner.run(padFeeds(feeds, rows, bucket), outputs), rows);
@@ -293,7 +295,10 @@ export class OnnxGraph implements AsyncDisposable {
         deviceOutputs: this.deviceOutputs,
         ...(pack ? { pack } : {}),
         ...(this.options.profilePrefix ? { profilePrefix: this.options.profilePrefix } : {}),
-      }).then((o) => o.runner);
+      }).then((o) => {
+        this.readyRunners.set(batch, o.runner);
+        return o.runner;
+      });
       this.bucketRunners.set(batch, runner);
     }
     return runner.catch((err: unknown) => {
