@@ -118,13 +118,13 @@ describe('packed read-back', () => {
       for (const [i, o] of observations.entries()) {
         const batch = i % 2 === 0 ? 3 : 1; // padded to bucket 4, and bucket 1
         const stop = observeRuns((r) => records.push(r));
-        let x, y;
+        let x;
         try {
           x = await packed.stepBatch(a.slice(0, batch).map((episode) => ({ episode, observation: o })));
         } finally {
           stop();
         }
-        y = await plain.stepBatch(b.slice(0, batch).map((episode) => ({ episode, observation: o })));
+        const y = await plain.stepBatch(b.slice(0, batch).map((episode) => ({ episode, observation: o })));
         x.forEach((r, k) => expect([...new Uint32Array(r.chunk.values.buffer)], `step ${i} row ${k}`).toEqual([...new Uint32Array(y[k]!.chunk.values.buffer)]));
       }
       a.forEach((e, k) => expect(banks(e)).toEqual(banks(b[k]!)));
