@@ -158,9 +158,12 @@ function inlineRunner(file: string, session: ort.InferenceSession, deviceOutputs
       return out;
     },
     release: async () => {
-      // The node binding writes the trace on endProfiling (release alone may not).
-      if (profiling) session.endProfiling();
-      await session.release();
+      try {
+        // The node binding writes the trace on endProfiling (release alone may not).
+        if (profiling) session.endProfiling();
+      } finally {
+        await session.release();
+      }
     },
   };
 }
