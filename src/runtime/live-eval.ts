@@ -56,6 +56,10 @@ export interface LiveEvaluateOptions extends Pick<EvaluateOptions, 'policy' | 's
   readonly concurrency?: number;
   readonly latency?: LatencySpec;
   readonly switching?: 'delay-aware' | 'naive';
+  /** Where each episode's first chunk starts: 'from-rest' (default, index 0) or 'delay-aware' (index d). */
+  readonly firstChunk?: 'from-rest' | 'delay-aware';
+  /** Temporal ensembling weight (0, the default: newest chunk only). */
+  readonly ensemble?: number;
   /** Flow heads: real-time chunking (inpaint the committed prefix). */
   readonly realTimeChunking?: boolean;
   readonly onEpisode?: (result: LiveEpisodeResult) => void;
@@ -90,6 +94,8 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         seed: job.seed,
         params: taskParams[job.task] ?? {},
         switching: options.switching ?? 'delay-aware',
+        ...(options.firstChunk ? { firstChunk: options.firstChunk } : {}),
+        ...(options.ensemble !== undefined ? { ensemble: options.ensemble } : {}),
         realTimeChunking: options.realTimeChunking ?? false,
         injectLatencyMs: latencySampler(latency, job.seed),
         onStep: (s) => {
