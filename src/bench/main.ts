@@ -10,7 +10,7 @@
 //           realistic-size bundles on CPU (1 and 4 threads) and WebGPU at B = 1, 8, 32, 64, against
 //           the raw graph time; the memory-vs-twin latency measured interleaved; `--device auto`;
 //   live    real-time episodes (src/bench/live.ts; its own options: --episodes 100 --concurrency 48
-//           --only a,b --out bench-results/live.json; run on its own).
+//           --only name|bundle-dir,… --params legacy|drawn --out bench-results/live.json; run on its own).
 // No section named: all of them. Prints tables and writes JSON (--out). Options: --device
 // cpu|gpu|auto, --threads N, --steps 300, --seconds 1.5, --out bench-results/NAME.json.
 // Like the CLI, this is a composition root: it may import sim/; nothing imports it.
@@ -35,9 +35,11 @@ if (process.argv[2] === 'live') {
   // The live section alone: real-time episodes take minutes, the rest of the bench seconds.
   const { values: live } = parseArgs({
     args: process.argv.slice(3),
-    options: { episodes: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '48' }, only: { type: 'string' }, out: { type: 'string', default: 'bench-results/live.json' } },
+    options: { episodes: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '48' }, only: { type: 'string' }, params: { type: 'string' }, out: { type: 'string', default: 'bench-results/live.json' } },
   });
-  await benchLive({ episodes: Number(live.episodes), concurrency: Number(live.concurrency), ...(live.only ? { only: live.only.split(',') } : {}), out: live.out, machine });
+  const params = live.params;
+  if (params !== undefined && params !== 'legacy' && params !== 'drawn') throw new RangeError(`bench live --params: expected 'legacy' or 'drawn', got '${params}'`);
+  await benchLive({ episodes: Number(live.episodes), concurrency: Number(live.concurrency), ...(live.only ? { only: live.only.split(',') } : {}), ...(params ? { params } : {}), out: live.out, machine });
   process.exit(0);
 }
 
