@@ -3,7 +3,7 @@
 // at its delay, ensembling, real-time chunking) with jerk at chunk boundaries against jerk inside
 // chunks. Real-time episodes mostly wait, so many run at once in one process.
 //   node dist/src/bench/main.js live [--episodes 100] [--concurrency 48] [--only name|bundle-dir,…]
-//     [--params legacy|drawn] [--out bench-results/live.json]
+//     [--latency 0,150] [--tasks a,b] [--params legacy|drawn] [--out bench-results/live.json]
 // `--only` takes plan names or bundle folders (a folder runs 0 and 150 ms, delay-aware, with and
 // without real-time chunking for a flow head). Task parameters: the reference bundles of the plan
 // were trained on the legacy timings and run at them; a folder runs the seeds' drawn parameters.
@@ -25,6 +25,10 @@ export interface LiveBenchOptions {
   readonly machine: string;
   /** Only these bundles of the plan, or bundle folders (default: the whole plan). */
   readonly only?: readonly string[];
+  /** Only the plan's cells at these injected latencies, ms (default: all). */
+  readonly latencies?: readonly number[];
+  /** Only these tasks (default: all). */
+  readonly tasks?: readonly string[];
   /** Task parameters for every bundle: 'legacy' (the old fixed timings) or 'drawn' (each seed's). Default: per bundle (see above). */
   readonly params?: 'legacy' | 'drawn';
 }
@@ -103,14 +107,14 @@ interface Cell {
 const pct = (k: number, n: number): number => (100 * k) / Math.max(1, n);
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-function summarizeLive(bundle: string, params: 'legacy' | 'drawn', v: Variant, rs: readonly LiveEpisodeResult[], seconds: number): Cell {
+function summarizeLive(tasks: readonly string[], bundle: string, params: 'legacy' | 'drawn', v: Variant, rs: readonly LiveEpisodeResult[], seconds: number): Cell {
   const withPrefix = rs.filter((r) => r.prefixRows > 0);
   return {
     bundle,
     mode: 'live',
     ...v,
     params,
-    successByTask: Object.fromEntries(TASK_IDS.map((t) => [t, pct(rs.filter((r) => r.task === t && r.success).length, rs.filter((r) => r.task === t).length)])),
+    successByTask: Object.fromEntries(tasks.map((t) => [t, pct(rs.filter((r) => r.task === t && r.success).length, rs.filter((r) => r.task === t).length)])),
     episodes: rs.length,
     meanDelayTicks: mean(rs.flatMap((r) => r.chunkDelays)),
     expiredChunks: rs.reduce((n, r) => n + r.expiredChunks, 0),
@@ -131,14 +135,18 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
   // socket work of dozens of sessions on this event loop (a robot's clock would not either).
   await using server = await simProcess();
   const cells: Cell[] = [];
+  const tasks = options.tasks ?? TASK_IDS;
+  const unknown = tasks.find((t) => !(TASK_IDS as readonly string[]).includes(t));
+  if (unknown !== undefined) throw new RangeError(`bench live --tasks: unknown task '${unknown}' (tasks: ${TASK_IDS.join(', ')})`);
   const plan = options.only ? options.only.map(planFor) : PLAN;
   for (const entry of plan) {
-    const { bundle, variants } = entry;
+    const { bundle } = entry;
+    const variants = entry.variants.filter((v) => !options.latencies || options.latencies.includes(v.latencyMs));
     const params = options.params ?? entry.params;
-    const taskParams = params === 'legacy' ? Object.fromEntries(TASK_IDS.map((t) => [t, legacyTaskParams(t)])) : {};
+    const taskParams = params === 'legacy' ? Object.fromEntries(tasks.map((t) => [t, legacyTaskParams(t)])) : {};
     await using policy = await Policy.load(isAbsolute(entry.dir) ? entry.dir : projectPath(entry.dir));
     let t0 = performance.now();
-    const { results } = await evaluate({ policy, simUrl: server.url, tasks: TASK_IDS, episodes, concurrency: 8, taskParams });
+    const { results } = await evaluate({ policy, simUrl: server.url, tasks, episodes, concurrency: 8, taskParams });
     cells.push({
       bundle,
       mode: 'lock-step',
@@ -148,7 +156,7 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
       ensemble: 0,
       rtc: false,
       params,
-      successByTask: Object.fromEntries(TASK_IDS.map((t) => [t, pct(results.filter((r) => r.task === t && r.success).length, episodes)])),
+      successByTask: Object.fromEntries(tasks.map((t) => [t, pct(results.filter((r) => r.task === t && r.success).length, episodes)])),
       episodes: results.length,
       meanDelayTicks: 0,
       expiredChunks: 0,
@@ -164,7 +172,7 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
       const rs = await evaluateLive({
         policy,
         simUrl: server.url,
-        tasks: TASK_IDS,
+        tasks,
         episodes,
         concurrency,
         taskParams,
@@ -174,15 +182,15 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
         ensemble: v.ensemble,
         realTimeChunking: v.rtc,
       });
-      const c = summarizeLive(bundle, params, v, rs, (performance.now() - t0) / 1000);
+      const c = summarizeLive(tasks, bundle, params, v, rs, (performance.now() - t0) / 1000);
       cells.push(c);
-      console.log(`${bundle} live ${describe(c)}: ${TASK_IDS.map((t) => `${t} ${c.successByTask[t]!.toFixed(0)}`).join(', ')} (${c.seconds.toFixed(0)} s)`);
+      console.log(`${bundle} live ${describe(c)}: ${tasks.map((t) => `${t} ${c.successByTask[t]!.toFixed(0)}`).join(', ')} (${c.seconds.toFixed(0)} s)`);
     }
   }
   console.log(
     '\n' +
       table(
-        ['bundle', 'params', 'mode', 'latency ms', 'switching', 'first chunk', 'ensemble', 'rtc', ...TASK_IDS, 'mean delay ticks', 'expired chunks', 'fallback ticks', 'skipped ticks', 'jerk boundary', 'jerk inside', 'prefix error'],
+        ['bundle', 'params', 'mode', 'latency ms', 'switching', 'first chunk', 'ensemble', 'rtc', ...tasks, 'mean delay ticks', 'expired chunks', 'fallback ticks', 'skipped ticks', 'jerk boundary', 'jerk inside', 'prefix error'],
         cells.map((c) => [
           c.bundle,
           c.params,
@@ -192,7 +200,7 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
           c.firstChunk,
           String(c.ensemble),
           c.rtc ? 'yes' : 'no',
-          ...TASK_IDS.map((t) => c.successByTask[t]!.toFixed(1)),
+          ...tasks.map((t) => c.successByTask[t]!.toFixed(1)),
           c.meanDelayTicks.toFixed(2),
           String(c.expiredChunks),
           String(c.fallbackTicks),
@@ -204,7 +212,7 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
       ),
   );
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, JSON.stringify({ date: new Date().toISOString(), machine: options.machine, episodesPerTask: episodes, concurrency, cells }, null, 2));
+  writeFileSync(options.out, JSON.stringify({ date: new Date().toISOString(), machine: options.machine, episodesPerTask: episodes, concurrency, tasks, cells }, null, 2));
   console.log(`\nwrote ${options.out}`);
 }
 
