@@ -9,6 +9,8 @@
   that the reference loop (runner.py, one call at a time, numpy banks) gives, for all three families
   at random init (memoryvla with a small capacity, so that consolidation happens);
 - build_calls pads the target chunk with the episode's last action;
+- a batch padded to more calls (train_step.py's CUDA-graph buckets) gives the same loss and
+  gradients as the unpadded batch;
 - the fused step graph (export_bundle(fused_step=True), step.onnx) declares the contract's inputs and
   outputs and gives what encoder -> memory -> head give, in onnxruntime (Python, or onnxruntime-node
   through node), for memoryvla (CNN and ViT stems, fused and raw writes) and memoryless bundles.
@@ -139,6 +141,39 @@ def test_forward_matches_runner(data: str) -> None:
             assert merges > 0
 
 
+def test_padded_batch(data: str) -> None:
+    """TrainStep's CUDA graphs pad a batch to a bucket of calls: the loss over the valid calls and
+    its gradients equal the unpadded batch's (memory only looks back; padded calls are masked)."""
+    from train import Batcher  # noqa: E402 (the training script's batcher)
+    from momento_models.train_step import masked_loss
+    ds = load_dataset(data)
+    ids = [0, 1, 2, 3, 5]
+    table = build_calls(ds, ids, 8, 4)
+    norm = {'proprio_mean': np.zeros(4, np.float32), 'proprio_std': np.ones(4, np.float32),
+            'action_mean': np.zeros(3, np.float32), 'action_std': np.ones(3, np.float32)}
+    batcher = Batcher(ds, table, norm, torch.device('cpu'))
+    rows = np.arange(len(ids))
+    weights = torch.ones(1, 8, 1)
+    calls = int(table.episode_length.max())
+    for family, extra in (('hamlet', {'window': 4}), ('memoryvla', {'capacity': 3})):
+        torch.manual_seed(4)
+        cfg = family_config(family, height=64, width=64, channels=3, proprio_dim=4, num_tasks=len(ds.tasks), action_dim=3,
+                            dim=32, heads=2, conv_channels=(8, 16, 16), head_hidden=64, **extra)
+        policy = Policy(cfg)
+        results = []
+        for pad in (None, calls + 5):
+            env, target, mask, b, c = batcher.batch(rows, pad)
+            assert c == (calls if pad is None else pad) and float(mask.sum()) == float(table.episode_length.sum())
+            policy.zero_grad(set_to_none=True)
+            loss, _ = masked_loss(forward_episodes(policy, env, b, c), target, mask, weights)
+            loss.backward()
+            results.append((float(loss), torch.cat([p.grad.reshape(-1) for p in policy.parameters() if p.grad is not None])))
+        (l0, g0), (l1, g1) = results
+        assert abs(l0 - l1) <= 1e-6 * max(1.0, abs(l0)), (family, l0, l1)
+        assert float((g0 - g1).abs().max()) <= 1e-5 * max(1.0, float(g0.abs().max())), family
+        print(f'padded batch ({family}, {calls} -> {calls + 5} calls): same loss ({l0:.6f}) and gradients')
+
+
 def test_fused_step_export(tmp: str) -> None:
     tasks = ['reach', 'shell-game']
     fields = {
@@ -228,6 +263,7 @@ def main() -> None:
         subprocess.run([sys.executable, os.path.join(HERE, 'fake_dataset.py'), '--out', tmp, '--episodes', '4'], check=True,
                        stdout=subprocess.DEVNULL)
         test_forward_matches_runner(tmp)
+        test_padded_batch(tmp)
     with tempfile.TemporaryDirectory() as tmp:
         test_fused_step_export(tmp)
     print('all ok')

@@ -29,6 +29,7 @@ import signal
 import sys
 import time
 import traceback
+from typing import Optional
 
 import numpy as np
 import torch
@@ -37,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from momento_models.export import export_bundle  # noqa: E402
 from momento_models.models import Policy  # noqa: E402
+from momento_models.train_step import TrainStep, graph_optimizer, masked_loss  # noqa: E402
 from momento_models.training import (  # noqa: E402
     CAMERA_MEAN, CAMERA_STD, FAMILIES, build_calls, count_parameters, episode_params, family_config, flow_inputs,
     forward_episodes, load_dataset, read_checkpoint, save_checkpoint,
@@ -82,10 +84,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument('--execute-weight', type=float, default=2.0, help='loss weight of the first `execute` actions (others 1)')
     ap.add_argument('--val-fraction', type=float, default=0.05)
     ap.add_argument('--max-episodes', type=int, default=0, help='use at most this many episodes per task (0 = all)')
+    ap.add_argument('--task-weights', default='',
+                    help="sample episodes by task weight, e.g. 'reach=0.5,pick-place-twice=0.5' (others 1; default: uniform over episodes)")
     ap.add_argument('--include-failures', action='store_true', help='also train on unsuccessful episodes')
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = leave default)')
     ap.add_argument('--amp', action='store_true', help='bfloat16 autocast on CUDA')
+    ap.add_argument('--cuda-graphs', default='auto', choices=('auto', 'on', 'off'),
+                    help='replay each training step from a CUDA graph (auto: on CUDA devices)')
     ap.add_argument('--log-every', type=int, default=50)
     ap.add_argument('--eval-every', type=int, default=250)
     ap.add_argument('--no-export', action='store_true')
@@ -144,28 +150,58 @@ class Batcher:
     def episodes(self) -> int:
         return len(self.table.episode_ids)
 
-    def batch(self, rows: np.ndarray) -> tuple:
+    def indices(self, rows: np.ndarray, calls: Optional[int] = None) -> tuple:
+        """(call index [B * C] int64, mask [B * C] float32) on the CPU for the episodes `rows`,
+        padded to `calls` calls (default: the longest of them); -1 rows point at call 0, masked."""
         lengths = self.table.episode_length[rows]
-        calls = int(lengths.max())
+        calls = int(lengths.max()) if calls is None else int(calls)
         idx = self.table.episode_calls[rows, :calls]  # [B, C], -1 past the end
+        if idx.shape[1] < calls:
+            idx = np.concatenate([idx, np.full((len(rows), calls - idx.shape[1]), -1, np.int64)], axis=1)
         valid = idx >= 0
-        idx = torch.from_numpy(np.where(valid, idx, 0).reshape(-1)).to(self.device)
-        mask = torch.from_numpy(valid.reshape(-1).astype(np.float32)).to(self.device)
+        return torch.from_numpy(np.where(valid, idx, 0).reshape(-1)), torch.from_numpy(valid.reshape(-1).astype(np.float32))
+
+    def gather(self, idx: torch.Tensor) -> tuple:
+        """Encoder inputs and targets of the calls idx (on the device): only device kernels, so a
+        CUDA graph can capture it."""
         img = self.images[idx].permute(0, 3, 1, 2).float() * (1.0 / 255.0)
         img = (img - self.cam_mean) / self.cam_std
-        env = {'rgb': img, 'proprio': self.proprio[idx], 'task': self.task[idx]}
-        return env, self.targets[idx], mask, len(rows), calls
+        return {'rgb': img, 'proprio': self.proprio[idx], 'task': self.task[idx]}, self.targets[idx]
+
+    def batch(self, rows: np.ndarray, calls: Optional[int] = None) -> tuple:
+        idx, mask = self.indices(rows, calls)
+        c = len(idx) // len(rows)
+        env, target = self.gather(idx.to(self.device))
+        return env, target, mask.to(self.device), len(rows), c
+
+
+def episode_sampling(ds, table, spec: str) -> Optional[np.ndarray]:
+    """Per-episode sampling probabilities from `--task-weights` ('task=w,...'; unnamed tasks 1), or
+    None for uniform epochs (a permutation per pass)."""
+    if not spec:
+        return None
+    weights = {}
+    for part in spec.split(','):
+        task, _, w = part.partition('=')
+        if task not in ds.tasks:
+            raise SystemExit(f'--task-weights: unknown task {task!r} (tasks: {", ".join(ds.tasks)})')
+        try:
+            weights[task] = float(w)
+        except ValueError:
+            raise SystemExit(f'--task-weights: {task}={w!r} is not a number') from None
+        if not (weights[task] >= 0 and math.isfinite(weights[task])):
+            raise SystemExit(f'--task-weights: {task}={w} must be finite and >= 0')
+    names = ds.tasks
+    w = np.asarray([weights.get(names[ds.task[table.frames[row[0]]]], 1.0) for row in table.episode_calls], np.float64)
+    if w.sum() <= 0:
+        raise SystemExit(f'--task-weights {spec!r}: every training episode has weight 0')
+    return w / w.sum()
 
 
 def chunk_weights(args, device) -> torch.Tensor:
     w = torch.ones(CHUNK, device=device)
     w[:EXECUTE] = args.execute_weight
     return (w / w.mean()).view(1, CHUNK, 1)
-
-
-def masked_loss(pred, target, mask, weights) -> tuple:
-    per_call = (((pred.float() - target) ** 2) * weights).mean(dim=(1, 2))
-    return (per_call * mask).sum() / mask.sum().clamp(min=1.0), per_call
 
 
 def evaluate(policy, batcher: Batcher, args, weights, task_names) -> tuple:
@@ -290,46 +326,42 @@ def main(argv=None) -> int:
     decay, no_decay = [], []
     for pname, p in policy.named_parameters():
         (no_decay if p.ndim < 2 or pname.endswith('.pos') or 'null_' in pname or 'queries' in pname else decay).append(p)
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
-                            lr=args.lr, betas=(0.9, 0.95))
+    graphs = args.cuda_graphs == 'on' or (args.cuda_graphs == 'auto' and device.type == 'cuda')
+    if graphs and device.type != 'cuda':
+        raise SystemExit(f'--cuda-graphs on needs a CUDA device, got --device {args.device}')
+    opt = graph_optimizer([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
+                          args.lr, device, graphs)
     weights = chunk_weights(args, device)
+    amp = args.amp and device.type == 'cuda'
+    train_step = TrainStep(policy, opt, train_batcher, weights, batch=args.batch, flow=cfg.head == 'flow', amp=amp,
+                           graphs=graphs, max_calls=longest, log=log)
     rng = np.random.default_rng(args.seed + 1)
     order: list = []
+    episode_p = episode_sampling(ds, train_table, args.task_weights)
     budget = args.time_budget if args.time_budget > 0 else float('inf')
     history = []
     window_loss, window_n = 0.0, 0
     step = 0
     val_loss, val_per_task = float('nan'), {}
     t_train = time.time()
-    amp = args.amp and device.type == 'cuda'
     log(f'training: up to {args.steps} steps' + (f' / {budget:.0f} s' if budget < float('inf') else '')
-        + f', batch {args.batch} episodes, lr {args.lr}' + (', bf16 autocast' if amp else ''))
+        + f', batch {args.batch} episodes, lr {args.lr}' + (', bf16 autocast' if amp else '')
+        + (', CUDA graphs' if graphs else ''))
     while step < args.steps and not Stop.requested:
         elapsed = time.time() - t_train
         progress = max(step / args.steps, elapsed / budget)
         if progress >= 1.0:
             break
         lr = args.lr * min(1.0, (step + 1) / max(1, args.warmup)) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
-        for g in opt.param_groups:
-            g['lr'] = lr
-        if len(order) < args.batch:
-            order += list(rng.permutation(train_batcher.episodes))
+        train_step.set_lr(lr)
+        while len(order) < args.batch:
+            n = train_batcher.episodes
+            order += list(rng.permutation(n) if episode_p is None else rng.choice(n, size=n, replace=True, p=episode_p))
         rows = np.asarray(order[:args.batch])
         del order[:args.batch]
-        env, target, mask, b, calls = train_batcher.batch(rows)
-        if cfg.head == 'flow':  # the head regresses the velocity at a random point of the noise -> chunk path
-            env['noisy_actions'], env['time'], target = flow_inputs(target)
-        if amp:
-            with torch.autocast(device_type='cuda', dtype=torch.bfloat16):
-                pred = forward_episodes(policy, env, b, calls)
-        else:
-            pred = forward_episodes(policy, env, b, calls)
-        loss, _ = masked_loss(pred, target, mask, weights)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        grad_norm = torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
-        opt.step()
-        step += 1
+        warm_before = train_step.warm_steps
+        loss, grad_norm = train_step(rows)
+        step += 1 + train_step.warm_steps - warm_before
         window_loss = window_loss + loss.detach()  # summed on the device: no sync per step
         window_n += 1
         if step % args.log_every == 0 or step == 1:

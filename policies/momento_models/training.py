@@ -393,7 +393,8 @@ def _unroll_memoryvla_stacked(policy: Policy, env: dict, batch: int, calls: int)
     token_keep = token_valid.to(x.dtype).view(S, 1, N, 1)
     null_k = torch.stack([r.null_k.reshape(1, d) for r in rets]).unsqueeze(1).expand(S, batch, 1, d)
     null_v = torch.stack([r.null_v.reshape(1, d) for r in rets]).unsqueeze(1).expand(S, batch, 1, d)
-    inv_n = torch.tensor([1.0 / n for n in ns], dtype=torch.float64, device=device).view(S, 1, 1)
+    # 1 / real tokens per stream, made by kernels (no host-to-device copy: a CUDA graph captures this)
+    inv_n = (1.0 / token_valid.sum(-1).double()).view(S, 1, 1)
     # valid keys per bank size: the null, then each slot's real tokens while the slot is filled
     slot = torch.arange(L, device=device)
     valid_by_size = []

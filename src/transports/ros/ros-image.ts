@@ -1,9 +1,15 @@
 // Camera messages → the bundle's H x W x C 8-bit frames. Raw images (rgb8, bgr8, mono8, rgba8,
 // bgra8, rows possibly padded to `step`) are repacked in JS, then resized with sharp when their
 // size differs; compressed images (jpeg, png) are decoded and resized by sharp in one pass.
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 import type { CameraFrame } from '../../core/types.js';
 import type { RosCompressedImage, RosImage } from './ros-messages.js';
+
+type Sharp = (typeof import('sharp'))['default'];
+let sharpLoaded: Promise<Sharp> | undefined;
+/** sharp (libvips, ~19 MB of native code) loads on the first image that needs a resize or a
+ * decode, not with the CLI: nothing else uses it, and a process that never sees one never maps it. */
+const loadSharp = (): Promise<Sharp> => (sharpLoaded ??= import('sharp').then((m) => m.default));
 
 export interface CameraTarget {
   readonly name: string;
@@ -60,6 +66,7 @@ export async function rawImageToFrame(img: RosImage, target: CameraTarget, topic
   if (width === target.width && height === target.height) return { name: target.name, height, width, channels: c, data: packed };
   let resized: Buffer;
   try {
+    const sharp = await loadSharp();
     resized = await sharp(packed, { raw: { width, height, channels: c } })
       .resize(target.width, target.height, { fit: 'fill' })
       .raw()
@@ -76,6 +83,7 @@ export async function compressedImageToFrame(img: RosCompressedImage, target: Ca
   let out: { data: Buffer; info: OutputInfo };
   try {
     // A small file may declare a huge image (a decompression bomb): sharp refuses it past the limit.
+    const sharp = await loadSharp();
     let pipeline = sharp(img.data, { limitInputPixels: MAX_IMAGE_PIXELS }).resize(target.width, target.height, { fit: 'fill' }).removeAlpha();
     pipeline = target.channels === 1 ? pipeline.greyscale() : pipeline.toColourspace('srgb');
     out = await pipeline.raw().toBuffer({ resolveWithObject: true });
