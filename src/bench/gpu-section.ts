@@ -2,13 +2,17 @@
 // [--seconds 1] [--twin-steps 300] [--twin NAME] [--no-realistic] [--no-auto] [--host TAG] [--out FILE]`: runs benchGpu (gpu.ts) on the reference bundles
 // (policies/*-sim) and the realistic-size bundle (built into its cache folder on first use), prints
 // the tables and writes the JSON (default benchmarks/<date>-<host>-gpu.json).
+// `… gpu --profile [bundle] [--configs webgpu,cpu-1t] [--batches 1,64] [--out FILE]`: where a step's
+// time goes instead (gpu-profile.ts), for memoryvla-sim by default; the JSON to --out (default
+// benchmarks/<date>-<host>-gpu-profile.json), onnxruntime's traces beside it in ort-traces/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectPath, projectRoot } from '../core/project-files.js';
 import { table } from '../core/text-table.js';
-import { benchGpu, DEFAULT_CONFIGS, type GpuReport } from './gpu.js';
+import { benchGpu, DEFAULT_CONFIGS, type GpuReport, type RunConfig } from './gpu.js';
+import { profileGpu, type ProfileReport } from './gpu-profile.js';
 import { ensureRealisticBundle } from './realistic-bundle.js';
 
 const REFERENCE_BUNDLES = ['policies/memoryless-sim', 'policies/hamlet-sim', 'policies/memoryvla-sim'];
@@ -43,6 +47,30 @@ export function formatGpuReport(report: GpuReport): string {
   return parts.join('\n');
 }
 
+export function formatProfileReport(report: ProfileReport): string {
+  const parts = [`where a momento step's time goes: ${report.bundle}`, table(
+    ['config', 'graphs', 'B', 'step ms', 'median', 'runs/step', 'outputs to CPU/step', 'KiB/step', 'run ms', 'wrap ms', 'other JS ms', 'max |diff|'],
+    report.steps.map((r) => [r.config, r.variant, String(r.batch), r.stepMs.toFixed(2), r.stepMsMedian.toFixed(2), r.runsPerStep.toFixed(1), r.readBacksPerStep.toFixed(1), (r.readBackBytesPerStep / 1024).toFixed(1), r.runMsPerStep.toFixed(2), r.wrapMsPerStep.toFixed(3), r.otherJsMsPerStep.toFixed(3), r.maxAbsDiffFromFirst.toExponential(1)]),
+  )];
+  if (report.readBack.length > 0) {
+    parts.push('', 'read-back cost, the step graph alone (median ms per session.run):', table(
+      ['config', 'B', 'outputs', 'each to CPU', 'packed (1)', 'actions only', 'left on GPU (submit only)', 'ms per extra read-back'],
+      report.readBack.map((r) => [r.config, String(r.batch), String(r.outputs.length), r.separateMs.toFixed(2), r.packedMs.toFixed(2), r.actionsOnlyMs.toFixed(2), r.onDeviceMs.toFixed(2), r.msPerReadBack.toFixed(2)]),
+    ));
+  }
+  for (const o of report.ort) {
+    parts.push('', `onnxruntime profile, ${o.config} ${o.variant} (median per run, first run of each session left out):`, table(
+      ['trace', 'runs', 'run ms', 'kernels', 'kernel ms', 'by provider', 'copies', 'top ops (ms)'],
+      o.traces.map((t) => [t.file.replace(/_\d{4}-\d\d-\d\d_.*$/, ''), String(t.counted), t.runMs.toFixed(2), String(t.kernelsPerRun), t.kernelMsPerRun.toFixed(2),
+        Object.entries(t.byProvider).map(([p, v]) => `${p.replace('ExecutionProvider', '')} ${v.kernels.toFixed(0)}`).join(', '), t.copiesPerRun.toFixed(0),
+        t.topOps.slice(0, 3).map((x) => `${x.op} ${x.ms.toFixed(2)}`).join(', ')]),
+    ));
+  }
+  for (const s of report.skipped) parts.push(`skipped ${s.config}: ${s.reason}`);
+  parts.push('', `${report.seconds.toFixed(0)} s`);
+  return parts.join('\n');
+}
+
 function commit(): string {
   if (process.env['MOMENTO_COMMIT']) return process.env['MOMENTO_COMMIT'];
   try {
@@ -63,8 +91,8 @@ export async function runGpuSection(argv: readonly string[], machine: string): P
     args: [...argv],
     allowPositionals: true,
     options: {
-      configs: { type: 'string', default: DEFAULT_CONFIGS.map((c) => c.label).join(',') },
-      batches: { type: 'string', default: '1,8,32,64' },
+      configs: { type: 'string' },
+      batches: { type: 'string' },
       seconds: { type: 'string', default: '1' },
       'twin-steps': { type: 'string', default: '300' },
       twin: { type: 'string', default: 'memoryless-sim' },
@@ -72,18 +100,15 @@ export async function runGpuSection(argv: readonly string[], machine: string): P
       'no-auto': { type: 'boolean', default: false },
       host: { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
-  const configs = list('configs', values.configs).map((label) => {
-    const c = DEFAULT_CONFIGS.find((d) => d.label === label);
-    if (!c) throw new RangeError(`--configs: unknown config '${label}' (known: ${DEFAULT_CONFIGS.map((d) => d.label).join(', ')})`);
-    return c;
-  });
-  const batches = list('batches', values.batches).map((b) => {
-    const n = Number(b);
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`--batches: expected positive integers, got '${b}'`);
-    return n;
-  });
+  if (values.profile) {
+    await runProfile(values, positionals, machine);
+    return;
+  }
+  const configs = parseConfigs(values.configs ?? DEFAULT_CONFIGS.map((c) => c.label).join(','));
+  const batches = parseBatches(values.batches ?? '1,8,32,64');
   const seconds = Number(values.seconds);
   if (!(seconds > 0)) throw new RangeError(`--seconds: expected a positive number, got '${values.seconds}'`);
   for (const b of positionals) if (!existsSync(b)) throw new Error(`${b}: no such bundle folder`);
@@ -99,4 +124,39 @@ export async function runGpuSection(argv: readonly string[], machine: string): P
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ date, machine, commit: commit(), node: process.version, bundles, ...report }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
+}
+
+function parseConfigs(value: string): RunConfig[] {
+  return list('configs', value).map((label) => {
+    const c = DEFAULT_CONFIGS.find((d) => d.label === label);
+    if (!c) throw new RangeError(`--configs: unknown config '${label}' (known: ${DEFAULT_CONFIGS.map((d) => d.label).join(', ')})`);
+    return c;
+  });
+}
+
+function parseBatches(value: string): number[] {
+  return list('batches', value).map((b) => {
+    const n = Number(b);
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`--batches: expected positive integers, got '${b}'`);
+    return n;
+  });
+}
+
+async function runProfile(values: { configs?: string | undefined; batches?: string | undefined; host?: string | undefined; out?: string | undefined }, positionals: readonly string[], machine: string): Promise<void> {
+  // Its own defaults: the GPU and one CPU thread, at the two batch sizes of the issue's targets.
+  const configs = parseConfigs(values.configs ?? 'webgpu,cpu-1t');
+  const batches = parseBatches(values.batches ?? '1,64');
+  if (positionals.length > 1) throw new RangeError(`--profile: one bundle at a time, got ${positionals.length}`);
+  const bundle = positionals[0] ?? projectPath('policies/memoryvla-sim');
+  if (!existsSync(bundle)) throw new Error(`${bundle}: no such bundle folder`);
+  const date = new Date().toISOString();
+  const host = values.host ?? 'local';
+  const out = values.out ?? projectPath(`benchmarks/${date.slice(0, 10)}-${host}-gpu-profile.json`);
+  const traceDir = join(dirname(out), 'ort-traces');
+  console.log(`momento bench gpu --profile — ${date} — ${machine} — commit ${commit()}\n`);
+  const report = await profileGpu({ bundle, configs, batches, traceDir, log: (line) => void process.stderr.write(`${line}\n`) });
+  console.log(formatProfileReport(report));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ date, machine, commit: commit(), node: process.version, ...report }, null, 2)}\n`);
+  console.log(`\nwrote ${out} (onnxruntime traces in ${traceDir})`);
 }

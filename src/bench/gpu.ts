@@ -8,12 +8,12 @@
 // --out, progress on stderr. Iterations per row adapt to a time budget, so slow rows get fewer
 // iterations rather than being left out.
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { basename, join } from 'node:path';
 import { ManifestSchema } from '../bundle/manifest.js';
 import type { Observation } from '../core/types.js';
-import { defaultInferenceMode, type Device } from '../onnx/graph.js';
+import { defaultInferenceMode, threadsForBatch, type Device } from '../onnx/graph.js';
 import { Policy } from '../policy/policy.js';
 import { syntheticObservations } from '../runtime/synthetic.js';
 import { GraphFloor } from './graph-floor.js';
@@ -82,7 +82,7 @@ export interface AutoResult {
   readonly batch: number;
   readonly chosen: string;
   readonly log: string;
-  /** The faster provider in this run's table at this batch (cpu-1t against webgpu), if both rows exist. */
+  /** The faster provider in this run's table at this batch (webgpu against the CPU row with auto's thread count, threadsForBatch), if both rows exist. */
   readonly fasterInTable?: string;
 }
 
@@ -318,7 +318,9 @@ async function benchVariants(variants: readonly Variant[], notes: string[], opti
         const chosen = policy.provider;
         await policy.release();
         const at = (label: string): GpuRow | undefined => rows.find((r) => r.bundle === v.bundle && r.graphs === v.graphs && r.batch === batch && r.config === label);
-        const cpu = at('cpu-1t');
+        // Against the CPU row auto's CPU candidate matches: it runs with threads by batch size
+        // (threadsForBatch: 4 from B = 16 on a 16-core host), not always 1.
+        const cpu = at(`cpu-${threadsForBatch(batch, availableParallelism())}t`) ?? at('cpu-1t');
         const gpu = at('webgpu');
         auto.push({ bundle: v.bundle, batch, chosen, log: lines.join(' | '), ...(cpu && gpu ? { fasterInTable: gpu.stepMs < cpu.stepMs ? gpu.provider : cpu.provider } : {}) });
         log(`bench gpu: auto ${v.bundle} B=${batch}: ${chosen}`);

@@ -27,7 +27,7 @@ function fill(data: Float32Array, seed: number): void {
 }
 
 /** A tensor of `spec` for `batch` rows: task ids in range, masks as valid prefixes, times and steps in [0, 20). */
-function inputFor(spec: GraphSpec['inputs'][number], batch: number, tasks: number, slots: number, seed: number): Feed {
+export function inputFor(spec: GraphSpec['inputs'][number], batch: number, tasks: number, slots: number, seed: number): Feed {
   // Symbolic axes: 'batch', or a bank axis (the memory's capacity L).
   const dims = spec.shape.map((d) => (typeof d === 'number' ? d : d === 'batch' ? batch : slots));
   const size = dims.reduce((a, b) => a * b, 1);

@@ -30,6 +30,12 @@ export interface LoadOptions {
   readonly buckets?: boolean;
   /** Per graph: outputs only passed to the next graph, left on the device (see OnnxGraphOptions.deviceOutputs). */
   readonly deviceOutputs?: Partial<Record<GraphRole, readonly string[]>>;
+  /** Per graph: outputs read back as one on a GPU provider (see OnnxGraphOptions.packOutputs). */
+  readonly packOutputs?: Partial<Record<GraphRole, readonly string[]>>;
+  /** Where packOutputs applies (see OnnxGraphOptions.packOn). Default 'gpu'. */
+  readonly packOn?: 'gpu' | 'always';
+  /** onnxruntime's profile of every session, to `<prefix>-<role>-b<batch>_<date>.json` (see OnnxGraphOptions.profilePrefix). */
+  readonly profilePrefix?: string;
   readonly warn?: (message: string) => void;
 }
 
@@ -89,8 +95,14 @@ export async function loadGraphs(dir: string, manifest: Manifest, options: LoadO
     const file = graphFile(dir, manifest, role);
     let graph: OnnxGraph;
     try {
-      const { deviceOutputs, ...rest } = options;
-      graph = await OnnxGraph.create({ file, ...rest, ...(deviceOutputs?.[role] ? { deviceOutputs: deviceOutputs[role] } : {}) });
+      const { deviceOutputs, packOutputs, profilePrefix, ...rest } = options;
+      graph = await OnnxGraph.create({
+        file,
+        ...rest,
+        ...(deviceOutputs?.[role] ? { deviceOutputs: deviceOutputs[role] } : {}),
+        ...(packOutputs?.[role] ? { packOutputs: packOutputs[role] } : {}),
+        ...(profilePrefix ? { profilePrefix: `${profilePrefix}-${role}` } : {}),
+      });
     } catch (err) {
       throw new BundleError(manifest.name, `graph '${role}' (${file}): ${(err as Error).message}`, { cause: err });
     }

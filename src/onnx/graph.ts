@@ -4,8 +4,11 @@
 // either on the calling thread ('inline') or in the shared inference worker ('worker', see
 // inference-thread.ts); callers see the same API. Created async, released once.
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { InferenceThread, type Feed, type FeedValue } from './inference-thread.js';
+import { PACKED_OUTPUT, packLayout, packProblem, splitPacked, type PackLayout } from './packed-outputs.js';
+import { runObserver, type RunOutput } from './run-observer.js';
 import { describeInputs, describeOutputs, openSession, type Device, type Provider, type TensorDecl } from './session.js';
 import { bucketFor, threadsForBatch } from './static-batch.js';
 
@@ -61,6 +64,18 @@ export interface OnnxGraphOptions {
    * as a Feed, since a GPU buffer cannot cross threads.
    */
   readonly deviceOutputs?: readonly string[];
+  /**
+   * Outputs the caller reads back, to be read as one (packed-outputs.ts: a Concat output added to
+   * the bucket sessions' model; each run fetches it once and returns these outputs as views of
+   * it, bit-identical). On a GPU provider only (where each read-back costs ~0.6 ms), unless
+   * `packOn` is 'always'. Ignored (the outputs are read one by one) where they cannot be packed:
+   * fewer than two, not float32, a symbolic dimension past the batch, worker mode. Default none.
+   */
+  readonly packOutputs?: readonly string[];
+  /** Where packOutputs applies: 'gpu' (default) or 'always' (tests check the packed path on CPU). */
+  readonly packOn?: 'gpu' | 'always';
+  /** onnxruntime's profile of every session of this graph, to `<prefix>-b<batch>_<date>.json` when released (SessionSettings.profilePrefix). */
+  readonly profilePrefix?: string;
   /** Called once with a warning when 'auto' falls back to CPU. Default: console.warn. */
   readonly warn?: (message: string) => void;
 }
@@ -100,25 +115,56 @@ interface GraphRunner {
  * mismatch", seen on the H200): such a run fetches every output and drops those not asked for
  * (disposing the device-located ones unread).
  */
-function inlineRunner(session: ort.InferenceSession, deviceOutputs: ReadonlySet<string>, fetchAll: boolean): GraphRunner {
+function inlineRunner(file: string, session: ort.InferenceSession, deviceOutputs: ReadonlySet<string>, fetchAll: boolean, layout: PackLayout | undefined, profiling: boolean): GraphRunner {
+  const packedNames = new Set(layout?.outputs.map((o) => o.name));
+  // Without a packed output, a run without fetches returns every output; with one, every output but the packed ones' copy.
+  const declared = session.outputNames.filter((n) => n !== PACKED_OUTPUT);
   return {
     async run(feeds, fetches) {
+      const observe = runObserver();
+      const t0 = observe ? performance.now() : 0;
       const input: Record<string, ort.Tensor> = {};
       for (const [name, feed] of Object.entries(feeds)) input[name] = isResident(feed) ? feed.resident : new ort.Tensor(feed.data, feed.dims);
-      const result = fetches && !fetchAll ? await session.run(input, fetches as string[]) : await session.run(input);
-      const wanted = fetches ? new Set(fetches) : undefined;
+      const want = fetches ?? (layout ? declared : undefined);
+      const fromPacked = layout && want ? want.filter((n) => packedNames.has(n)) : [];
+      const fetchList = fromPacked.length > 0 ? [...want!.filter((n) => !packedNames.has(n)), PACKED_OUTPUT] : want;
+      const t1 = observe ? performance.now() : 0;
+      const result = fetchList && !fetchAll ? await session.run(input, fetchList as string[]) : await session.run(input);
+      const t2 = observe ? performance.now() : 0;
+      const wanted = want ? new Set(want) : undefined;
       const out: Record<string, GraphValue> = {};
+      const returned: RunOutput[] = [];
       for (const [name, tensor] of Object.entries(result)) {
-        if (wanted && !wanted.has(name)) {
-          if (deviceOutputs.has(name)) tensor.dispose();
+        if (observe) returned.push({ name, location: tensor.location, bytes: tensor.location === 'cpu' ? (tensor.data as FeedValue).byteLength : 0 });
+        if (name === PACKED_OUTPUT) {
+          if (fromPacked.length > 0) {
+            const parts = splitPacked({ data: tensor.data as FeedValue, dims: tensor.dims }, layout!, input[Object.keys(input)[0]!]!.dims[0]!);
+            for (const n of fromPacked) out[n] = parts[n]!;
+          }
+          continue;
+        }
+        // Not asked for, or returned through the packed copy: dropped (freed unread when on the device).
+        if ((wanted && !wanted.has(name)) || (fromPacked.length > 0 && packedNames.has(name))) {
+          if (tensor.location !== 'cpu') tensor.dispose();
           continue;
         }
         // Never touch `.data` of an output left on the device.
         out[name] = deviceOutputs.has(name) ? { resident: tensor, dims: tensor.dims } : { data: tensor.data as FeedValue, dims: tensor.dims };
       }
+      if (observe) {
+        const rows = Object.values(input)[0]?.dims[0] ?? 0;
+        observe({ file, rows, inputMs: t1 - t0, runMs: t2 - t1, outputMs: performance.now() - t2, outputs: returned, packed: fromPacked.length > 0 });
+      }
       return out;
     },
-    release: () => session.release(),
+    release: async () => {
+      try {
+        // The node binding writes the trace on endProfiling (release alone may not).
+        if (profiling) session.endProfiling();
+      } finally {
+        await session.release();
+      }
+    },
   };
 }
 
@@ -150,7 +196,16 @@ interface Opened {
   readonly fallbackReason?: string;
 }
 
-async function openRunner(file: string, device: Device, mode: InferenceMode, threads: number, batch: number | undefined, deviceOutputs: ReadonlySet<string>): Promise<Opened> {
+/** How openRunner opens a session besides device, mode, threads and batch. */
+interface RunnerSettings {
+  readonly deviceOutputs: ReadonlySet<string>;
+  /** Outputs to pack (already checked with packProblem), and whether on CPU too. */
+  readonly pack?: { readonly outputs: readonly string[]; readonly always: boolean };
+  readonly profilePrefix?: string;
+}
+
+async function openRunner(file: string, device: Device, mode: InferenceMode, threads: number, batch: number | undefined, settings: RunnerSettings): Promise<Opened> {
+  const { deviceOutputs, pack, profilePrefix } = settings;
   if (mode === 'worker') {
     const thread = InferenceThread.join();
     try {
@@ -161,14 +216,20 @@ async function openRunner(file: string, device: Device, mode: InferenceMode, thr
       throw err;
     }
   }
-  const { session, provider, fallbackReason } = await openSession(file, device, { threads, ...(batch === undefined ? {} : { batch }), deviceOutputs: [...deviceOutputs] });
-  return { runner: inlineRunner(session, deviceOutputs, provider === 'webgpu' && deviceOutputs.size > 0), provider, inputs: describeInputs(session), outputs: describeOutputs(session), ...(fallbackReason ? { fallbackReason } : {}) };
+  const prefix = profilePrefix === undefined ? undefined : `${profilePrefix}-b${batch ?? 'dynamic'}`;
+  const { session, provider, fallbackReason, packed } = await openSession(file, device, { threads, ...(batch === undefined ? {} : { batch }), deviceOutputs: [...deviceOutputs], ...(pack ? { pack } : {}), ...(prefix ? { profilePrefix: prefix } : {}) });
+  const outputs = describeOutputs(session).filter((o) => o.name !== PACKED_OUTPUT);
+  const layout = packed && pack ? packLayout(outputs, pack.outputs) : undefined;
+  const runner = inlineRunner(file, session, deviceOutputs, provider === 'webgpu' && deviceOutputs.size > 0, layout, prefix !== undefined);
+  return { runner, provider, inputs: describeInputs(session), outputs, ...(fallbackReason ? { fallbackReason } : {}) };
 }
 
 export class OnnxGraph implements AsyncDisposable {
   private released = false;
   /** Bucket sessions by batch size, opened on first use. */
   private readonly bucketRunners = new Map<number, Promise<GraphRunner>>();
+  /** The bucket sessions already open: a run takes them without awaiting a promise (one per run otherwise). */
+  private readonly readyRunners = new Map<number, GraphRunner>();
   /** Set when a bucket session could not be made (e.g. an input with a fixed dimension 0): run as exported. */
   private bucketsFailed = false;
 
@@ -188,7 +249,7 @@ export class OnnxGraph implements AsyncDisposable {
     const { file, device = 'cpu' } = options;
     const mode = options.inference ?? defaultInferenceMode();
     const deviceOutputs = new Set(mode === 'inline' ? (options.deviceOutputs ?? []) : []);
-    const opened = await openRunner(file, device, mode, options.threads ?? 1, undefined, deviceOutputs);
+    const opened = await openRunner(file, device, mode, options.threads ?? 1, undefined, { deviceOutputs, ...(options.profilePrefix ? { profilePrefix: options.profilePrefix } : {}) });
     if (opened.fallbackReason && !fallbackWarned.has(opened.fallbackReason)) {
       fallbackWarned.add(opened.fallbackReason);
       (options.warn ?? console.warn)(`momento: --device auto: running on CPU (${opened.fallbackReason})`);
@@ -221,7 +282,7 @@ export class OnnxGraph implements AsyncDisposable {
     if (this.released) throw new Error(`OnnxGraph ${this.file} was released`);
     const rows = Object.values(feeds)[0]?.dims[0];
     const bucket = rows === undefined || this.options.buckets === false || this.bucketsFailed ? undefined : bucketFor(rows);
-    const runner = bucket === undefined ? undefined : await this.bucket(bucket);
+    const runner = bucket === undefined ? undefined : (this.readyRunners.get(bucket) ?? (await this.bucket(bucket)));
     if (rows === undefined || bucket === undefined || !runner) return this.runner.run(feeds, outputs);
     if (bucket === rows) return runner.run(feeds, outputs);
     return dropPadding(await runner.run(padFeeds(feeds, rows, bucket), outputs), rows);
@@ -232,7 +293,15 @@ export class OnnxGraph implements AsyncDisposable {
     if (!runner) {
       const device: Device = this.provider === 'cpu' ? 'cpu' : 'gpu';
       const threads = this.threadsFor(batch);
-      runner = openRunner(this.file, device, this.inference, threads, batch, this.deviceOutputs).then((o) => o.runner);
+      const pack = this.packing;
+      runner = openRunner(this.file, device, this.inference, threads, batch, {
+        deviceOutputs: this.deviceOutputs,
+        ...(pack ? { pack } : {}),
+        ...(this.options.profilePrefix ? { profilePrefix: this.options.profilePrefix } : {}),
+      }).then((o) => {
+        this.readyRunners.set(batch, o.runner);
+        return o.runner;
+      });
       this.bucketRunners.set(batch, runner);
     }
     return runner.catch((err: unknown) => {
@@ -241,6 +310,18 @@ export class OnnxGraph implements AsyncDisposable {
       this.bucketsFailed = true;
       return undefined;
     });
+  }
+
+  /** The outputs the bucket sessions pack (OnnxGraphOptions.packOutputs), when they can be. */
+  private get packing(): { outputs: readonly string[]; always: boolean } | undefined {
+    const outputs = (this.options.packOutputs ?? []).filter((n) => !this.deviceOutputs.has(n));
+    if (this.inference !== 'inline' || packProblem(this.outputs, outputs) !== undefined) return undefined;
+    return { outputs, always: this.options.packOn === 'always' };
+  }
+
+  /** Whether runs at a bucket size read the packed outputs as one (for tests and the profile). */
+  get packs(): boolean {
+    return this.packing !== undefined && (this.provider !== 'cpu' || this.options.packOn === 'always');
   }
 
   /** Intra-op threads of the session for batches of `batch` rows: the `threads` option, else by batch size. */

@@ -1,10 +1,11 @@
 // Opening an onnxruntime-node session with the provider choice (cpu, webgpu, cuda) and describing
 // its inputs and outputs. Shared by the in-process graph and the inference worker, so both choose
 // providers and word their errors the same way.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
+import { withPackedOutput } from './packed-outputs.js';
 import { withStaticBatch } from './static-batch.js';
 
 export type Device = 'auto' | 'gpu' | 'cpu';
@@ -22,6 +23,8 @@ export interface OpenedSession {
   readonly provider: Provider;
   /** Set when 'auto' fell back to CPU: the reason, for one warning per reason. */
   readonly fallbackReason?: string;
+  /** Whether the session has the packed output of SessionSettings.pack (packed-outputs.ts). */
+  readonly packed: boolean;
 }
 
 /** How a session is opened besides its device: threads, a static batch, outputs left on the device. */
@@ -34,29 +37,53 @@ export interface SessionSettings {
    * passed to the next graph, never read here. Ignored on CPU (where every output is on the CPU).
    */
   readonly deviceOutputs?: readonly string[];
+  /**
+   * Outputs to read back as one (packed-outputs.ts): the model gets a PACKED_OUTPUT of them. On a
+   * GPU provider only, unless `always` (tests check the packed path on CPU). Only with `batch` set.
+   */
+  readonly pack?: { readonly outputs: readonly string[]; readonly always: boolean };
+  /**
+   * onnxruntime's own profile: a JSON trace per session, written to `<profilePrefix>_<date>.json`
+   * when the session is released (SessionOptions.enableProfiling). Default off.
+   */
+  readonly profilePrefix?: string;
 }
 
 export async function openSession(file: string, device: Device, settings: SessionSettings): Promise<OpenedSession> {
   if (!existsSync(file)) throw new Error(`ONNX graph not found: ${file}`);
-  const { threads, batch, deviceOutputs = [] } = settings;
-  const model = batch === undefined ? undefined : withStaticBatch(file, batch);
-  const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 };
-  const create = (options: ort.InferenceSession.SessionOptions) => (model ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(file, options));
-  const cpu = async () => create({ ...base, executionProviders: ['cpu'] });
-  if (device === 'cpu') return { session: await cpu(), provider: 'cpu' };
+  const { threads, batch, deviceOutputs = [], pack, profilePrefix } = settings;
+  // The model as exported, or patched (a packed output, a static batch) per provider.
+  const model = (packed: boolean): Uint8Array | undefined => {
+    if (batch === undefined) return undefined;
+    return withStaticBatch(file, batch, packed && pack ? withPackedOutput(new Uint8Array(readFileSync(file)), pack.outputs) : undefined);
+  };
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
+  };
+  const create = (bytes: Uint8Array | undefined, options: ort.InferenceSession.SessionOptions) => (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file, options));
+  const packOnCpu = batch !== undefined && pack !== undefined && pack.always;
+  const cpu = async () => create(model(packOnCpu), { ...base, executionProviders: ['cpu'] });
+  if (device === 'cpu') return { session: await cpu(), provider: 'cpu', packed: packOnCpu };
   // onnxruntime-node does not fall back by itself when a listed provider fails: try one at a time.
   const errors: string[] = [];
+  const packOnGpu = batch !== undefined && pack !== undefined;
   for (const provider of gpuProviders()) {
     try {
-      const location = provider === 'webgpu' && deviceOutputs.length > 0 ? { preferredOutputLocation: Object.fromEntries(deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) } : {};
-      return { session: await create({ ...base, ...location, executionProviders: [provider] }), provider };
+      // With outputs on the device, a run fetches every output (graph.ts): the packed ones then
+      // stay on the device too, and only their packed copy is read back.
+      const onDevice = deviceOutputs.length > 0 ? [...deviceOutputs, ...(packOnGpu ? pack.outputs : [])] : [];
+      const location = provider === 'webgpu' && onDevice.length > 0 ? { preferredOutputLocation: Object.fromEntries(onDevice.map((n) => [n, 'gpu-buffer' as const])) } : {};
+      return { session: await create(model(packOnGpu), { ...base, ...location, executionProviders: [provider] }), provider, packed: packOnGpu };
     } catch (err) {
       errors.push(`${provider}: ${explain(err)}`);
     }
   }
   const reason = errors.join('; ') || 'no GPU provider in this onnxruntime-node build';
   if (device === 'gpu') throw new Error(`no GPU execution provider could run it: ${reason}`);
-  return { session: await cpu(), provider: 'cpu', fallbackReason: reason };
+  return { session: await cpu(), provider: 'cpu', fallbackReason: reason, packed: packOnCpu };
 }
 
 export function describeInputs(session: ort.InferenceSession): TensorDecl[] {

@@ -57,9 +57,17 @@ function schemaFile(): string {
   throw new Error('static batch: proto/onnx.proto not found above src/onnx');
 }
 
+let schema: protobuf.Root | undefined;
+
+/** The official ONNX schema (proto/onnx.proto), loaded once. */
+export function onnxSchema(): protobuf.Root {
+  schema ??= protobuf.loadSync(schemaFile());
+  return schema;
+}
+
 function ids(): FieldIds {
   if (fieldIds) return fieldIds;
-  const root = protobuf.loadSync(schemaFile());
+  const root = onnxSchema();
   const id = (type: string, field: string): number => root.lookupType(`onnx.${type}`).fields[field]!.id;
   fieldIds = {
     graph: id('ModelProto', 'graph'),
@@ -76,14 +84,14 @@ function ids(): FieldIds {
   return fieldIds;
 }
 
-type Edit = (payload: Uint8Array, index: number) => Uint8Array;
+export type Edit = (payload: Uint8Array, index: number) => Uint8Array;
 
 /**
  * The message `bytes` with the payload of each length-delimited field in `edits` replaced (the
  * edit gets the payload and its index among the fields of that number); every other byte is
  * copied as it is, so fields this schema does not know (newer IR versions) survive.
  */
-function editFields(bytes: Uint8Array, edits: ReadonlyMap<number, Edit>): Uint8Array {
+export function editFields(bytes: Uint8Array, edits: ReadonlyMap<number, Edit>): Uint8Array {
   const reader = protobuf.Reader.create(bytes);
   const parts: Uint8Array[] = [];
   const seen = new Map<number, number>();
@@ -118,16 +126,16 @@ function stringField(bytes: Uint8Array, id: number): string | undefined {
 }
 
 /**
- * The model at `file` with dimension 0 of every graph input and output fixed to `batch` (and
+ * The model at `file` (or its bytes `model`, already read or patched) with dimension 0 of every graph input and output fixed to `batch` (and
  * every intermediate value_info whose dimension 0 carries the same symbol), re-serialised. The
  * field numbers come from the official schema (proto/onnx.proto); only the dimension messages
  * change, every other byte (initializers, fields newer than the schema) is copied. Throws, naming
  * the file and tensor, when an input's dimension 0 is not symbolic.
  */
-export function withStaticBatch(file: string, batch: number): Uint8Array {
+export function withStaticBatch(file: string, batch: number, model?: Uint8Array): Uint8Array {
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`static batch: batch must be a positive integer, got ${batch}`);
   const f = ids();
-  const bytes = new Uint8Array(readFileSync(file));
+  const bytes = model ?? new Uint8Array(readFileSync(file));
   const symbols = new Set<string>();
   /** Rewrites dimension 0 of one ValueInfoProto of the graph's `side`. */
   const valueInfo = (side: 'input' | 'output' | 'value_info'): Edit => (payload) => {
@@ -166,7 +174,7 @@ function stripFields(bytes: Uint8Array, drop: readonly number[]): Uint8Array {
   return concatBytes(parts);
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

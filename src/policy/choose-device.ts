@@ -1,7 +1,10 @@
 // `--device auto` by measurement: open the policy on the GPU and on the CPU, time a few warm steps
 // of each at the batch size the caller will run, keep the faster and release the other. A GPU
 // call has a fixed cost of milliseconds, so which device wins depends on the model and the batch
-// (BENCHMARKS.md "gpu"); only a measurement on this machine knows. Where no GPU provider opens,
+// (BENCHMARKS.md "gpu"); only a measurement on this machine knows. The two devices' steps are
+// interleaved (one of each in turn, who goes first alternating) and compared by their median, so
+// a change of the machine's state while timing (another process, clocks) or one slow step (a GC
+// pause, a late first use) weighs on both alike instead of deciding. Where no GPU provider opens,
 // the CPU is chosen without timing and the log line says why.
 import { performance } from 'node:perf_hooks';
 import type { Observation } from '../core/types.js';
@@ -27,7 +30,7 @@ export interface ChooseDeviceOptions<P> {
   readonly observation: Observation;
   /** Episodes per timed step: the batch size the caller will run. Default 1. */
   readonly batch?: number;
-  /** Untimed steps before timing (after the load's own warm-up step). Default 2. */
+  /** Untimed steps of each device before timing (after the load's own warm-up step, at batch 1: the first here opens the batch's bucket session). Default 3. */
   readonly warmSteps?: number;
   /** Timed steps at most. Default 8. */
   readonly timedSteps?: number;
@@ -41,7 +44,7 @@ export interface ChooseDeviceOptions<P> {
 
 export interface DeviceMeasurement {
   readonly provider: string;
-  /** Mean ms per batched step. */
+  /** Median ms per batched step. */
   readonly msPerStep: number;
   readonly steps: number;
 }
@@ -55,20 +58,39 @@ export interface DeviceChoice<P> {
   readonly reason?: string;
 }
 
-/** Mean ms per step of `policy` at `batch` episodes per step, after `warm` untimed steps. */
-export async function measureSteps<E>(policy: TimedPolicy<E>, options: Required<Pick<ChooseDeviceOptions<unknown>, 'observation' | 'batch' | 'warmSteps' | 'timedSteps' | 'budgetMs' | 'now'>>): Promise<DeviceMeasurement> {
-  const { observation, batch, warmSteps, timedSteps, budgetMs, now } = options;
-  const items = Array.from({ length: batch }, (_, s) => ({ episode: policy.newEpisode(s), observation }));
-  for (let i = 0; i < warmSteps; i++) await policy.stepBatch(items);
-  let steps = 0;
-  let spent = 0;
-  while (steps < timedSteps && (steps === 0 || spent < budgetMs)) {
-    const t0 = now();
-    await policy.stepBatch(items);
-    spent += now() - t0;
-    steps++;
+/** Timed steps of one device, interleaved with the other's (see the module comment). */
+class StepTimer<E> {
+  readonly items: { episode: E; observation: Observation }[];
+  readonly times: number[] = [];
+  spent = 0;
+
+  constructor(
+    readonly policy: TimedPolicy<E>,
+    observation: Observation,
+    batch: number,
+  ) {
+    this.items = Array.from({ length: batch }, (_, s) => ({ episode: policy.newEpisode(s), observation }));
   }
-  return { provider: policy.provider, msPerStep: spent / steps, steps };
+
+  wants(timedSteps: number, budgetMs: number): boolean {
+    return this.times.length < timedSteps && (this.times.length === 0 || this.spent < budgetMs);
+  }
+
+  async step(now: () => number, timed: boolean): Promise<void> {
+    const t0 = now();
+    await this.policy.stepBatch(this.items);
+    if (!timed) return;
+    const ms = now() - t0;
+    this.times.push(ms);
+    this.spent += ms;
+  }
+
+  measurement(): DeviceMeasurement {
+    const sorted = [...this.times].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    return { provider: this.policy.provider, msPerStep: median, steps: sorted.length };
+  }
 }
 
 function positiveInteger(field: string, value: number): number {
@@ -78,14 +100,11 @@ function positiveInteger(field: string, value: number): number {
 
 /** Opens the policy on the faster of GPU and CPU at the given batch size (see the module comment). */
 export async function chooseDevice<E, P extends TimedPolicy<E>>(options: ChooseDeviceOptions<P>): Promise<DeviceChoice<P>> {
-  const timing = {
-    observation: options.observation,
-    batch: positiveInteger('batch', options.batch ?? 1),
-    warmSteps: options.warmSteps ?? 2,
-    timedSteps: positiveInteger('timedSteps', options.timedSteps ?? 8),
-    budgetMs: options.budgetMs ?? 1500,
-    now: options.now ?? (() => performance.now()),
-  };
+  const batch = positiveInteger('batch', options.batch ?? 1);
+  const warmSteps = options.warmSteps ?? 3;
+  const timedSteps = positiveInteger('timedSteps', options.timedSteps ?? 8);
+  const budgetMs = options.budgetMs ?? 1500;
+  const now = options.now ?? (() => performance.now());
   let gpu: P;
   try {
     gpu = await options.open('gpu');
@@ -96,25 +115,44 @@ export async function chooseDevice<E, P extends TimedPolicy<E>>(options: ChooseD
     return { policy: cpu, device: 'cpu', measurements: [], reason };
   }
   if (gpu.provider === 'cpu') return { policy: gpu, device: 'cpu', measurements: [], reason: 'no GPU provider opened (the graph layer said why)' };
-  let onGpu: DeviceMeasurement;
-  try {
-    onGpu = await measureSteps(gpu, timing);
-  } catch (err) {
-    await gpu.release();
-    const reason = `a step on ${gpu.provider} failed: ${err instanceof Error ? err.message : String(err)}`;
-    const cpu = await options.open('cpu');
-    options.log(`momento: --device auto: running on CPU (${reason}), chosen without timing`);
-    return { policy: cpu, device: 'cpu', measurements: [], reason };
-  }
   let cpu: P | undefined;
   try {
     cpu = await options.open('cpu');
-    const onCpu = await measureSteps(cpu, timing);
+    const timers = { gpu: new StepTimer(gpu, options.observation, batch), cpu: new StepTimer(cpu, options.observation, batch) };
+    // A failing GPU step falls back to the CPU; a failing CPU step is an error of the bundle.
+    let gpuError: unknown;
+    const gpuStep = async (timed: boolean): Promise<boolean> => {
+      try {
+        await timers.gpu.step(now, timed);
+        return true;
+      } catch (err) {
+        gpuError = err;
+        return false;
+      }
+    };
+    let ok = true;
+    for (let i = 0; ok && i < warmSteps; i++) {
+      ok = await gpuStep(false);
+      await timers.cpu.step(now, false);
+    }
+    for (let round = 0; ok && (timers.gpu.wants(timedSteps, budgetMs) || timers.cpu.wants(timedSteps, budgetMs)); round++) {
+      const gpuFirst = round % 2 === 0;
+      if (!gpuFirst && timers.cpu.wants(timedSteps, budgetMs)) await timers.cpu.step(now, true);
+      if (timers.gpu.wants(timedSteps, budgetMs)) ok = await gpuStep(true);
+      if (ok && gpuFirst && timers.cpu.wants(timedSteps, budgetMs)) await timers.cpu.step(now, true);
+    }
+    if (!ok) {
+      await gpu.release();
+      const reason = `a step on ${gpu.provider} failed: ${gpuError instanceof Error ? gpuError.message : String(gpuError)}`;
+      options.log(`momento: --device auto: running on CPU (${reason}), chosen without timing`);
+      return { policy: cpu, device: 'cpu', measurements: [], reason };
+    }
+    const [onGpu, onCpu] = [timers.gpu.measurement(), timers.cpu.measurement()];
     const gpuWins = onGpu.msPerStep < onCpu.msPerStep;
     const [keep, drop] = gpuWins ? [gpu, cpu] : [cpu, gpu];
     await drop.release();
     const figure = (m: DeviceMeasurement): string => `${m.provider} ${m.msPerStep.toFixed(2)} ms/step`;
-    options.log(`momento: --device auto: ${figure(onGpu)}, ${figure(onCpu)} at batch ${timing.batch} (${onGpu.steps}+${onCpu.steps} timed steps): ${keep.provider}`);
+    options.log(`momento: --device auto: ${figure(onGpu)}, ${figure(onCpu)} at batch ${batch} (median of ${onGpu.steps}+${onCpu.steps} interleaved timed steps): ${keep.provider}`);
     return { policy: keep, device: gpuWins ? 'gpu' : 'cpu', measurements: [onGpu, onCpu] };
   } catch (err) {
     await Promise.allSettled([gpu.release(), cpu?.release()]);

@@ -9,6 +9,11 @@ export interface GraphPlan {
   readonly fetch: Readonly<Record<GraphRole, readonly string[]>>;
   /** Per graph: the fetched outputs that only another graph reads (never the runtime). */
   readonly deviceOutputs: Readonly<Record<GraphRole, readonly string[]>>;
+  /**
+   * Per graph: the fetched outputs the runtime reads, to be read back as one where there are two
+   * or more (a fused memoryvla step: actions and each stream's tokens to write; packed-outputs.ts).
+   */
+  readonly packOutputs: Readonly<Record<GraphRole, readonly string[]>>;
   /** Whether a step runs the fused step graph instead of encoder, memory and head. */
   readonly fused: boolean;
 }
@@ -40,6 +45,7 @@ export function graphPlan(m: Manifest, options: { attention: boolean; fused: boo
   const memoryFetch = (memory?.outputs ?? []).map((t) => t.name).filter((n) => consumed(n, headInputs));
   const stepFetch = (step?.outputs ?? []).map((t) => t.name).filter((n) => n === 'actions' || reads.has(n));
   const onDevice = (names: readonly string[]): string[] => names.filter((n) => !reads.has(n));
+  const readBack = (names: readonly string[]): string[] => (names.filter((n) => n === 'actions' || reads.has(n)).length >= 2 ? names.filter((n) => n === 'actions' || reads.has(n)) : []);
   // A session with per-output locations computes every output (graph.ts, fetchAll): those not
   // fetched stay on the device too, so nothing is read back for them.
   const unfetched = (declared: readonly { name: string }[] | undefined, fetched: readonly string[]): string[] =>
@@ -52,6 +58,7 @@ export function graphPlan(m: Manifest, options: { attention: boolean; fused: boo
       head: [],
       step: [],
     },
+    packOutputs: { encoder: readBack(encoderFetch), memory: readBack(memoryFetch), head: [], step: readBack(stepFetch) },
     fused: options.fused && step !== undefined && m.head.kind === 'direct',
   };
 }

@@ -50,6 +50,12 @@ export interface PolicyOptions extends LoadOptions {
   readonly fused?: boolean;
   /** With device 'auto': the batch size (episodes per step) at which GPU and CPU are timed against each other. Default 1. */
   readonly autoBatch?: number;
+  /**
+   * Read the outputs a step reads back from one graph (a fused step's actions and bank tokens) as
+   * one packed output: 'gpu' on a GPU provider, where each read-back costs ~0.6 ms (default);
+   * 'always' (also on CPU: tests check it gives the same bits); 'never'. See packed-outputs.ts.
+   */
+  readonly packReads?: 'gpu' | 'always' | 'never';
 }
 
 /** Grey frames, proprio at its mean, the first task (if any): a valid input for any bundle. */
@@ -143,7 +149,9 @@ export class Policy implements AsyncDisposable {
     // override that feeds another number of slots, the step runs the separate graphs.
     const stepFits = memorySpec.kind !== 'memoryvla' || manifest.memory.kind !== 'memoryvla' || stepSlots(manifest) !== undefined || memorySpec.slots === manifest.memory.capacity;
     const plan = graphPlan(manifest, { attention: options.attention ?? false, fused: (options.fused ?? true) && stepFits });
-    const graphs = await loadGraphs(dir, manifest, { ...options, deviceOutputs: plan.deviceOutputs });
+    const { packReads: packing = 'gpu', ...load } = options;
+    const pack = packing === 'never' ? {} : { packOutputs: plan.packOutputs, packOn: packing };
+    const graphs = await loadGraphs(dir, manifest, { ...load, deviceOutputs: plan.deviceOutputs, ...pack });
     const policy = new Policy(dir, manifest, hash, graphs, options.noMemory ?? false, memorySpec, plan);
     if (options.warmUp ?? true) {
       try {

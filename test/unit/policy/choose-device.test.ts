@@ -124,6 +124,31 @@ describe('chooseDevice', () => {
     expect(s.log[0]).toMatch(/a step on webgpu failed: kernel failed/);
   });
 
+  it('interleaves the two devices\' timed steps and compares medians, so one slow step does not decide', async () => {
+    const clock = new FakeClock();
+    const order: string[] = [];
+    let gpuSteps = 0;
+    // The GPU takes 8 ms a step, except its first timed step (after 3 warm ones): 100 ms. Its
+    // mean over 8 steps (19.5) would lose to the CPU's 10 ms; its median (8) wins.
+    const gpu = new FakePolicy('webgpu', clock, () => (++gpuSteps === 4 ? 100 : 8));
+    const cpu = new FakePolicy('cpu', clock, () => 10);
+    const tap = (p: FakePolicy): FakePolicy => {
+      const step = p.stepBatch.bind(p);
+      p.stepBatch = (items) => (order.push(p.provider), step(items));
+      return p;
+    };
+    const open = (device: ForcedDevice): Promise<FakePolicy> => Promise.resolve(tap(device === 'gpu' ? gpu : cpu));
+    const log: string[] = [];
+    const choice = await chooseDevice({ open, observation, log: (l) => log.push(l), now: clock.now });
+    expect(choice.device).toBe('gpu');
+    expect(choice.measurements.map((m) => [m.provider, m.msPerStep, m.steps])).toEqual([['webgpu', 8, 8], ['cpu', 10, 8]]);
+    // Warm steps in turn, then timed rounds with who goes first alternating.
+    expect(order.slice(0, 6)).toEqual(['webgpu', 'cpu', 'webgpu', 'cpu', 'webgpu', 'cpu']);
+    expect(order.slice(6, 12)).toEqual(['webgpu', 'cpu', 'cpu', 'webgpu', 'webgpu', 'cpu']);
+    expect(log[0]).toMatch(/webgpu 8\.00 ms\/step, cpu 10\.00 ms\/step at batch 1 \(median of 8\+8 interleaved timed steps\): webgpu$/);
+    expect(cpu.released).toBe(1);
+  });
+
   it('rejects a batch that is not a positive integer, naming the field', async () => {
     const s = setup();
     await expect(chooseDevice({ open: s.open, observation, batch: 0, log: () => {}, now: s.now })).rejects.toThrow(/'batch' must be a positive integer, got 0/);
