@@ -1,12 +1,17 @@
 // `npm run bench -- live`: live (real-time) against lock-step success per task, and a latency
-// table (injected 0/50/150/300 ms; naive vs delay-aware switching) with jerk at chunk boundaries
-// against jerk inside chunks. Real-time episodes mostly wait, so many run at once in one process.
-//   node dist/src/bench/main.js live [--episodes 100] [--concurrency 48] [--out bench-results/live.json]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// table (injected 0/50/150/300 ms; naive vs delay-aware switching, the first chunk from rest or
+// at its delay, ensembling, real-time chunking) with jerk at chunk boundaries against jerk inside
+// chunks. Real-time episodes mostly wait, so many run at once in one process.
+//   node dist/src/bench/main.js live [--episodes 100] [--concurrency 48] [--only name|bundle-dir,…]
+//     [--latency 0,150] [--tasks a,b] [--params legacy|drawn] [--out bench-results/live.json]
+// `--only` takes plan names or bundle folders (a folder runs 0 and 150 ms, delay-aware, with and
+// without real-time chunking for a flow head). Task parameters: the reference bundles of the plan
+// were trained on the legacy timings and run at them; a folder runs the seeds' drawn parameters.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TASK_IDS } from '../../sim/index.js';
+import { TASK_IDS, legacyTaskParams } from '../../sim/index.js';
 import { projectPath } from '../core/project-files.js';
 import { table } from '../core/text-table.js';
 import { Policy } from '../policy/policy.js';
@@ -18,8 +23,63 @@ export interface LiveBenchOptions {
   readonly concurrency: number;
   readonly out: string;
   readonly machine: string;
-  /** Only these bundles of the plan (default: all). */
+  /** Only these bundles of the plan, or bundle folders (default: the whole plan). */
   readonly only?: readonly string[];
+  /** Only the plan's cells at these injected latencies, ms (default: all). */
+  readonly latencies?: readonly number[];
+  /** Only these tasks (default: all). */
+  readonly tasks?: readonly string[];
+  /** Task parameters for every bundle: 'legacy' (the old fixed timings) or 'drawn' (each seed's). Default: per bundle (see above). */
+  readonly params?: 'legacy' | 'drawn';
+}
+
+type Switching = 'delay-aware' | 'naive';
+type FirstChunk = 'from-rest' | 'delay-aware';
+
+/** One live cell of the plan. */
+interface Variant {
+  readonly latencyMs: number;
+  readonly switching: Switching;
+  readonly firstChunk: FirstChunk;
+  readonly ensemble: number;
+  readonly rtc: boolean;
+}
+
+interface PlanEntry {
+  readonly bundle: string;
+  readonly dir: string;
+  readonly params: 'legacy' | 'drawn';
+  readonly variants: readonly Variant[];
+}
+
+const cell = (latencyMs: number, rest: Partial<Omit<Variant, 'latencyMs'>> = {}): Variant => ({ latencyMs, switching: 'delay-aware', firstChunk: 'from-rest', ensemble: 0, rtc: false, ...rest });
+
+const PLAN: readonly PlanEntry[] = [
+  {
+    bundle: 'memoryvla-sim',
+    dir: 'policies/memoryvla-sim',
+    params: 'legacy',
+    variants: [0, 50, 150, 300].flatMap((ms) => [
+      cell(ms),
+      // Before the first chunk started from rest: it started at its delay like the others.
+      cell(ms, { firstChunk: 'delay-aware' }),
+      cell(ms, { switching: 'naive' }),
+      // Temporal ensembling (ACT's m = 0.01) on the aligned indices, at the latency of the target.
+      ...(ms === 150 ? [cell(ms, { ensemble: 0.01 })] : []),
+    ]),
+  },
+  { bundle: 'hamlet-sim', dir: 'policies/hamlet-sim', params: 'legacy', variants: [0, 150].flatMap((ms) => [cell(ms), cell(ms, { firstChunk: 'delay-aware' })]) },
+  // A flow head (the tiny test bundle: its success means nothing, its jerk at chunk boundaries does).
+  { bundle: 'hamlet-tiny', dir: 'test/fixtures/bundles/hamlet-tiny', params: 'legacy', variants: [cell(150), cell(150, { rtc: true }), cell(150, { switching: 'naive' })] },
+];
+
+/** A plan entry by name, or a bundle folder: 0 and 150 ms, delay-aware, with and without RTC for a flow head. */
+function planFor(name: string): PlanEntry {
+  const known = PLAN.find((p) => p.bundle === name);
+  if (known) return known;
+  const dir = isAbsolute(name) ? name : resolve(name);
+  if (!existsSync(join(dir, 'policy.json'))) throw new RangeError(`bench live --only: '${name}' is neither a plan bundle (${PLAN.map((p) => p.bundle).join(', ')}) nor a bundle folder (no policy.json)`);
+  return { bundle: basename(dir), dir, params: 'drawn', variants: [0, 150].flatMap((ms) => [cell(ms), cell(ms, { rtc: true })]) };
 }
 
 interface Cell {
@@ -27,7 +87,10 @@ interface Cell {
   readonly mode: string;
   readonly latencyMs: number;
   readonly switching: string;
+  readonly firstChunk: string;
+  readonly ensemble: number;
   readonly rtc: boolean;
+  readonly params: 'legacy' | 'drawn';
   readonly successByTask: Record<string, number>;
   readonly episodes: number;
   readonly meanDelayTicks: number;
@@ -36,20 +99,22 @@ interface Cell {
   readonly skippedTicks: number;
   readonly jerkBoundary: number;
   readonly jerkInside: number;
+  /** Mean |new chunk's row i - action played at its tick| over rows i < delay (PrefixMeter). */
+  readonly prefixError: number;
   readonly seconds: number;
 }
 
 const pct = (k: number, n: number): number => (100 * k) / Math.max(1, n);
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-function summarizeLive(bundle: string, latencyMs: number, switching: string, rtc: boolean, rs: readonly LiveEpisodeResult[], seconds: number): Cell {
+function summarizeLive(tasks: readonly string[], bundle: string, params: 'legacy' | 'drawn', v: Variant, rs: readonly LiveEpisodeResult[], seconds: number): Cell {
+  const withPrefix = rs.filter((r) => r.prefixRows > 0);
   return {
     bundle,
     mode: 'live',
-    latencyMs,
-    switching,
-    rtc,
-    successByTask: Object.fromEntries(TASK_IDS.map((t) => [t, pct(rs.filter((r) => r.task === t && r.success).length, rs.filter((r) => r.task === t).length)])),
+    ...v,
+    params,
+    successByTask: Object.fromEntries(tasks.map((t) => [t, pct(rs.filter((r) => r.task === t && r.success).length, rs.filter((r) => r.task === t).length)])),
     episodes: rs.length,
     meanDelayTicks: mean(rs.flatMap((r) => r.chunkDelays)),
     expiredChunks: rs.reduce((n, r) => n + r.expiredChunks, 0),
@@ -57,9 +122,12 @@ function summarizeLive(bundle: string, latencyMs: number, switching: string, rtc
     skippedTicks: rs.reduce((n, r) => n + r.skippedTicks, 0),
     jerkBoundary: mean(rs.map((r) => r.jerkBoundary)),
     jerkInside: mean(rs.map((r) => r.jerkInside)),
+    prefixError: withPrefix.length > 0 ? withPrefix.reduce((a, r) => a + r.prefixError * r.prefixRows, 0) / withPrefix.reduce((a, r) => a + r.prefixRows, 0) : Number.NaN,
     seconds,
   };
 }
+
+const fixed = (x: number, digits: number): string => (Number.isNaN(x) ? '-' : x.toFixed(digits));
 
 export async function benchLive(options: LiveBenchOptions): Promise<void> {
   const { episodes, concurrency } = options;
@@ -67,26 +135,28 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
   // socket work of dozens of sessions on this event loop (a robot's clock would not either).
   await using server = await simProcess();
   const cells: Cell[] = [];
-  type Switching = 'delay-aware' | 'naive';
-  const plan: { bundle: string; dir: string; latencies: number[]; switchings: Switching[]; rtc: boolean[] }[] = (
-    [
-    { bundle: 'memoryvla-sim', dir: 'policies/memoryvla-sim', latencies: [0, 50, 150, 300], switchings: ['delay-aware', 'naive'], rtc: [false] },
-    { bundle: 'hamlet-sim', dir: 'policies/hamlet-sim', latencies: [0, 150], switchings: ['delay-aware'], rtc: [false] },
-    // A flow head (the tiny test bundle: its success means nothing, its jerk at chunk boundaries does).
-      { bundle: 'hamlet-tiny', dir: 'test/fixtures/bundles/hamlet-tiny', latencies: [150], switchings: ['delay-aware', 'naive'], rtc: [false, true] },
-    ] satisfies { bundle: string; dir: string; latencies: number[]; switchings: Switching[]; rtc: boolean[] }[]
-  ).filter((p) => !options.only || options.only.includes(p.bundle));
-  for (const { bundle, dir, latencies, switchings, rtc } of plan) {
-    await using policy = await Policy.load(projectPath(dir));
+  const tasks = options.tasks ?? TASK_IDS;
+  const unknown = tasks.find((t) => !(TASK_IDS as readonly string[]).includes(t));
+  if (unknown !== undefined) throw new RangeError(`bench live --tasks: unknown task '${unknown}' (tasks: ${TASK_IDS.join(', ')})`);
+  const plan = options.only ? options.only.map(planFor) : PLAN;
+  for (const entry of plan) {
+    const { bundle } = entry;
+    const variants = entry.variants.filter((v) => !options.latencies || options.latencies.includes(v.latencyMs));
+    const params = options.params ?? entry.params;
+    const taskParams = params === 'legacy' ? Object.fromEntries(tasks.map((t) => [t, legacyTaskParams(t)])) : {};
+    await using policy = await Policy.load(isAbsolute(entry.dir) ? entry.dir : projectPath(entry.dir));
     let t0 = performance.now();
-    const { results } = await evaluate({ policy, simUrl: server.url, tasks: TASK_IDS, episodes, concurrency: 8 });
+    const { results } = await evaluate({ policy, simUrl: server.url, tasks, episodes, concurrency: 8, taskParams });
     cells.push({
       bundle,
       mode: 'lock-step',
       latencyMs: 0,
       switching: '-',
+      firstChunk: '-',
+      ensemble: 0,
       rtc: false,
-      successByTask: Object.fromEntries(TASK_IDS.map((t) => [t, pct(results.filter((r) => r.task === t && r.success).length, episodes)])),
+      params,
+      successByTask: Object.fromEntries(tasks.map((t) => [t, pct(results.filter((r) => r.task === t && r.success).length, episodes)])),
       episodes: results.length,
       meanDelayTicks: 0,
       expiredChunks: 0,
@@ -94,43 +164,61 @@ export async function benchLive(options: LiveBenchOptions): Promise<void> {
       skippedTicks: 0,
       jerkBoundary: Number.NaN,
       jerkInside: Number.NaN,
+      prefixError: Number.NaN,
       seconds: (performance.now() - t0) / 1000,
     });
-    for (const latencyMs of latencies) {
-      for (const switching of switchings) {
-        for (const realTimeChunking of switching === 'naive' ? [false] : rtc) {
-          t0 = performance.now();
-          const rs = await evaluateLive({ policy, simUrl: server.url, tasks: TASK_IDS, episodes, concurrency, latency: { minMs: latencyMs, maxMs: latencyMs }, switching, realTimeChunking });
-          const cell = summarizeLive(bundle, latencyMs, switching, realTimeChunking, rs, (performance.now() - t0) / 1000);
-          cells.push(cell);
-          console.log(`${bundle} live ${latencyMs} ms ${switching}${realTimeChunking ? ' rtc' : ''}: ${TASK_IDS.map((t) => `${t} ${cell.successByTask[t]!.toFixed(0)}`).join(', ')} (${cell.seconds.toFixed(0)} s)`);
-        }
-      }
+    for (const v of variants) {
+      t0 = performance.now();
+      const rs = await evaluateLive({
+        policy,
+        simUrl: server.url,
+        tasks,
+        episodes,
+        concurrency,
+        taskParams,
+        latency: { minMs: v.latencyMs, maxMs: v.latencyMs },
+        switching: v.switching,
+        firstChunk: v.firstChunk,
+        ensemble: v.ensemble,
+        realTimeChunking: v.rtc,
+      });
+      const c = summarizeLive(tasks, bundle, params, v, rs, (performance.now() - t0) / 1000);
+      cells.push(c);
+      console.log(`${bundle} live ${describe(c)}: ${tasks.map((t) => `${t} ${c.successByTask[t]!.toFixed(0)}`).join(', ')} (${c.seconds.toFixed(0)} s)`);
     }
   }
   console.log(
     '\n' +
       table(
-        ['bundle', 'mode', 'latency ms', 'switching', 'rtc', ...TASK_IDS, 'mean delay ticks', 'expired chunks', 'fallback ticks', 'skipped ticks', 'jerk boundary', 'jerk inside'],
+        ['bundle', 'params', 'mode', 'latency ms', 'switching', 'first chunk', 'ensemble', 'rtc', ...tasks, 'mean delay ticks', 'expired chunks', 'fallback ticks', 'skipped ticks', 'jerk boundary', 'jerk inside', 'prefix error'],
         cells.map((c) => [
           c.bundle,
+          c.params,
           c.mode,
           String(c.latencyMs),
           c.switching,
+          c.firstChunk,
+          String(c.ensemble),
           c.rtc ? 'yes' : 'no',
-          ...TASK_IDS.map((t) => c.successByTask[t]!.toFixed(1)),
+          ...tasks.map((t) => c.successByTask[t]!.toFixed(1)),
           c.meanDelayTicks.toFixed(2),
           String(c.expiredChunks),
           String(c.fallbackTicks),
           String(c.skippedTicks),
-          Number.isNaN(c.jerkBoundary) ? '-' : c.jerkBoundary.toFixed(4),
-          Number.isNaN(c.jerkInside) ? '-' : c.jerkInside.toFixed(4),
+          fixed(c.jerkBoundary, 4),
+          fixed(c.jerkInside, 4),
+          fixed(c.prefixError, 4),
         ]),
       ),
   );
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, JSON.stringify({ date: new Date().toISOString(), machine: options.machine, episodesPerTask: episodes, concurrency, cells }, null, 2));
+  writeFileSync(options.out, JSON.stringify({ date: new Date().toISOString(), machine: options.machine, episodesPerTask: episodes, concurrency, tasks, cells }, null, 2));
   console.log(`\nwrote ${options.out}`);
+}
+
+function describe(c: Cell): string {
+  const extras = [c.firstChunk === 'delay-aware' ? 'first chunk at its delay' : '', c.ensemble > 0 ? `ensemble ${c.ensemble}` : '', c.rtc ? 'rtc' : ''].filter(Boolean);
+  return `${c.latencyMs} ms ${c.switching}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
 /** `momento sim --port 0` as a child process; its URL, and disposal that stops it. */

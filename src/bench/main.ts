@@ -10,7 +10,7 @@
 //           realistic-size bundles on CPU (1 and 4 threads) and WebGPU at B = 1, 8, 32, 64, against
 //           the raw graph time; the memory-vs-twin latency measured interleaved; `--device auto`;
 //   live    real-time episodes (src/bench/live.ts; its own options: --episodes 100 --concurrency 48
-//           --only a,b --out bench-results/live.json; run on its own).
+//           --only name|bundle-dir,… --latency 0,150 --tasks a,b --params legacy|drawn --out bench-results/live.json; run on its own).
 // No section named: all of them. Prints tables and writes JSON (--out). Options: --device
 // cpu|gpu|auto, --threads N, --steps 300, --seconds 1.5, --out bench-results/NAME.json.
 // Like the CLI, this is a composition root: it may import sim/; nothing imports it.
@@ -35,9 +35,16 @@ if (process.argv[2] === 'live') {
   // The live section alone: real-time episodes take minutes, the rest of the bench seconds.
   const { values: live } = parseArgs({
     args: process.argv.slice(3),
-    options: { episodes: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '48' }, only: { type: 'string' }, out: { type: 'string', default: 'bench-results/live.json' } },
+    options: { episodes: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '48' }, only: { type: 'string' }, tasks: { type: 'string' }, latency: { type: 'string' }, params: { type: 'string' }, out: { type: 'string', default: 'bench-results/live.json' } },
   });
-  await benchLive({ episodes: Number(live.episodes), concurrency: Number(live.concurrency), ...(live.only ? { only: live.only.split(',') } : {}), out: live.out, machine });
+  const params = live.params;
+  if (params !== undefined && params !== 'legacy' && params !== 'drawn') throw new RangeError(`bench live --params: expected 'legacy' or 'drawn', got '${params}'`);
+  const latencies = live.latency?.split(',').map((ms) => {
+    const n = Number(ms.replace(/ms$/, ''));
+    if (!Number.isFinite(n) || n < 0) throw new RangeError(`bench live --latency: expected ms values like 0,150, got '${ms}'`);
+    return n;
+  });
+  await benchLive({ episodes: Number(live.episodes), concurrency: Number(live.concurrency), ...(live.only ? { only: live.only.split(',') } : {}), ...(live.tasks ? { tasks: live.tasks.split(',') } : {}), ...(latencies ? { latencies } : {}), ...(params ? { params } : {}), out: live.out, machine });
   process.exit(0);
 }
 

@@ -1,7 +1,9 @@
 // ActionScheduler: turns action chunks into one action per control tick. Action i of a chunk
 // is due at the tick chunk.stampNs + i * period (the frame the chunk was computed from anchors
 // its step 0). A chunk that arrives after some of its ticks were already emitted starts at the
-// first tick still ahead (delay-aware switching); one with nothing left is never started.
+// first tick still ahead (delay-aware switching); one with nothing left is never started. The
+// episode's first chunk is the exception: the robot held still until it came, so it plays from
+// index 0 (its plan starts from rest, where the robot still is).
 // Overlapping chunks can be blended (temporal ensembling, ACT-style exponential weights) on
 // these aligned indices; values are clamped to the limits; a non-finite value or a chunk late
 // past its end yields a hold action instead of anything unsafe.
@@ -28,6 +30,15 @@ export interface ActionSchedulerOptions {
    * ticks already past (what a runtime unaware of its latency does; kept for comparison).
    */
   readonly switching?: 'delay-aware' | 'naive';
+  /**
+   * Where the episode's first chunk starts when it arrives d ticks late. 'from-rest' (default):
+   * at index 0 on the next tick. Nothing played before it — the ticks in between were holds at
+   * the initial action — so none of its actions was superseded and the robot is still where the
+   * frame showed it: the plan from there is the one to follow, d ticks later. Started at index d
+   * instead, it would leave the robot d steps of motion behind its own plan (a grip closed short
+   * of the block). 'delay-aware': at index d, like every later chunk (for comparison).
+   */
+  readonly firstChunk?: 'from-rest' | 'delay-aware';
   /** Called when a chunk holds a NaN or infinite value (the action is held instead). */
   readonly onError?: (error: Error) => void;
 }
@@ -35,7 +46,7 @@ export interface ActionSchedulerOptions {
 interface Scheduled {
   readonly values: Float32Array;
   readonly horizon: number;
-  /** The tick of index 0 (the frame's stamp; the arrival tick for naive switching). */
+  /** The tick of index 0 (the frame's stamp; the tick after its arrival when it starts from index 0 late). */
   readonly anchorNs: number;
   readonly periodNs: number;
 }
@@ -47,6 +58,7 @@ export class ActionScheduler {
   private readonly ensemble: number;
   private readonly maxIndex: number;
   private readonly switching: 'delay-aware' | 'naive';
+  private readonly firstFromRest: boolean;
   /** Stamp of the last tick emitted; chunks placed after it start at the next one. */
   private lastTickNs: number | undefined;
   /** The newest chunk was rejected: hold until a good one arrives. */
@@ -76,6 +88,9 @@ export class ActionScheduler {
     const switching: unknown = options.switching ?? 'delay-aware';
     if (switching !== 'delay-aware' && switching !== 'naive') throw new RangeError(`ActionScheduler: switching must be 'delay-aware' or 'naive', got '${String(switching)}'`);
     this.switching = switching;
+    const firstChunk: unknown = options.firstChunk ?? 'from-rest';
+    if (firstChunk !== 'from-rest' && firstChunk !== 'delay-aware') throw new RangeError(`ActionScheduler: firstChunk must be 'from-rest' or 'delay-aware', got '${String(firstChunk)}'`);
+    this.firstFromRest = firstChunk === 'from-rest';
     this.last = new Float32Array(this.dims).map((_, d) => clamp(0, low[d]!, high[d]!));
   }
 
@@ -100,8 +115,9 @@ export class ActionScheduler {
       this.poisoned = true;
       return { delayTicks, startIndex: 0, expired: true };
     }
-    const naive = this.switching === 'naive' && delayTicks > 0;
-    const startIndex = naive ? 0 : delayTicks;
+    // From index 0 on the next tick: naive switching always; the first chunk when it starts from rest.
+    const fromNextTick = delayTicks > 0 && (this.switching === 'naive' || (this.firstFromRest && !this.pushedAny));
+    const startIndex = fromNextTick ? 0 : delayTicks;
     if (startIndex >= Math.min(chunk.horizon, this.maxIndex)) {
       // Everything of it is in the past: keep what plays now (or hold at its end), never start it.
       this.expiredChunks++;
@@ -109,7 +125,7 @@ export class ActionScheduler {
     }
     this.poisoned = false;
     this.pushedAny = true;
-    const anchorNs = naive ? this.lastTickNs! + periodNs : chunk.stampNs;
+    const anchorNs = fromNextTick ? this.lastTickNs! + periodNs : chunk.stampNs;
     this.chunks.push({ values: chunk.values, horizon: chunk.horizon, anchorNs, periodNs });
     if (this.ensemble === 0) this.chunks = [this.chunks.at(-1)!];
     return { delayTicks, startIndex, expired: false };

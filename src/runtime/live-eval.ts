@@ -48,6 +48,14 @@ export interface LiveEpisodeResult extends EpisodeResult {
   /** Mean |Δ²action| (per dim, over ticks) at the first tick of each started chunk, and at all other ticks. */
   readonly jerkBoundary: number;
   readonly jerkInside: number;
+  /**
+   * Mean |chunk[i] - played[s + i]| over the rows i < d of every started chunk but the first (d its
+   * delay: ticks s..s+d-1 of its frame s had played when it arrived) and the dims; 0 when each
+   * chunk begins with exactly the actions already committed (real-time chunking). NaN: none.
+   */
+  readonly prefixError: number;
+  /** Rows that went into prefixError. */
+  readonly prefixRows: number;
 }
 
 /** The lock-step evaluation's policy, simulator, tasks, episodes and seeds, plus the live settings. */
@@ -56,6 +64,10 @@ export interface LiveEvaluateOptions extends Pick<EvaluateOptions, 'policy' | 's
   readonly concurrency?: number;
   readonly latency?: LatencySpec;
   readonly switching?: 'delay-aware' | 'naive';
+  /** Where each episode's first chunk starts: 'from-rest' (default, index 0) or 'delay-aware' (index d). */
+  readonly firstChunk?: 'from-rest' | 'delay-aware';
+  /** Temporal ensembling weight (0, the default: newest chunk only). */
+  readonly ensemble?: number;
   /** Flow heads: real-time chunking (inpaint the committed prefix). */
   readonly realTimeChunking?: boolean;
   readonly onEpisode?: (result: LiveEpisodeResult) => void;
@@ -82,6 +94,7 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
   const worker = async (): Promise<void> => {
     for (let job = jobs[next++]; job && !failed; job = jobs[next++]) {
       const jerk = new JerkMeter();
+      const prefix = new PrefixMeter(policy.manifest.action.low, policy.manifest.action.high);
       const latenciesMs: number[] = [];
       const r = await runLiveSim({
         policy,
@@ -90,13 +103,19 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         seed: job.seed,
         params: taskParams[job.task] ?? {},
         switching: options.switching ?? 'delay-aware',
+        ...(options.firstChunk ? { firstChunk: options.firstChunk } : {}),
+        ...(options.ensemble !== undefined ? { ensemble: options.ensemble } : {}),
         realTimeChunking: options.realTimeChunking ?? false,
         injectLatencyMs: latencySampler(latency, job.seed),
         onStep: (s) => {
           latenciesMs.push(s.timings.totalMs);
           jerk.step(s);
+          prefix.step(s);
         },
-        onAction: (a) => jerk.action(a),
+        onAction: (a) => {
+          jerk.action(a);
+          prefix.action(a);
+        },
       });
       const s = r.summary;
       const result: LiveEpisodeResult = {
@@ -114,6 +133,7 @@ export async function evaluateLive(options: LiveEvaluateOptions): Promise<LiveEp
         fallbackTicks: s.ticks.fallbackTicks,
         skippedTicks: s.ticks.skippedTicks,
         ...jerk.means(),
+        ...prefix.mean(),
         ...(r.setting ? { setting: r.setting } : {}),
       };
       results.push(result);
@@ -170,5 +190,55 @@ export class JerkMeter {
 
   means(): { jerkBoundary: number; jerkInside: number } {
     return { jerkBoundary: this.sums.boundary / Math.max(1, this.sums.boundaryN), jerkInside: this.sums.inside / Math.max(1, this.sums.insideN) };
+  }
+}
+
+/** Recent ticks remembered to compare a new chunk's first rows with (a chunk is never this late and started). */
+const PLAYED_MEMORY = 64;
+
+/**
+ * Whether each new chunk begins with the actions already played at its first ticks: the rows
+ * i < d (its delay) against what played at ticks s + i, s its frame's tick (from the stamps of
+ * the frames' own actions). The episode's first chunk is left out (what played before it were
+ * holds, nothing it could be committed to).
+ */
+export class PrefixMeter {
+  private readonly played = new Map<number, Float32Array>();
+  private readonly tickOfStamp = new Map<number, number>();
+  private started = 0;
+  private sum = 0;
+  private rows = 0;
+
+  constructor(
+    private readonly low: readonly number[],
+    private readonly high: readonly number[],
+  ) {}
+
+  action(action: Action): void {
+    if (action.tick === undefined) return;
+    this.played.set(action.tick, action.values);
+    this.tickOfStamp.set(action.stampNs, action.tick);
+    for (const map of [this.played, this.tickOfStamp]) if (map.size > PLAYED_MEMORY) map.delete(map.keys().next().value!);
+  }
+
+  step(result: StepResult): void {
+    const placement = result.placement;
+    if (!placement || placement.expired) return;
+    if (this.started++ === 0) return;
+    const frameTick = this.tickOfStamp.get(result.chunk.stampNs);
+    if (frameTick === undefined) return;
+    const { values, dims } = result.chunk;
+    for (let i = 0; i < Math.min(placement.delayTicks, result.chunk.horizon); i++) {
+      const played = this.played.get(frameTick + i);
+      if (!played) continue;
+      let e = 0;
+      for (let d = 0; d < dims; d++) e += Math.abs(Math.min(this.high[d]!, Math.max(this.low[d]!, values[i * dims + d]!)) - played[d]!);
+      this.sum += e / dims;
+      this.rows++;
+    }
+  }
+
+  mean(): { prefixError: number; prefixRows: number } {
+    return { prefixError: this.rows > 0 ? this.sum / this.rows : Number.NaN, prefixRows: this.rows };
   }
 }

@@ -19,6 +19,10 @@ export interface LiveSimOptions {
   readonly recorder?: EpisodeSink;
   /** Where late chunks start: 'delay-aware' (default) or 'naive'. */
   readonly switching?: 'delay-aware' | 'naive';
+  /** Where the first chunk starts: 'from-rest' (default, index 0) or 'delay-aware' (index d). */
+  readonly firstChunk?: 'from-rest' | 'delay-aware';
+  /** Temporal ensembling weight (0, the default: newest chunk only). */
+  readonly ensemble?: number;
   /** Flow heads: inpaint the committed prefix into each new chunk (real-time chunking). */
   readonly realTimeChunking?: boolean;
   /** Extra latency in ms per policy step (evaluation of latency robustness). */
@@ -67,6 +71,8 @@ export async function runLiveSim(options: LiveSimOptions): Promise<LiveSimResult
     ticksFrom: 'index',
     outcome: () => ({ success: session.lastTransition?.success ?? false, reward: session.lastTransition?.reward ?? 0, steps: session.lastTransition?.step ?? 0 }),
     ...(options.switching ? { switching: options.switching } : {}),
+    ...(options.firstChunk ? { firstChunk: options.firstChunk } : {}),
+    ...(options.ensemble !== undefined ? { ensemble: options.ensemble } : {}),
     ...(options.realTimeChunking ? { realTimeChunking: true } : {}),
     ...(options.injectLatencyMs ? { injectLatencyMs: options.injectLatencyMs } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly ensemble?: number;
   /** Live runs: where a late chunk starts — 'delay-aware' (default) or 'naive' (index 0, for comparison). */
   readonly switching?: 'delay-aware' | 'naive';
+  /** Live runs: where the episode's first chunk starts — 'from-rest' (default: index 0, the robot held still until it came) or 'delay-aware' (index d, for comparison). */
+  readonly firstChunk?: 'from-rest' | 'delay-aware';
   /** Live runs, for evaluation: extra latency in ms added to each policy step (called once per step). */
   readonly injectLatencyMs?: () => number;
   /** Live runs: number ticks by the frames' stamps (default) or by the source's frame index (the simulator's step). */
@@ -88,7 +90,13 @@ export async function runSource(options: RunOptions): Promise<RunSummary> {
   let actions = 0;
   // The next chunk normally replaces this one after `execute` actions; if it is late, the rest of
   // this chunk plays on, and only past its end (the deadline) does the scheduler hold.
-  const scheduler = new ActionScheduler({ low: m.action.low, high: m.action.high, ensemble: options.ensemble ?? 0, switching: options.switching ?? 'delay-aware' });
+  const scheduler = new ActionScheduler({
+    low: m.action.low,
+    high: m.action.high,
+    ensemble: options.ensemble ?? 0,
+    switching: options.switching ?? 'delay-aware',
+    ...(options.firstChunk ? { firstChunk: options.firstChunk } : {}),
+  });
   recorder?.start({ bundle: m.name, bundleHash: policy.hash, task: options.task ?? '', seed: options.seed ?? 0, device: policy.provider, source: source.kind, noMemory: policy.noMemory, ...(options.setting ? { setting: options.setting } : {}) });
   const recorded$ = recorder ? source.observation$.pipe(tap((o) => recorder.observation(o))) : source.observation$;
   const emit = async (action: Action): Promise<void> => {

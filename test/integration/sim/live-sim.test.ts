@@ -72,9 +72,10 @@ describe('live episodes in the real-time simulator', () => {
       const ticks = recorded.actions.map((a) => a.tick!);
       expect(ticks.every((t, i) => i === 0 || t > ticks[i - 1]!), where).toBe(true);
       expect(ticks.length + s.replacedSends + recorded.outcome!.recorderDroppedMessages, where).toBeGreaterThanOrEqual(s.ticks.ticks);
-      // Delay-aware: every chunk started at the action due when it arrived.
+      // Delay-aware: every chunk started at the action due when it arrived; the first one (the
+      // robot held still until it came) from rest, at index 0.
       expect(recorded.steps.length, where).toBeGreaterThan(0);
-      for (const step of recorded.steps) expect(step.placement!.startIndex, where).toBe(step.placement!.delayTicks);
+      recorded.steps.forEach((step, n) => expect(step.placement!.startIndex, `${where}, step ${n}`).toBe(n === 0 ? 0 : step.placement!.delayTicks));
       expect(recorded.outcome, where).toMatchObject({ success: result.success, steps: result.steps });
       successes += result.success ? 1 : 0;
     }
@@ -103,10 +104,13 @@ describe('live episodes in the real-time simulator', () => {
       // Only where the previous chunk was playing when this step started (it arrived before this
       // step's frame); the committed prefix is as long as its delay (at least 1), within its end.
       if (prev.placement!.expired || prev.placement!.delayTicks >= offset) continue;
-      const d = Math.min(Math.max(1, prev.placement!.delayTicks), k - offset);
+      // The previous chunk's index playing at this step's frame: its index 0 was due at its frame's
+      // tick, or (the first chunk, started from rest) `delayTicks` ticks later.
+      const at = offset - (prev.placement!.delayTicks - prev.placement!.startIndex);
+      const d = Math.min(Math.max(1, prev.placement!.delayTicks), k - at);
       for (let i = 0; i < d; i++) {
         for (let a = 0; a < A; a++) {
-          expect(next.chunk.values[i * A + a], `step ${n}, action ${i}, dim ${a}`).toBeCloseTo(clamp(prev.chunk.values[(offset + i) * A + a]!, a), 5);
+          expect(next.chunk.values[i * A + a], `step ${n}, action ${i}, dim ${a}`).toBeCloseTo(clamp(prev.chunk.values[(at + i) * A + a]!, a), 5);
         }
       }
       checked++;

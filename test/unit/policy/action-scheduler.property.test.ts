@@ -1,6 +1,7 @@
 // Safety invariants of the ActionScheduler as properties (fast-check): for any chunk values and
 // any valid options, no emitted action is NaN/Inf or outside the limits; a late chunk leads to a
-// hold or to the action due now, never to replaying actions meant for ticks already past.
+// hold or to the action due now, never to replaying actions meant for ticks already past (the
+// episode's first chunk, started from rest, plays its plan from index 0 from the tick after it came).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActionChunk } from '../../../src/core/types.js';
@@ -18,6 +19,7 @@ const options = fc.record({
   maxIndex: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
   hold: fc.constantFrom('last' as const, 'zero' as const),
   switching: fc.constantFrom('delay-aware' as const, 'naive' as const),
+  firstChunk: fc.constantFrom('from-rest' as const, 'delay-aware' as const),
 });
 
 /** Any float, including NaN, ±Infinity, huge and tiny values. */
@@ -56,23 +58,29 @@ describe('ActionScheduler safety properties', () => {
     );
   });
 
-  it('a late chunk leads to the action due now or to a hold, never to an action meant for a past tick', () => {
+  it.each(['delay-aware', 'from-rest'] as const)('a late chunk leads to the action due now or to a hold, never to an action meant for a past tick (first chunk %s)', (firstChunk) => {
     // Values name (chunk, index): chunk c's action i is c * 100 + i; no blending, wide limits.
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.record({ kind: fc.constant('tick' as const) }), fc.record({ kind: fc.constant('chunk' as const), back: fc.integer({ min: 0, max: 12 }), horizon: fc.integer({ min: 1, max: 8 }) })), { maxLength: 80 }),
         fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
         (program, maxIndex) => {
-          const s = new ActionScheduler({ low: [-1e6, -1e6], high: [1e6, 1e6], ...(maxIndex ? { maxIndex } : {}) });
-          const frameTickOf: number[] = [];
+          const s = new ActionScheduler({ low: [-1e6, -1e6], high: [1e6, 1e6], firstChunk, ...(maxIndex ? { maxIndex } : {}) });
+          /** The tick each chunk's index 0 is due at: its frame's, or (started from rest) the tick after it came. */
+          const anchorTickOf: number[] = [];
+          let started = 0;
           let tick = 0;
           let lastPlayed: { chunk: number; index: number } | undefined;
           for (const step of program) {
             if (step.kind === 'chunk') {
-              const id = frameTickOf.length;
+              const id = anchorTickOf.length;
               const frameTick = tick - step.back;
-              frameTickOf.push(frameTick);
-              s.push(makeChunk(frameTick, step.horizon, Float32Array.from({ length: step.horizon * DIMS }, (_, k) => id * 100 + Math.floor(k / DIMS))));
+              const placement = s.push(makeChunk(frameTick, step.horizon, Float32Array.from({ length: step.horizon * DIMS }, (_, k) => id * 100 + Math.floor(k / DIMS))));
+              const fromRest = placement.delayTicks > 0 && placement.startIndex === 0;
+              // Only a late first chunk, and only with 'from-rest', starts from rest.
+              expect(fromRest).toBe(firstChunk === 'from-rest' && started === 0 && placement.delayTicks > 0 && !placement.expired);
+              if (!placement.expired) started++;
+              anchorTickOf.push(fromRest ? tick : frameTick);
               continue;
             }
             const action = s.next(tick * PERIOD_NS);
@@ -80,7 +88,7 @@ describe('ActionScheduler safety properties', () => {
               const id = Math.floor(action.values[0]! / 100);
               const index = action.values[0]! % 100;
               // The action played at this tick is the one its chunk planned for this tick…
-              expect(frameTickOf[id]! + index).toBe(tick);
+              expect(anchorTickOf[id]! + index).toBe(tick);
               expect(index).toBeLessThan(Math.min(8, maxIndex ?? 8));
               // …and never one of an older chunk once a newer one has played.
               if (lastPlayed) expect(id).toBeGreaterThanOrEqual(lastPlayed.chunk);

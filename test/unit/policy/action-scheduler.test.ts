@@ -74,10 +74,52 @@ describe('ActionScheduler', () => {
 
   it('starts a chunk that arrives d ticks after its frame at index d (delay-aware switching)', () => {
     const s = new ActionScheduler({ low: [-1], high: [1] });
+    // The first chunk (on time) plays ticks 0-300; the next one is late.
+    expect(s.push(chunk(0, [[0], [0], [0], [0]]))).toEqual({ delayTicks: 0, startIndex: 0, expired: false });
     [0, 100, 200].forEach((t) => s.next(t * MS));
     // Computed from the frame at 0 ms, it lands after the tick at 200 ms: 3 ticks are past.
     expect(s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4], [0.5]]))).toEqual({ delayTicks: 3, startIndex: 3, expired: false });
     expect([300, 400].map((t) => s.next(t * MS).values[0])).toEqual([0.4, 0.5].map(Math.fround));
+  });
+
+  it('starts the first chunk of an episode from rest: index 0 on the tick after it arrives, whatever its delay', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1] });
+    expect([0, 100, 200].map((t) => s.next(t * MS).reason)).toEqual(['start', 'start', 'start']);
+    // Computed from the frame at 0 ms, it lands after the tick at 200 ms: the robot held still
+    // through ticks 0-200, so its plan (from rest) starts now, at index 0.
+    expect(s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4]]))).toEqual({ delayTicks: 3, startIndex: 0, expired: false });
+    expect([300, 400].map((t) => s.next(t * MS).values[0])).toEqual([0.1, 0.2].map(Math.fround));
+    // Later chunks are delay-aware: the one from the frame at 300 ms, 2 ticks late, starts at index 2.
+    expect(s.push(chunk(300, [[0.5], [0.6], [0.7], [0.8]]))).toEqual({ delayTicks: 2, startIndex: 2, expired: false });
+    expect(s.next(500 * MS).values[0]).toBeCloseTo(0.7, 6);
+  });
+
+  it('starts the first chunk from rest even when it arrives later than its length, and again after clear()', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1], maxIndex: 2 });
+    [0, 100, 200, 300].forEach((t) => s.next(t * MS));
+    expect(s.push(chunk(0, [[0.1], [0.2], [0.3]]))).toEqual({ delayTicks: 4, startIndex: 0, expired: false });
+    expect([400, 500].map((t) => s.next(t * MS).values[0])).toEqual([0.1, 0.2].map(Math.fround));
+    expect(s.next(600 * MS)).toMatchObject({ hold: true, reason: 'late' });
+    s.clear();
+    [0, 100].forEach((t) => s.next(t * MS));
+    expect(s.push(chunk(0, [[0.9], [0.8]]))).toEqual({ delayTicks: 2, startIndex: 0, expired: false });
+    expect(s.next(200 * MS).values[0]).toBeCloseTo(0.9, 6);
+  });
+
+  it('a rejected first chunk leaves the next good one starting from rest', () => {
+    const s = new ActionScheduler({ low: [-1], high: [1] });
+    [0, 100].forEach((t) => s.next(t * MS));
+    expect(s.push(chunk(0, [[Number.NaN], [0]]))).toMatchObject({ expired: true });
+    expect(s.next(200 * MS)).toMatchObject({ hold: true, reason: 'non-finite' });
+    expect(s.push(chunk(100, [[0.3], [0.4], [0.5]]))).toEqual({ delayTicks: 2, startIndex: 0, expired: false });
+    expect(s.next(300 * MS).values[0]).toBeCloseTo(0.3, 6);
+  });
+
+  it("firstChunk 'delay-aware' starts the first chunk at index d like the others (for comparison)", () => {
+    const s = new ActionScheduler({ low: [-1], high: [1], firstChunk: 'delay-aware' });
+    [0, 100, 200].forEach((t) => s.next(t * MS));
+    expect(s.push(chunk(0, [[0.1], [0.2], [0.3], [0.4]]))).toEqual({ delayTicks: 3, startIndex: 3, expired: false });
+    expect(s.next(300 * MS).values[0]).toBeCloseTo(0.4, 6);
   });
 
   it('naive switching starts a late chunk at index 0 on the next tick (for comparison)', () => {
@@ -119,6 +161,7 @@ describe('ActionScheduler', () => {
     [{ high: [Number.POSITIVE_INFINITY] }, /limits of dim 0 must be finite/],
     [{ hold: 'previous' }, /hold must be 'last' or 'zero', got 'previous'/],
     [{ switching: 'eager' }, /switching must be 'delay-aware' or 'naive', got 'eager'/],
+    [{ firstChunk: 'early' }, /firstChunk must be 'from-rest' or 'delay-aware', got 'early'/],
   ])('validates its options: %o', (bad, message) => {
     expect(() => new ActionScheduler({ low: [-1], high: [1], ...(bad as object) })).toThrow(message);
   });

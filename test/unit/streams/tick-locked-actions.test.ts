@@ -15,7 +15,12 @@ const frame = (ms: number): { stampNs: number } => ({ stampNs: ms * MS });
 const chunk = (stampMs: number, base: number, horizon = 8): { chunk: ActionChunk } => ({
   chunk: { dims: 1, horizon, values: Float32Array.from({ length: horizon }, (_, i) => base + i), stampNs: stampMs * MS, periodS: PERIOD_NS / 1e9 },
 });
-const planner = (switching: 'delay-aware' | 'naive' = 'delay-aware'): ActionScheduler => new ActionScheduler({ low: [-1e6], high: [1e6], switching });
+/**
+ * These tests place every chunk by its frame's stamp, the first one too ('delay-aware'); the
+ * default start of an episode's first chunk from rest is tested on its own below.
+ */
+const planner = (switching: 'delay-aware' | 'naive' = 'delay-aware', firstChunk: 'delay-aware' | 'from-rest' = 'delay-aware'): ActionScheduler =>
+  new ActionScheduler({ low: [-1e6], high: [1e6], switching, firstChunk });
 /** `tick:value`, or `tick:h` for a hold. */
 const label = (a: TickAction): string => `${a.tick}:${a.hold ? 'h' : a.values[0]}`;
 const testScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -66,6 +71,23 @@ describe('tickLockedActions', () => {
         expectObservable(out, '^ 51ms !').toBe('a 9ms b 9ms c 9ms d 9ms e 9ms f', { a: '0:h', b: '1:h', c: '2:h', d: '3:h', e: expected, f: next });
       });
     }
+  });
+
+  it("starts the episode's first chunk from rest (index 0 on the next tick), later late chunks at their delay", () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const frames = hot('a 9ms b 9ms c 9ms d 9ms e 9ms f 9ms g', { a: frame(0), b: frame(10), c: frame(20), d: frame(30), e: frame(40), f: frame(50), g: frame(60) });
+      // A from frame 0 lands at 14 ms (2 ticks late): index 0 at tick 2. B from frame 30 lands at
+      // 44 ms (2 ticks late): index 2 at tick 5.
+      const chunks = hot('    14ms A 29ms B', { A: chunk(0, 0), B: chunk(30, 100) });
+      const placements: unknown[] = [];
+      const out = frames.pipe(tickLockedActions(planner('delay-aware', 'from-rest'), chunks, { periodNs: PERIOD_NS, onChunk: (_, p) => placements.push(p) }), map(label));
+      expectObservable(out, '^ 61ms !').toBe('a 9ms b 9ms c 9ms d 9ms e 9ms f 9ms g', { a: '0:h', b: '1:h', c: '2:0', d: '3:1', e: '4:2', f: '5:102', g: '6:103' });
+      return () =>
+        expect(placements).toEqual([
+          { delayTicks: 2, startIndex: 0, expired: false },
+          { delayTicks: 2, startIndex: 2, expired: false },
+        ]);
+    });
   });
 
   it('falls back to its own clock at the deadline when a frame is lost or late, and never doubles a tick', () => {
