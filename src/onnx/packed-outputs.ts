@@ -8,7 +8,8 @@
 // a run may still fetch them directly.
 import protobuf from 'protobufjs';
 import type { Feed } from './inference-thread.js';
-import { concatBytes, editFields, onnxSchema } from './static-batch.js';
+import { concatBytes } from '../core/bytes.js';
+import { editFields, onnxSchema } from './static-batch.js';
 
 /** The name of the added output (not a name a bundle's manifest may use: it has a slash). */
 export const PACKED_OUTPUT = 'momento/packed';

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { concatBytes } from '../core/bytes.js';
 
 /** The batch sizes a graph is loaded at; a batch is padded up to the next one. */
 export const BATCH_BUCKETS: readonly number[] = [1, 2, 4, 8, 16, 32, 64];
@@ -172,14 +173,4 @@ function stripFields(bytes: Uint8Array, drop: readonly number[]): Uint8Array {
     if (!drop.includes(tag >>> 3)) parts.push(bytes.subarray(start, reader.pos));
   }
   return concatBytes(parts);
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -3,6 +3,7 @@
 // read here as strings) and a numpy scalar {__npgeneric__: true, data, dtype}. Decoding is bounded
 // (frame size, string/bin/array/map lengths) and builds plain data only: no code, no pickle.
 import { Decoder, encode } from '@msgpack/msgpack';
+import { concatBytes } from '../core/bytes.js';
 import { ServerFault, shown } from './fault.js';
 
 export type NdDType = 'uint8' | 'int32' | 'int64' | 'float32' | 'float64' | 'bool';
@@ -131,16 +132,6 @@ function isPackedArray(v: unknown): v is PackedArray {
 
 const utf8 = new TextEncoder();
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function mapHeader(n: number): Uint8Array {
   if (n < 16) return Uint8Array.of(0x80 | n);
   return Uint8Array.of(0xde, n >> 8, n & 0xff);
@@ -155,12 +146,12 @@ export function packOpenpi(value: unknown): Uint8Array {
     const a = value.ndarray;
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const key = (k: string) => encode(utf8.encode(k));
-    return concat([mapHeader(4), key('__ndarray__'), encode(true), key('data'), encode(bytes), key('dtype'), encode('<f4'), key('shape'), encode([...value.shape])]);
+    return concatBytes([mapHeader(4), key('__ndarray__'), encode(true), key('data'), encode(bytes), key('dtype'), encode('<f4'), key('shape'), encode([...value.shape])]);
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)) {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     if (entries.length > 0xffff) throw new RangeError('packOpenpi: map too large');
-    return concat([mapHeader(entries.length), ...entries.flatMap(([k, v]) => [encode(k), packOpenpi(v)])]);
+    return concatBytes([mapHeader(entries.length), ...entries.flatMap(([k, v]) => [encode(k), packOpenpi(v)])]);
   }
   return encode(value);
 }
