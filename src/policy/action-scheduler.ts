@@ -8,6 +8,7 @@
 // these aligned indices; values are clamped to the limits; a non-finite value or a chunk late
 // past its end yields a hold action instead of anything unsafe.
 import type { Action, ActionChunk, ChunkPlacement } from '../core/types.js';
+import { clamp } from '../core/clamp.js';
 
 /** Longest control period accepted (1 hour): beyond it the tick stamps stop being meaningful. */
 const MAX_PERIOD_S = 3600;
@@ -209,8 +210,4 @@ export class ActionScheduler {
     if (this.options.hold === 'zero') return new Float32Array(this.dims).map((_, d) => clamp(0, this.options.low[d]!, this.options.high[d]!));
     return Float32Array.from(last);
   }
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
 }

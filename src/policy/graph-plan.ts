@@ -45,7 +45,10 @@ export function graphPlan(m: Manifest, options: { attention: boolean; fused: boo
   const memoryFetch = (memory?.outputs ?? []).map((t) => t.name).filter((n) => consumed(n, headInputs));
   const stepFetch = (step?.outputs ?? []).map((t) => t.name).filter((n) => n === 'actions' || reads.has(n));
   const onDevice = (names: readonly string[]): string[] => names.filter((n) => !reads.has(n));
-  const readBack = (names: readonly string[]): string[] => (names.filter((n) => n === 'actions' || reads.has(n)).length >= 2 ? names.filter((n) => n === 'actions' || reads.has(n)) : []);
+  const readBack = (names: readonly string[]): string[] => {
+    const read = names.filter((n) => n === 'actions' || reads.has(n));
+    return read.length >= 2 ? read : [];
+  };
   // A session with per-output locations computes every output (graph.ts, fetchAll): those not
   // fetched stay on the device too, so nothing is read back for them.
   const unfetched = (declared: readonly { name: string }[] | undefined, fetched: readonly string[]): string[] =>

@@ -2,6 +2,7 @@
 // policy does), many at once in one process — they mostly wait — with optional injected
 // inference latency and a choice of chunk switching. Reports success like lock-step `eval`,
 // plus the control clock's counts and jerk at chunk boundaries against jerk inside chunks.
+import { clamp } from '../core/clamp.js';
 import type { Action, StepResult } from '../core/types.js';
 import type { EpisodeResult } from './episode-loop.js';
 import { SimSession } from '../transports/sim/index.js';
@@ -232,7 +233,7 @@ export class PrefixMeter {
       const played = this.played.get(frameTick + i);
       if (!played) continue;
       let e = 0;
-      for (let d = 0; d < dims; d++) e += Math.abs(Math.min(this.high[d]!, Math.max(this.low[d]!, values[i * dims + d]!)) - played[d]!);
+      for (let d = 0; d < dims; d++) e += Math.abs(clamp(values[i * dims + d]!, this.low[d]!, this.high[d]!) - played[d]!);
       this.sum += e / dims;
       this.rows++;
     }

@@ -9,6 +9,7 @@ import type { ActionChunk } from '../../core/types.js';
 import type { RosOutputConfig } from './ros-config.js';
 import type { RosConnection, RosPublisher } from './ros-connection.js';
 import { float64MultiArray, jointTrajectory, twist, type Distro, type RosJointState } from './ros-messages.js';
+import { clamp } from '../../core/clamp.js';
 
 export interface RosActionPublisherOptions {
   readonly connection: RosConnection;
@@ -127,8 +128,4 @@ export class RosActionPublisher {
     }
     return ok;
   }
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
 }
