@@ -13,6 +13,7 @@ import { projectPath, projectRoot } from '../core/project-files.js';
 import { table } from '../core/text-table.js';
 import { benchGpu, DEFAULT_CONFIGS, type GpuReport, type RunConfig } from './gpu.js';
 import { profileGpu, type ProfileReport } from './gpu-profile.js';
+import { webgpuTuning } from '../onnx/session.js';
 import { ensureRealisticBundle } from './realistic-bundle.js';
 
 const REFERENCE_BUNDLES = ['policies/memoryless-sim', 'policies/hamlet-sim', 'policies/memoryvla-sim'];
@@ -116,13 +117,14 @@ export async function runGpuSection(argv: readonly string[], machine: string): P
   const bundles = positionals.length > 0 ? [...positionals] : REFERENCE_BUNDLES.map(projectPath).filter((b) => existsSync(b));
   if (positionals.length === 0 && !values['no-realistic']) bundles.push(ensureRealisticBundle(log));
   const date = new Date().toISOString();
-  console.log(`momento bench gpu — ${date} — ${machine} — commit ${commit()}\n`);
+  const webgpu = webgpuTuning();
+  console.log(`momento bench gpu — ${date} — ${machine} — commit ${commit()} — WebGPU settings ${JSON.stringify(webgpu)}\n`);
   const report = await benchGpu({ bundles, configs, batches, secondsPerRow: seconds, twinSteps: Number(values['twin-steps']), twin: values.twin, auto: !values['no-auto'], log });
   console.log(formatGpuReport(report));
   const host = values.host ?? (report.rows.some((r) => r.provider !== 'cpu') ? 'gpu-host' : 'local');
   const out = values.out ?? projectPath(`benchmarks/${date.slice(0, 10)}-${host}-gpu.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date, machine, commit: commit(), node: process.version, bundles, ...report }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date, machine, commit: commit(), node: process.version, webgpu, bundles, ...report }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 }
 
@@ -153,10 +155,11 @@ async function runProfile(values: { configs?: string | undefined; batches?: stri
   const host = values.host ?? 'local';
   const out = values.out ?? projectPath(`benchmarks/${date.slice(0, 10)}-${host}-gpu-profile.json`);
   const traceDir = join(dirname(out), 'ort-traces');
-  console.log(`momento bench gpu --profile — ${date} — ${machine} — commit ${commit()}\n`);
+  const webgpu = webgpuTuning();
+  console.log(`momento bench gpu --profile — ${date} — ${machine} — commit ${commit()} — WebGPU settings ${JSON.stringify(webgpu)}\n`);
   const report = await profileGpu({ bundle, configs, batches, traceDir, log: (line) => void process.stderr.write(`${line}\n`) });
   console.log(formatProfileReport(report));
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date, machine, commit: commit(), node: process.version, ...report }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date, machine, commit: commit(), node: process.version, webgpu, ...report }, null, 2)}\n`);
   console.log(`\nwrote ${out} (onnxruntime traces in ${traceDir})`);
 }

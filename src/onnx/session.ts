@@ -70,13 +70,15 @@ export async function openSession(file: string, device: Device, settings: Sessio
   // onnxruntime-node does not fall back by itself when a listed provider fails: try one at a time.
   const errors: string[] = [];
   const packOnGpu = batch !== undefined && pack !== undefined;
+  const tuning = webgpuTuning(); // a bad MOMENTO_WEBGPU is an error, not a reason to fall back
   for (const provider of gpuProviders()) {
     try {
       // With outputs on the device, a run fetches every output (graph.ts): the packed ones then
       // stay on the device too, and only their packed copy is read back.
       const onDevice = deviceOutputs.length > 0 ? [...deviceOutputs, ...(packOnGpu ? pack.outputs : [])] : [];
       const location = provider === 'webgpu' && onDevice.length > 0 ? { preferredOutputLocation: Object.fromEntries(onDevice.map((n) => [n, 'gpu-buffer' as const])) } : {};
-      return { session: await create(model(packOnGpu), { ...base, ...location, executionProviders: [provider] }), provider, packed: packOnGpu };
+      const tuned = provider === 'webgpu' ? webgpuSessionOptions(tuning) : { executionProviders: [provider] };
+      return { session: await create(model(packOnGpu), { ...base, ...location, ...tuned }), provider, packed: packOnGpu };
     } catch (err) {
       errors.push(`${provider}: ${explain(err)}`);
     }
@@ -104,6 +106,61 @@ function explain(err: unknown): string {
 function describe(meta: ort.InferenceSession.ValueMetadata): TensorDecl {
   if (!meta.isTensor) return { name: meta.name, dtype: 'float32', shape: [] };
   return { name: meta.name, dtype: meta.type as DType, shape: [...meta.shape] };
+}
+
+/**
+ * How the WebGPU provider is driven. onnxruntime's WebGPU context is one per process (the first
+ * session's settings hold for all), so this is a process setting: MOMENTO_WEBGPU, e.g.
+ * `validation=disabled,pending=64`.
+ * - `validation`: Dawn's and onnxruntime's checks of every dispatch (`full`, `basic`, `wgpuOnly`,
+ *   `disabled`); each dispatch's CPU cost is what a small graph's run is made of (BENCHMARKS.md).
+ * - `pending`: dispatches recorded before a command buffer is submitted (1-4096; onnxruntime's
+ *   default 16).
+ */
+export interface WebgpuTuning {
+  readonly validation?: 'full' | 'basic' | 'wgpuOnly' | 'disabled';
+  readonly pending?: number;
+}
+
+/** The defaults, chosen by measurement on the H200 host (BENCHMARKS.md, "WebGPU's own settings"). */
+export const WEBGPU_DEFAULTS: WebgpuTuning = {};
+
+const VALIDATION_MODES = ['full', 'basic', 'wgpuOnly', 'disabled'] as const;
+
+/** Parses a MOMENTO_WEBGPU value; errors name the variable, the key and the value. */
+export function parseWebgpuTuning(text: string, source = 'MOMENTO_WEBGPU'): WebgpuTuning {
+  let tuning: { validation?: WebgpuTuning['validation']; pending?: number } = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    if (key === 'validation') {
+      if (!(VALIDATION_MODES as readonly string[]).includes(value)) throw new RangeError(`${source}: validation=${JSON.stringify(value)}: expected one of ${VALIDATION_MODES.join(', ')}`);
+      tuning = { ...tuning, validation: value as WebgpuTuning['validation'] };
+    } else if (key === 'pending') {
+      const n = Number(value);
+      if (!/^[0-9]+$/.test(value) || n < 1 || n > 4096) throw new RangeError(`${source}: pending=${JSON.stringify(value)}: expected an integer from 1 to 4096`);
+      tuning = { ...tuning, pending: n };
+    } else {
+      throw new RangeError(`${source}: unknown setting ${JSON.stringify(key)} (known: validation, pending)`);
+    }
+  }
+  return tuning;
+}
+
+/** The process's WebGPU settings: the defaults, overridden by MOMENTO_WEBGPU. */
+export function webgpuTuning(env: NodeJS.ProcessEnv = process.env): WebgpuTuning {
+  const text = env['MOMENTO_WEBGPU'];
+  return { ...WEBGPU_DEFAULTS, ...(text === undefined ? {} : parseWebgpuTuning(text)) };
+}
+
+/** Session options that apply a tuning to onnxruntime-node's WebGPU provider. */
+export function webgpuSessionOptions(tuning: WebgpuTuning): Pick<ort.InferenceSession.SessionOptions, 'executionProviders' | 'extra'> {
+  const ep: ort.InferenceSession.WebGpuExecutionProviderOption = { name: 'webgpu', ...(tuning.validation ? { validationMode: tuning.validation } : {}) };
+  return {
+    executionProviders: [ep],
+    ...(tuning.pending !== undefined ? { extra: { 'ep.webgpuexecutionprovider.maxNumPendingDispatches': String(tuning.pending) } } : {}),
+  };
 }
 
 /** GPU providers to try, in order: CUDA only where its libraries were installed beside the binding. */
