@@ -11,9 +11,9 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectPath, projectRoot } from '../core/project-files.js';
 import { table } from '../core/text-table.js';
+import { webgpuTuning } from '../onnx/session.js';
 import { benchGpu, DEFAULT_CONFIGS, type GpuReport, type RunConfig } from './gpu.js';
 import { profileGpu, type ProfileReport } from './gpu-profile.js';
-import { webgpuTuning } from '../onnx/session.js';
 import { ensureRealisticBundle } from './realistic-bundle.js';
 
 const REFERENCE_BUNDLES = ['policies/memoryless-sim', 'policies/hamlet-sim', 'policies/memoryvla-sim'];

@@ -122,27 +122,29 @@ export interface WebgpuTuning {
   readonly pending?: number;
 }
 
-/** The defaults, chosen by measurement on the H200 host (BENCHMARKS.md, "WebGPU's own settings"). */
+/**
+ * The defaults: onnxruntime's own (validation `basic`, 16 pending dispatches). Measured on the H200
+ * host, no other setting was faster beyond the run-to-run spread (BENCHMARKS.md, "WebGPU's own settings").
+ */
 export const WEBGPU_DEFAULTS: WebgpuTuning = {};
 
 const VALIDATION_MODES = ['full', 'basic', 'wgpuOnly', 'disabled'] as const;
 
 /** Parses a MOMENTO_WEBGPU value; errors name the variable, the key and the value. */
-export function parseWebgpuTuning(text: string, source = 'MOMENTO_WEBGPU'): WebgpuTuning {
-  let tuning: { validation?: WebgpuTuning['validation']; pending?: number } = {};
+export function parseWebgpuTuning(text: string): WebgpuTuning {
+  const tuning: { validation?: WebgpuTuning['validation']; pending?: number } = {};
   for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
-    const value = eq < 0 ? '' : part.slice(eq + 1);
+    const value = eq < 0 ? '' : part.slice(eq + 1); // 'validation=a=b' keeps 'a=b', and is refused
     if (key === 'validation') {
-      if (!(VALIDATION_MODES as readonly string[]).includes(value)) throw new RangeError(`${source}: validation=${JSON.stringify(value)}: expected one of ${VALIDATION_MODES.join(', ')}`);
-      tuning = { ...tuning, validation: value as WebgpuTuning['validation'] };
+      if (!(VALIDATION_MODES as readonly string[]).includes(value)) throw new RangeError(`MOMENTO_WEBGPU: validation=${JSON.stringify(value)}: expected one of ${VALIDATION_MODES.join(', ')}`);
+      tuning.validation = value as WebgpuTuning['validation'];
     } else if (key === 'pending') {
-      const n = Number(value);
-      if (!/^[0-9]+$/.test(value) || n < 1 || n > 4096) throw new RangeError(`${source}: pending=${JSON.stringify(value)}: expected an integer from 1 to 4096`);
-      tuning = { ...tuning, pending: n };
+      if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 4096) throw new RangeError(`MOMENTO_WEBGPU: pending=${JSON.stringify(value)}: expected an integer from 1 to 4096`);
+      tuning.pending = Number(value);
     } else {
-      throw new RangeError(`${source}: unknown setting ${JSON.stringify(key)} (known: validation, pending)`);
+      throw new RangeError(`MOMENTO_WEBGPU: unknown setting ${JSON.stringify(key)} (known: validation, pending)`);
     }
   }
   return tuning;
