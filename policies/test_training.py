@@ -98,7 +98,8 @@ def test_forward_matches_runner(data: str) -> None:
     last = table.episode_calls[0, table.episode_length[0] - 1]
     assert np.array_equal(table.targets[last][-1], ds.actions[e['start'] + e['length'] - 1])
     norm = {'pm': np.array([0.5, 0.4, 0.2, 0.1], np.float32), 'ps': np.array([0.2, 0.3, 0.4, 0.5], np.float32)}
-    for family, extra in (('memoryless', {}), ('hamlet', {'window': 4}), ('memoryvla', {'capacity': 3})):
+    extras = {'capacity': 3, 'head_extras': ('perceptual_fused', 'image_tokens')}
+    for family, extra in (('memoryless', {}), ('hamlet', {'window': 4}), ('memoryvla', {'capacity': 3}), ('memoryvla', extras)):
         torch.manual_seed(3)
         cfg = family_config(family, height=64, width=64, channels=3, proprio_dim=4, num_tasks=len(ds.tasks), action_dim=3,
                             dim=32, heads=2, conv_channels=(8, 16, 16), head_hidden=64, **extra)
@@ -106,6 +107,8 @@ def test_forward_matches_runner(data: str) -> None:
         with torch.no_grad():  # let the observations move the tokens, so that merges differ
             for stem in policy.encoder.backbone.stems:
                 stem.conv1.weight.mul_(3.0)
+            for p in policy.head.extras.parameters():  # the zero-initialised extras made to matter
+                p.add_(torch.randn_like(p) * 0.2)
         calls = int(table.episode_length.max())
         idx = np.where(table.episode_calls >= 0, table.episode_calls, 0).reshape(-1)
         frames = table.frames[idx]
@@ -136,7 +139,8 @@ def test_forward_matches_runner(data: str) -> None:
                 merges += sum(len(m) for m in res.merged_at.values())
                 worst = max(worst, float(np.abs(res.normalised - pred[row, c]).max()))
         assert worst < 1e-4, (family, worst)
-        print(f'forward_episodes == ReferenceRunner ({family}): max abs diff {worst:.2e}' + (f', {merges} merges' if merges else ''))
+        label = family + (f' + head extras {list(cfg.head_extras)}' if cfg.head_extras else '')
+        print(f'forward_episodes == ReferenceRunner ({label}): max abs diff {worst:.2e}' + (f', {merges} merges' if merges else ''))
         if family == 'memoryvla':
             assert merges > 0
 
@@ -190,6 +194,7 @@ def test_fused_step_export(tmp: str) -> None:
         'memoryvla-cnn-fused': dict(base, **vla, write='fused'),
         'memoryvla-vit-raw': dict(base, **vla, write='raw', backbone='vit', patch=8, vit_dim=16, vit_layers=2, vit_heads=2),
         'memoryless': dict(base, memory='none'),
+        'memoryvla-head-extras': dict(base, **vla, write='fused', head_extras=('perceptual_fused', 'image_tokens'), head_queries=2),
     }
     which = backend()
     for name, cfg in cases.items():
@@ -227,6 +232,32 @@ def test_fused_step_export(tmp: str) -> None:
         assert 'hamlet' in str(e)
 
 
+def test_head_extras_warm_start(tmp: str) -> None:
+    """Head extras added to a checkpoint trained without them (train.py --init --head-extras ...)
+    leave its function unchanged: the extras' projections start at zero; the old tensors load by name."""
+    base = dict(cameras=[CameraConfig('rgb', 32, 32, 3)], proprio_dim=2, num_tasks=2, action_dim=2, chunk=4, dim=16, heads=2,
+                head='direct', head_hidden=32, memory='memoryvla', capacity=3, perceptual_tokens=2, perceptual_dim=16, cognitive_dim=16)
+    torch.manual_seed(11)
+    old = Policy(PolicyConfig(**base)).eval()
+    torch.manual_seed(12)
+    new = Policy(PolicyConfig(**base, head_extras=('perceptual_fused', 'image_tokens'))).eval()
+    missing, unexpected = new.load_state_dict(old.state_dict(), strict=False)
+    assert not unexpected and missing and all(k.startswith('head.extras.') for k in missing), (missing, unexpected)
+    g = torch.Generator().manual_seed(0)
+    b, calls = 3, 6
+    env = {'rgb': torch.randn(b * calls, 3, 32, 32, generator=g), 'proprio': torch.randn(b * calls, 2, generator=g),
+           'task': torch.randint(0, 2, (b * calls,), generator=g)}
+    with torch.no_grad():
+        a, c = forward_episodes(old, env, b, calls), forward_episodes(new, env, b, calls)
+    assert torch.equal(a, c), float((a - c).abs().max())
+    # the extras are trainable from there: their projections get gradients
+    new.train()
+    forward_episodes(new, env, b, calls).square().sum().backward()
+    grads = [m[-1].weight.grad if isinstance(m, torch.nn.Sequential) else m.out.weight.grad for m in new.head.extras]
+    assert all(gr is not None and float(gr.abs().max()) > 0 for gr in grads)
+    print(f'head extras warm start: same chunks as the checkpoint ({len(missing)} new tensors, zero projections get gradients)')
+
+
 def test_flow_inputs_and_checkpoint() -> None:
     target = torch.randn(6, 8, 3, generator=torch.Generator().manual_seed(1))
     noisy, t, velocity = flow_inputs(target, torch.Generator().manual_seed(2))
@@ -259,6 +290,8 @@ def main() -> None:
     test_consolidation()
     test_window_index()
     test_flow_inputs_and_checkpoint()
+    with tempfile.TemporaryDirectory() as tmp:
+        test_head_extras_warm_start(tmp)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, os.path.join(HERE, 'fake_dataset.py'), '--out', tmp, '--episodes', '4'], check=True,
                        stdout=subprocess.DEVNULL)

@@ -76,6 +76,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument('--head', default='direct', choices=('direct', 'flow'),
                     help='direct regression, or a flow head (flow matching) that samples one of the expert\'s modes')
     ap.add_argument('--head-steps', type=int, default=10, help='Euler steps of a flow head at inference')
+    ap.add_argument('--head-extras', default=None,
+                    help="memoryvla direct head: extra inputs, comma-separated: perceptual_fused (the fused perceptual tokens, "
+                         "flattened), image_tokens (a cue-conditioned cross-attention read of the image tokens); each enters "
+                         "through a zero-initialised projection, so they can be added to an --init checkpoint without changing "
+                         "its function (default: the --init checkpoint's, else none)")
     ap.add_argument('--version', default='2.0.0', help="the bundle's policy.json version")
     ap.add_argument('--batch', type=int, default=32, help='episodes per batch')
     ap.add_argument('--lr', type=float, default=1e-3)
@@ -287,13 +292,23 @@ def main(argv=None) -> int:
 
     # ---------------------------------------------------------------- model
     h, w, c = ds.meta['image']['height'], ds.meta['image']['width'], ds.meta['image']['channels']
+    if args.head_extras is not None:
+        head_extras = tuple(x for x in args.head_extras.split(',') if x)
+    else:
+        head_extras = tuple(init['config'].get('head_extras', ())) if init is not None else ()
     cfg = family_config(args.family, height=h, width=w, channels=c, proprio_dim=len(PROPRIO_NAMES), num_tasks=len(ds.tasks),
                         action_dim=len(ACTION_NAMES), chunk=CHUNK, window=args.window, dim=args.dim, heads=args.heads,
                         conv_channels=tuple(int(x) for x in args.conv.split(',')), head_hidden=args.head_hidden,
-                        capacity=args.capacity, head=args.head, head_steps=args.head_steps)
+                        capacity=args.capacity, head=args.head, head_steps=args.head_steps, head_extras=head_extras)
     policy = Policy(cfg)
     if init is not None:
-        policy.load_state_dict(init['state_dict'])
+        # Parameters the checkpoint lacks must be new head extras (zero-initialised: the function is the checkpoint's).
+        missing, unexpected = policy.load_state_dict(init['state_dict'], strict=False)
+        added = tuple(x for x in cfg.head_extras if x not in tuple(init['config'].get('head_extras', ())))
+        if unexpected or (missing and not added) or any(not k.startswith('head.extras.') for k in missing):
+            raise SystemExit(f'--init {args.init}: the checkpoint does not fit this model: missing {missing}, unexpected {unexpected}')
+        if added:
+            log(f'init: head extras {list(added)} added, zero-initialised ({len(missing)} new tensors)')
     policy = policy.to(device).train()
     longest = int(train_table.episode_calls.shape[1])
     if args.family == 'hamlet' and 1 < args.window < longest:

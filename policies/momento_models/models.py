@@ -74,6 +74,14 @@ class PolicyConfig:
     # head: 'direct' | 'flow' | 'ddim'
     head: str = 'direct'
     head_hidden: int = 64
+    #: Direct-head inputs beyond the pooled `context` and `memory` (memoryvla only), each added to
+    #: the head's first-layer pre-activation through a zero-initialised projection, so a policy
+    #: trained without them keeps its function exactly when they are added (warm starts):
+    #: 'perceptual_fused': the memory graph's fused perceptual tokens, flattened (not pooled);
+    #: 'image_tokens': the encoder's image tokens (position-carrying), read by `head_queries`
+    #: cross-attention queries made from the pooled features (a cue-conditioned look at the scene).
+    head_extras: tuple = ()
+    head_queries: int = 4
     time_dim: int = 16
     steps: int = 10
     train_steps: int = 100
@@ -368,11 +376,16 @@ class MemoryVLAEncoder(Graph):
             TensorSpec('cognitive', 'float32', [1, cfg.cognitive_dim]),
             TensorSpec('context', 'float32', [cfg.dim]),
         ]
+        #: With head extra 'image_tokens': the backbone's image tokens [S, d] are an output too.
+        self.image_tokens = sum(stem.tokens for stem in self.backbone.stems) if 'image_tokens' in cfg.head_extras else 0
+        if self.image_tokens:
+            self.outputs.append(TensorSpec('image_tokens', 'float32', [self.image_tokens, cfg.dim]))
 
     def forward(self, *args: torch.Tensor) -> tuple:
         n = self.num_cameras
         tokens, context = self.backbone(list(args[:n]), args[n], args[n + 1])
-        return self.perceptual(tokens, context), self.cognitive(context).unsqueeze(1), context
+        out = (self.perceptual(tokens, context), self.cognitive(context).unsqueeze(1), context)
+        return out + (tokens[:, :self.image_tokens],) if self.image_tokens else out
 
 
 def rope_tables(positions: torch.Tensor, head_dim: int, base: float = 10000.0) -> tuple:
@@ -538,22 +551,69 @@ class MemoryVLAMemory(Graph):
         return tuple(results)
 
 
+class TokenRead(nn.Module):
+    """`queries` cross-attention queries, made from the pooled features, read a token set [B, S, d];
+    their outputs, flattened, go through a zero-initialised projection to `out_dim`."""
+
+    def __init__(self, width: int, dim: int, heads: int, queries: int, out_dim: int) -> None:
+        super().__init__()
+        self.count = queries
+        self.queries = nn.Parameter(torch.randn(queries, dim) * 0.5)
+        self.from_features = nn.Linear(width, dim)
+        self.norm_kv = nn.LayerNorm(dim)
+        self.attn = CrossAttention(dim, heads)
+        self.norm_out = nn.LayerNorm(queries * dim)
+        self.out = nn.Linear(queries * dim, out_dim)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, pooled: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        q = self.queries.unsqueeze(0) + self.from_features(pooled).unsqueeze(1)  # [B, q, d]
+        kv = self.norm_kv(tokens)
+        h, _ = self.attn(q, kv, kv)
+        return self.out(self.norm_out(h.reshape(h.shape[0], -1)))
+
+
 class DirectHead(Graph):
-    """MLP from the features to the normalised chunk [B, k, A]."""
+    """MLP from the features to the normalised chunk [B, k, A].
+
+    The 1-D features ([d]) are concatenated and normalised into the first layer. Token-set features
+    (cfg.head_extras: 'perceptual_fused' [N, d], flattened; 'image_tokens' [S, d], read by
+    TokenRead) each add a zero-initialised projection to the first layer's pre-activation, so at
+    initialisation the head computes what it computes without them."""
 
     def __init__(self, cfg: PolicyConfig, features: list) -> None:
         super().__init__()
         self.chunk, self.action_dim = cfg.chunk, cfg.action_dim
-        width = sum(int(s.shape[0]) for s in features)
+        self.roles = ['pooled' if len(s.shape) == 1 else ('read' if s.name == 'image_tokens' else 'flat') for s in features]
+        width = sum(int(s.shape[0]) for s, r in zip(features, self.roles) if r == 'pooled')
         self.norm = nn.LayerNorm(width)
         self.mlp = nn.Sequential(nn.Linear(width, cfg.head_hidden), nn.GELU(),
                                  nn.Linear(cfg.head_hidden, cfg.head_hidden), nn.GELU(),
                                  nn.Linear(cfg.head_hidden, cfg.chunk * cfg.action_dim))
+        self.extras = nn.ModuleList()
+        for s, role in zip(features, self.roles):
+            if role == 'flat':
+                flat = int(s.shape[0]) * int(s.shape[1])
+                proj = nn.Linear(flat, cfg.head_hidden)
+                nn.init.zeros_(proj.weight)
+                nn.init.zeros_(proj.bias)
+                self.extras.append(nn.Sequential(nn.LayerNorm(flat), proj))
+            elif role == 'read':
+                self.extras.append(TokenRead(width, int(s.shape[1]), cfg.heads, cfg.head_queries, cfg.head_hidden))
         self.inputs = list(features)
         self.outputs = [TensorSpec('actions', 'float32', [cfg.chunk, cfg.action_dim])]
 
     def forward(self, *features: torch.Tensor) -> torch.Tensor:
-        h = self.mlp(self.norm(torch.cat(features, dim=-1)))
+        pooled = self.norm(torch.cat([f for f, r in zip(features, self.roles) if r == 'pooled'], dim=-1))
+        h = self.mlp[0](pooled)
+        extras = iter(self.extras)
+        for f, role in zip(features, self.roles):
+            if role == 'flat':
+                h = h + next(extras)(f.reshape(f.shape[0], -1))
+            elif role == 'read':
+                h = h + next(extras)(pooled, f)
+        h = self.mlp[1:](h)
         return h.reshape(h.shape[0], self.chunk, self.action_dim)
 
 
@@ -614,8 +674,19 @@ class Policy(nn.Module):
             self.encoder = MemoryVLAEncoder(cfg)
             self.memory = MemoryVLAMemory(cfg)
             features = [TensorSpec('context', 'float32', [cfg.dim]), TensorSpec('memory', 'float32', [cfg.dim])]
+            unknown = set(cfg.head_extras) - {'perceptual_fused', 'image_tokens'}
+            if unknown:
+                raise ValueError(f"PolicyConfig.head_extras: unknown {sorted(unknown)} (known: 'perceptual_fused', 'image_tokens')")
+            if cfg.head_extras and cfg.head != 'direct':
+                raise ValueError(f"PolicyConfig.head_extras needs head 'direct', got {cfg.head!r}")
+            if 'perceptual_fused' in cfg.head_extras:
+                features.append(TensorSpec('perceptual_fused', 'float32', [cfg.perceptual_tokens, cfg.perceptual_dim]))
+            if 'image_tokens' in cfg.head_extras:
+                features.append(TensorSpec('image_tokens', 'float32', [self.encoder.image_tokens, cfg.dim]))
         else:
             raise ValueError(f"PolicyConfig.memory must be 'none', 'hamlet' or 'memoryvla', got {cfg.memory!r}")
+        if cfg.head_extras and cfg.memory != 'memoryvla':
+            raise ValueError(f'PolicyConfig.head_extras is for memoryvla policies, this one is {cfg.memory!r}')
         if cfg.head == 'direct':
             self.head: Graph = DirectHead(cfg, features)
         else:

@@ -135,10 +135,12 @@ FAMILIES = ('memoryless', 'hamlet', 'memoryvla')
 def family_config(family: str, *, height: int, width: int, channels: int, proprio_dim: int, num_tasks: int,
                   action_dim: int, chunk: int = 8, window: int = 32, dim: int = 64, heads: int = 4,
                   conv_channels: tuple = (16, 32, 64), head_hidden: int = 256, capacity: int = 16,
-                  perceptual_tokens: int = 4, moment_tokens: int = 4, head: str = 'direct', head_steps: int = 10) -> PolicyConfig:
+                  perceptual_tokens: int = 4, moment_tokens: int = 4, head: str = 'direct', head_steps: int = 10,
+                  head_extras: tuple = ()) -> PolicyConfig:
     """The trained reference policies: one backbone width for every family (three stride-2 convs
     (16, 32, 64) over 64 x 64 -> 8 x 8 tokens of width 64), a direct regression head, or a flow
-    head (`head_steps` Euler steps) that samples one of the expert's modes instead of their mean."""
+    head (`head_steps` Euler steps) that samples one of the expert's modes instead of their mean;
+    memoryvla's direct head may also read `head_extras` (models.PolicyConfig.head_extras)."""
     if family not in FAMILIES:
         raise ValueError(f'family must be one of {FAMILIES}, got {family!r}')
     common = dict(cameras=[CameraConfig('rgb', height, width, channels)], proprio_dim=proprio_dim,
@@ -146,12 +148,14 @@ def family_config(family: str, *, height: int, width: int, channels: int, propri
                   conv_channels=tuple(conv_channels), head=head, head_hidden=head_hidden, steps=head_steps)
     if head not in ('direct', 'flow'):
         raise ValueError(f"head must be 'direct' or 'flow' for the trained families, got {head!r}")
+    if head_extras and family != 'memoryvla':
+        raise ValueError(f'head_extras are for the memoryvla family, not {family!r}')
     if family == 'memoryless':
         return PolicyConfig(memory='none', **common)
     if family == 'hamlet':
         return PolicyConfig(memory='hamlet', moment_tokens=moment_tokens, window=window, memory_blocks=2, **common)
     return PolicyConfig(memory='memoryvla', capacity=capacity, write='fused', perceptual_tokens=perceptual_tokens,
-                        perceptual_dim=dim, cognitive_dim=dim, **common)
+                        perceptual_dim=dim, cognitive_dim=dim, head_extras=tuple(head_extras), **common)
 
 
 def config_to_dict(cfg: PolicyConfig) -> dict:
@@ -164,6 +168,7 @@ def config_from_dict(d: dict) -> PolicyConfig:
     d = dict(d)
     d['cameras'] = [CameraConfig(**c) for c in d['cameras']]
     d['conv_channels'] = tuple(d['conv_channels'])
+    d['head_extras'] = tuple(d.get('head_extras', ()))
     return PolicyConfig(**d)
 
 
@@ -343,7 +348,10 @@ def _unroll_memoryvla(policy: Policy, env: dict, batch: int, calls: int) -> dict
     # MemoryVLAMemory's pooled output, for all calls at once
     pooled = [torch.stack(fused_all[name], dim=1).mean(dim=2) for name, *_ in streams]  # [B, C, d] each
     memory = mem.out(mem.norm(torch.cat(pooled, dim=-1)))
-    return {'memory': memory.reshape(batch * calls, memory.shape[-1])}
+    out = {'memory': memory.reshape(batch * calls, memory.shape[-1])}
+    for name, n, d, *_ in streams:  # the fused tokens, as the memory graph outputs them (head extras)
+        out[f'{name}_fused'] = torch.stack(fused_all[name], dim=1).reshape(batch * calls, n, d)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -444,7 +452,10 @@ def _unroll_memoryvla_stacked(policy: Policy, env: dict, batch: int, calls: int)
     fused = torch.stack(fused_all, dim=2)  # [S, B, C, N, d]
     pooled = [fused[s, :, :, :n].mean(dim=2) for s, n in enumerate(ns)]
     memory = mem.out(mem.norm(torch.cat(pooled, dim=-1)))
-    return {'memory': memory.reshape(batch * calls, memory.shape[-1])}
+    out = {'memory': memory.reshape(batch * calls, memory.shape[-1])}
+    for s, (name, n) in enumerate(zip(names, ns)):  # the fused tokens, as the memory graph outputs them (head extras)
+        out[f'{name}_fused'] = fused[s, :, :, :n].reshape(batch * calls, n, d)
+    return out
 
 
 def _consolidate_stacked(entries: torch.Tensor, times: torch.Tensor, capacity: int, inv_n: torch.Tensor) -> tuple:
