@@ -138,21 +138,38 @@ export const MemorySpecSchema = z.discriminatedUnion('kind', [
 ]);
 export type MemorySpec = z.infer<typeof MemorySpecSchema>;
 
+/** The head noise modes: the sampler's initial noise drawn afresh every call, or once per episode. */
+export const HEAD_NOISE_MODES = ['call', 'episode'] as const;
+export type HeadNoise = (typeof HEAD_NOISE_MODES)[number];
+
+/**
+ * `head.noise` of an iterative head: 'call' (the default) draws x0 afresh for every policy call;
+ * 'episode' draws it once per episode and reuses it, so a sampler over a multi-modal expert keeps
+ * to one mode for a whole episode instead of switching between modes from call to call.
+ */
+const headNoise = z.enum(HEAD_NOISE_MODES, { error: `must be ${HEAD_NOISE_MODES.map((m) => `'${m}'`).join(' or ')}` }).optional();
+
 export const HeadSpecSchema = z.discriminatedUnion('kind', [
   /** The head graph outputs the chunk directly. */
-  z.strictObject({ kind: z.literal('direct') }),
+  z.strictObject({ kind: z.literal('direct'), noise: z.never({ error: "only an iterative head (kind 'flow' or 'ddim') draws noise; a 'direct' head takes no 'noise'" }).optional() }),
   /** Flow matching: x0 ~ N(0, I), x_{t+dt} = x_t + dt * v(x_t, t) for t = 0 .. 1 in `steps` Euler steps. */
-  z.strictObject({ kind: z.literal('flow'), steps: bounded(L.samplerSteps) }),
+  z.strictObject({ kind: z.literal('flow'), steps: bounded(L.samplerSteps), noise: headNoise }),
   /** DDIM (eta = 0) over a linear beta schedule of `train_steps`, `steps` sampling steps; the head predicts the noise. */
   z.strictObject({
     kind: z.literal('ddim'),
     steps: bounded(L.samplerSteps),
+    noise: headNoise,
     train_steps: bounded(L.trainSteps),
     beta_start: positiveFinite,
     beta_end: positiveFinite,
   }),
 ]);
 export type HeadSpec = z.infer<typeof HeadSpecSchema>;
+
+/** The head's noise mode: 'call' unless an iterative head says 'episode' (a direct head draws none). */
+export function headNoiseMode(head: HeadSpec): HeadNoise {
+  return head.kind === 'direct' ? 'call' : (head.noise ?? 'call');
+}
 
 export const ManifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),

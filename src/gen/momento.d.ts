@@ -1395,6 +1395,9 @@ export namespace momento {
             /** MemorySnapshot noiseSpare. */
             noiseSpare: number;
 
+            /** MemorySnapshot episodeNoise. */
+            episodeNoise?: (momento.v1.Tensor.$Properties|null);
+
             /**
              * Creates a new MemorySnapshot instance using the specified properties.
              * @param [properties] Properties to set
@@ -1457,6 +1460,9 @@ export namespace momento {
 
                 /** MemorySnapshot noiseSpare */
                 noiseSpare?: (number|null);
+
+                /** MemorySnapshot episodeNoise */
+                episodeNoise?: (momento.v1.Tensor.$Properties|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -3403,6 +3403,7 @@ export const momento = $root.momento = (() => {
              * @property {number|null} [noiseState] MemorySnapshot noiseState
              * @property {boolean|null} [hasNoiseSpare] MemorySnapshot hasNoiseSpare
              * @property {number|null} [noiseSpare] MemorySnapshot noiseSpare
+             * @property {momento.v1.Tensor.$Properties|null} [episodeNoise] MemorySnapshot episodeNoise
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3500,6 +3501,14 @@ export const momento = $root.momento = (() => {
             MemorySnapshot.prototype.noiseSpare = 0;
 
             /**
+             * MemorySnapshot episodeNoise.
+             * @member {momento.v1.Tensor.$Properties|null|undefined} episodeNoise
+             * @memberof momento.v1.MemorySnapshot
+             * @instance
+             */
+            MemorySnapshot.prototype.episodeNoise = null;
+
+            /**
              * Creates a new MemorySnapshot instance using the specified properties.
              * @function create
              * @memberof momento.v1.MemorySnapshot
@@ -3548,6 +3557,8 @@ export const momento = $root.momento = (() => {
                     writer.uint32(/* id 7, wireType 0 =*/56).bool(message.hasNoiseSpare);
                 if (message.noiseSpare != null && $Object.hasOwnProperty.call(message, "noiseSpare") && !$Object.is(message.noiseSpare, 0))
                     writer.uint32(/* id 8, wireType 1 =*/65).double(message.noiseSpare);
+                if (message.episodeNoise != null && $Object.hasOwnProperty.call(message, "episodeNoise"))
+                    $root.momento.v1.Tensor.encode(message.episodeNoise, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3658,6 +3669,12 @@ export const momento = $root.momento = (() => {
                                 message.noiseSpare = value;
                             else
                                 delete message.noiseSpare;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            message.episodeNoise = $root.momento.v1.Tensor.decode(reader, reader.size(), $undefined, _depth + 1, message.episodeNoise);
                             continue;
                         }
                     }

@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { stepSlots } from '../bundle/contract.js';
 import { outputProblems } from '../bundle/graph-contract.js';
-import type { GraphRole, Manifest } from '../bundle/manifest.js';
+import { headNoiseMode, type GraphRole, type Manifest } from '../bundle/manifest.js';
 import { loadGraphs, readManifest, type BundleGraphs, type LoadOptions } from '../bundle/load.js';
 import { BundleError } from '../core/errors.js';
 import type { MemoryStats, Observation, StageTimings, StepResult } from '../core/types.js';
@@ -196,7 +196,7 @@ export class Policy implements AsyncDisposable {
     if (episodes.size !== items.length) throw new RangeError('stepBatch: an episode appears twice in one batch (one step at a time per episode)');
     for (const { episode } of items) {
       if (episode.busy) throw new Error(`policy '${this.name}': a step of this episode is already running (one step at a time per episode)`);
-      if (!this.owns(episode)) throw new TypeError(`policy '${this.name}': the episode belongs to bundle '${episode.manifest.name}' (memory '${episode.memory.kind}'), not to this policy`);
+      if (!this.owns(episode)) throw new TypeError(`policy '${this.name}': the episode belongs to bundle '${episode.manifest.name}' (memory '${episode.memory.kind}', head noise '${episode.headNoise}'), not to this policy`);
     }
     for (const { episode } of items) episode.busy = true;
     try {
@@ -210,6 +210,7 @@ export class Policy implements AsyncDisposable {
   private memoryKeyCache: string | undefined;
 
   private owns(episode: EpisodeState): boolean {
+    if (episode.headNoise !== headNoiseMode(this.manifest.head)) return false;
     if (episode.memory.kind === 'none') return this.memorySpec.kind === 'none';
     // Episodes made by this policy share its spec object; others compare by value.
     if (episode.memory.spec === this.memorySpec) return true;
@@ -251,7 +252,8 @@ export class Policy implements AsyncDisposable {
     };
     const k = m.action.chunk;
     const A = m.action.names.length;
-    // Each row samples from a copy of its episode's noise generator; the position is committed below.
+    // Each row samples from a copy of its episode's noise generator (or reuses its episode's own noise,
+    // head.noise 'episode'); the position is committed below.
     const rows: SamplerRow[] = items.map((item) => ({ item, noise: item.episode.forkNoise() }));
     let chunks: Float32Array;
     let t1: number, t2: number, t3: number;
@@ -284,7 +286,7 @@ export class Policy implements AsyncDisposable {
             const out = await this.runGraph('head', this.feedsFor(m.graphs.head.inputs, board, extra), N, plan);
             return (out['actions'] as Feed).data as Float32Array;
           },
-          (x) => rows.forEach(({ noise }, b) => noise.fillNormal(x, b * k * A, k * A)),
+          (x) => rows.forEach(({ item, noise }, b) => item.episode.initialNoise(noise, x, b * k * A)),
           { prefixes: items.map((item) => this.normalisedPrefix(item.prefix)), perPositionTime: this.perPositionTime },
         );
       }

@@ -1,7 +1,8 @@
 // A memory snapshot from a client (restore) checked at the server's boundary before the policy
 // sees it: every number it carries must be finite (timesteps, the noise spare, the float32 data of
-// every token tensor) and the step a safe integer, or a restored session would answer every later
-// step with non-finite chunks. Refusals name the field: restore.snapshot.banks[0].entries[3].tokens.
+// every token tensor and of the episode noise) and the step a safe integer, or a restored session
+// would answer every later step with non-finite chunks. Refusals name the field:
+// restore.snapshot.banks[0].entries[3].tokens.
 import { pb, type momento } from '../core/wire.js';
 import { ServerFault, shown } from './fault.js';
 
@@ -29,4 +30,5 @@ export function checkSnapshotValues(snapshot: momento.v1.IMemorySnapshot): void 
     }),
   );
   (snapshot.window?.moments ?? []).forEach((m, i) => checkTensor(m, `${at}.window.moments[${i}]`));
+  checkTensor(snapshot.episodeNoise, `${at}.episode_noise`);
 }
