@@ -2,6 +2,8 @@
 // (timestep, tokens [N, d]), oldest first. Past capacity, the most similar adjacent pair is
 // merged into its average (consolidation), so retrieval cost stays O(L) for any episode length.
 // FIFO eviction (drop the oldest entry) is the ablation MemoryVLA compares consolidation with.
+// The entries sit in one contiguous store per bank, so that filling the read graph's inputs is one
+// sequential copy: the graph run between two steps evicts them from the cache (BENCHMARKS, issue 12).
 import type { momento } from '../core/wire.js';
 import { tensorFromProto, tensorToProto } from './snapshot.js';
 
@@ -23,7 +25,11 @@ export const EVICTIONS: readonly Eviction[] = ['merge', 'fifo'];
 
 export interface BankEntry {
   readonly timestep: number;
-  /** [N, d], row-major; owned by the bank, do not modify. */
+  /**
+   * [N, d], row-major: a view into the bank's store, owned by the bank, do not modify. The next
+   * write, consolidate, reset or restore may move other entries' tokens into it; copy what must
+   * outlive that.
+   */
   readonly tokens: Float32Array;
 }
 
@@ -43,7 +49,14 @@ export class MemoryBank {
   readonly dim: number;
   readonly eviction: Eviction;
 
-  #entries: BankEntry[] = [];
+  // Entry i is #times[i] and #store[i*stride, (i+1)*stride), oldest first, i < #size. One row more
+  // than the capacity holds a write before it is consolidated. Allocated on the first write, so a
+  // bank built only to check a write costs nothing.
+  #store = new Float32Array(0);
+  #times = new Float64Array(0);
+  #size = 0;
+  // The `entries` views, built on the first read after a change.
+  #views: BankEntry[] | undefined;
   // #similarity[i] is the mean token cosine of entries i and i+1. A write or a merge changes at
   // most two pairs, so keeping them avoids recomputing all L pairs (each O(N d)) every step.
   #similarity: number[] = [];
@@ -62,12 +75,23 @@ export class MemoryBank {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#size;
   }
 
-  /** The entries, oldest first. */
+  /**
+   * The entries, oldest first; the same array and views on every read until the next write,
+   * consolidate, reset or restore, which invalidates them (see `BankEntry.tokens`).
+   */
   get entries(): readonly BankEntry[] {
-    return this.#entries;
+    if (this.#views === undefined) {
+      const stride = this.stride;
+      const views: BankEntry[] = [];
+      for (let i = 0; i < this.#size; i++) {
+        views.push({ timestep: this.#times[i] ?? 0, tokens: this.#store.subarray(i * stride, (i + 1) * stride) });
+      }
+      this.#views = views;
+    }
+    return this.#views;
   }
 
   /** Floats per entry, N * d. */
@@ -94,19 +118,14 @@ export class MemoryBank {
     this.#checkRoom('times', times, (slot + 1) * L);
     this.#checkRoom('mask', mask, (slot + 1) * L);
     const base = slot * L;
-    for (let i = 0; i < L; i++) {
-      const entry = this.#entries[i];
-      const at = (base + i) * stride;
-      if (entry === undefined) {
-        bank.fill(0, at, at + stride);
-        times[base + i] = 0;
-        mask[base + i] = 0;
-      } else {
-        bank.set(entry.tokens, at);
-        times[base + i] = entry.timestep;
-        mask[base + i] = 1;
-      }
-    }
+    const size = this.#size;
+    // One sequential copy of the bank (bytes, so NaN payloads go as written), zeros after it.
+    bank.set(this.#store.subarray(0, size * stride), base * stride);
+    bank.fill(0, (base + size) * stride, (base + L) * stride);
+    for (let i = 0; i < size; i++) times[base + i] = this.#times[i] ?? 0;
+    times.fill(0, base + size, base + L);
+    mask.fill(1, base, base + size);
+    mask.fill(0, base + size, base + L);
   }
 
   /** Throws, naming the problem, when `write(timestep, tokens)` would; changes nothing. */
@@ -119,10 +138,10 @@ export class MemoryBank {
     if (!Number.isFinite(timestep)) {
       throw new RangeError(`MemoryBank.write: timestep must be finite, got ${timestep}${this.#where()}`);
     }
-    const last = this.#entries.at(-1);
-    if (last !== undefined && timestep < last.timestep) {
+    const last = this.#size > 0 ? (this.#times[this.#size - 1] ?? 0) : undefined;
+    if (last !== undefined && timestep < last) {
       throw new RangeError(
-        `MemoryBank.write: timestep must be >= ${last.timestep} (the newest entry's), got ${timestep}${this.#where()}`,
+        `MemoryBank.write: timestep must be >= ${last} (the newest entry's), got ${timestep}${this.#where()}`,
       );
     }
   }
@@ -133,10 +152,13 @@ export class MemoryBank {
    */
   write(timestep: number, tokens: Float32Array): WriteResult {
     this.checkWrite(timestep, tokens);
-    const last = this.#entries.at(-1);
-    // slice() of the same array type copies bytes, so NaN payloads survive as written.
-    this.#entries.push({ timestep, tokens: tokens.slice() });
-    if (last !== undefined) this.#similarity.push(this.#pairSimilarity(this.#entries.length - 2));
+    if (this.#store.length === 0) this.#allocate();
+    // set() between arrays of the same type copies bytes, so NaN payloads survive as written.
+    this.#store.set(tokens, this.#size * this.stride);
+    this.#times[this.#size] = timestep;
+    this.#size++;
+    this.#views = undefined;
+    if (this.#size > 1) this.#similarity.push(this.#pairSimilarity(this.#size - 2));
     return this.consolidate();
   }
 
@@ -146,25 +168,38 @@ export class MemoryBank {
    * timestep averaged. With FIFO eviction, drops the oldest entries instead.
    */
   consolidate(): WriteResult {
+    const stride = this.stride;
+    const store = this.#store;
+    const times = this.#times;
     if (this.eviction === 'fifo') {
-      const evicted = Math.max(0, this.#entries.length - this.capacity);
-      this.#entries.splice(0, evicted);
+      const evicted = Math.max(0, this.#size - this.capacity);
+      if (evicted > 0) {
+        // copyWithin moves bytes, so NaN payloads survive.
+        store.copyWithin(0, evicted * stride, this.#size * stride);
+        times.copyWithin(0, evicted, this.#size);
+        this.#size -= evicted;
+        this.#views = undefined;
+      }
       this.#similarity.splice(0, evicted);
       return { merges: 0, mergedAt: [], evicted };
     }
     const mergedAt: number[] = [];
-    while (this.#entries.length > this.capacity) {
+    while (this.#size > this.capacity) {
       const i = this.#mostSimilarPair();
-      const left = this.#entries[i];
-      const right = this.#entries[i + 1];
-      if (left === undefined || right === undefined) throw new Error('MemoryBank: similarity cache out of sync');
-      const tokens = new Float32Array(this.stride);
-      for (let k = 0; k < tokens.length; k++) tokens[k] = 0.5 * ((left.tokens[k] ?? 0) + (right.tokens[k] ?? 0));
-      // The new entry replaces both; their arrays are dropped with them.
-      this.#entries.splice(i, 2, { timestep: midpoint(left.timestep, right.timestep), tokens });
+      if (i + 1 >= this.#size) throw new Error('MemoryBank: similarity cache out of sync');
+      // The average goes into row i in place (each element is read before it is written), then
+      // the rows after i + 1 move down by one over the right one.
+      const left = i * stride;
+      const right = left + stride;
+      for (let k = 0; k < stride; k++) store[left + k] = 0.5 * ((store[left + k] ?? 0) + (store[right + k] ?? 0));
+      times[i] = midpoint(times[i] ?? 0, times[i + 1] ?? 0);
+      store.copyWithin(right, right + stride, this.#size * stride);
+      times.copyWithin(i + 1, i + 2, this.#size);
+      this.#size--;
+      this.#views = undefined;
       this.#similarity.splice(i, 1);
       if (i > 0) this.#similarity[i - 1] = this.#pairSimilarity(i - 1);
-      if (i < this.#entries.length - 1) this.#similarity[i] = this.#pairSimilarity(i);
+      if (i < this.#size - 1) this.#similarity[i] = this.#pairSimilarity(i);
       mergedAt.push(i);
     }
     return { merges: mergedAt.length, mergedAt };
@@ -172,7 +207,9 @@ export class MemoryBank {
 
   /** Empties the bank for a new episode. */
   reset(): void {
-    this.#entries = [];
+    // The store is kept for the next episode; rows past the size are never read.
+    this.#size = 0;
+    this.#views = undefined;
     this.#similarity = [];
   }
 
@@ -181,7 +218,7 @@ export class MemoryBank {
     return {
       stream: this.stream,
       capacity: this.capacity,
-      entries: this.#entries.map((e, i) => ({
+      entries: this.entries.map((e, i) => ({
         timestep: e.timestep,
         tokens: tensorToProto(`${this.stream}[${i}]`, [this.tokens, this.dim], e.tokens),
       })),
@@ -194,7 +231,7 @@ export class MemoryBank {
   }
 
   /**
-   * Validates a snapshot into fresh entries and returns the function that swaps them in (which
+   * Validates a snapshot into a fresh store and returns the function that swaps them in (which
    * cannot fail), so that a caller can validate every bank of an episode before changing any.
    * With `before`, every entry's timestep must be below it (the step the episode resumes at).
    */
@@ -213,10 +250,12 @@ export class MemoryBank {
         `MemoryBank.restore: 'entries' must hold at most ${this.capacity}, got ${raw.length}${this.#where()}`,
       );
     }
-    const entries: BankEntry[] = [];
+    const stride = this.stride;
+    const store = new Float32Array((this.capacity + 1) * stride);
+    const times = new Float64Array(this.capacity + 1);
     for (const [i, e] of raw.entries()) {
       const timestep = e.timestep ?? 0;
-      const previous = entries.at(-1)?.timestep ?? -Infinity;
+      const previous = i > 0 ? (times[i - 1] ?? 0) : -Infinity;
       if (!Number.isFinite(timestep) || timestep < previous) {
         throw new RangeError(
           `MemoryBank.restore: 'entries[${i}].timestep' must be finite and >= ${previous}, got ${timestep}${this.#where()}`,
@@ -231,11 +270,16 @@ export class MemoryBank {
         throw new RangeError(`MemoryBank.restore: 'entries[${i}].tokens' is missing${this.#where()}`);
       }
       const { data } = tensorFromProto(e.tokens, [this.tokens, this.dim], `entries[${i}].tokens${this.#where()}`);
-      entries.push({ timestep, tokens: data });
+      store.set(data, i * stride);
+      times[i] = timestep;
     }
     return () => {
-      this.#entries = entries;
-      this.#similarity = entries.slice(1).map((_, i) => this.#pairSimilarity(i));
+      this.#store = store;
+      this.#times = times;
+      this.#size = raw.length;
+      this.#views = undefined;
+      this.#similarity = [];
+      for (let i = 0; i + 1 < this.#size; i++) this.#similarity.push(this.#pairSimilarity(i));
     };
   }
 
@@ -255,9 +299,10 @@ export class MemoryBank {
   // Mean over the N tokens of cos(tokens_i[n], tokens_{i+1}[n]), in float64. A zero token has
   // cosine 0; a non-finite one counts as -Infinity so that it is merged only when nothing else can be.
   #pairSimilarity(i: number): number {
-    const a = this.#entries[i]?.tokens;
-    const b = this.#entries[i + 1]?.tokens;
-    if (a === undefined || b === undefined) throw new Error(`MemoryBank: no pair at ${i}`);
+    if (i < 0 || i + 1 >= this.#size) throw new Error(`MemoryBank: no pair at ${i}`);
+    const store = this.#store;
+    const a = i * this.stride;
+    const b = a + this.stride;
     const d = this.dim;
     let sum = 0;
     for (let n = 0; n < this.tokens; n++) {
@@ -265,8 +310,8 @@ export class MemoryBank {
       let aa = 0;
       let bb = 0;
       for (let k = n * d; k < (n + 1) * d; k++) {
-        const x = a[k] ?? 0;
-        const y = b[k] ?? 0;
+        const x = store[a + k] ?? 0;
+        const y = store[b + k] ?? 0;
         dot += x * y;
         aa += x * x;
         bb += y * y;
@@ -276,6 +321,11 @@ export class MemoryBank {
     }
     const mean = sum / this.tokens;
     return Number.isFinite(mean) ? mean : -Infinity;
+  }
+
+  #allocate(): void {
+    this.#store = new Float32Array((this.capacity + 1) * this.stride);
+    this.#times = new Float64Array(this.capacity + 1);
   }
 
   #positiveInteger(field: string, value: number): number {
