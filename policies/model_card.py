@@ -132,7 +132,7 @@ def card(bundle: str) -> str:
     for r in runs:
         lines.append(f"| {r['run']} | {r['date']} | {r['gpu']} | {r['init'] or 'scratch'} | {r['data']}; {r['expert']}{'; ' + r['note'] if r.get('note') else ''} | {r['steps']} | {r['batch_episodes']} | {r['lr']} | {r['seconds']} |")
     if runs:
-        lines += ['', f"Total: {sum(r['steps'] or 0 for r in runs):,} steps in {sum(r['seconds'] or 0 for r in runs)} s of training (devices as listed)."]
+        lines += ['', f"Total: {sum(r['steps'] or 0 for r in runs):,} steps in {sum(r['seconds'] or 0 for r in runs):,.1f} s of training (devices as listed)."]
     fv = t.get('final_val_loss')
     lines += ['', f"Final loss ({'flow-matching velocity' if head['kind'] == 'flow' else 'normalised chunk'} MSE) {t['final_loss']:.4f}"
               + (f", validation {fv:.4f}" if fv is not None else '') + '.', '']
