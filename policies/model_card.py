@@ -2,7 +2,8 @@
 train.json (the last training run), training-runs.json (every run, oldest first), parity.json and
 the runtime's evaluations in eval/ (`momento eval --json`): eval-<N>.json on test configurations
 with parameters inside the training ranges, beyond-<factor>-<N>.json with every phase-length /
-count parameter at factor x the longest trained. Stdlib only.
+count parameter at factor x the longest trained; eval/NOTES.md, where present, is quoted as the
+card's findings. Stdlib only.
 
     python3 policies/model_card.py [--new-run] policies/memoryvla-sim [...]
 
@@ -173,6 +174,12 @@ def card(bundle: str) -> str:
             lines += [f"What was looked at: the window (T = {mem.get('window')} calls) against the longest episodes; HAMLET records "
                       'no retrieval attention, so a miss where the cue is older than the window is the window, otherwise the '
                       'training (see the validation loss per task in train.json).', '']
+    notes = os.path.join(bundle, 'eval', 'NOTES.md')
+    if os.path.exists(notes):
+        # What a person found looking into the misses (by parameter, failure kinds), kept beside the
+        # evaluations it is about; the card quotes it as written.
+        with open(notes) as fh:
+            lines += ['## Findings (`eval/NOTES.md`)', '', fh.read().strip(), '']
     home = 'policies/' + os.path.basename(os.path.normpath(bundle))  # where the bundle is committed
     lines += ['Reproduce: `npm run build && node dist/src/cli/main.js eval --policy ' + home + ' --task all --episodes 200 --split test '
               '--json ' + home + '/eval/eval-200.json --svg ' + home + '/eval/success.svg` (and `--beyond 1.5`, `--beyond 2` into '

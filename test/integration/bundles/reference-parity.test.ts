@@ -36,7 +36,10 @@ function observation(o: ParityStep['observation'], index: number): Observation {
   };
 }
 
-describe.each(['hamlet-sim', 'hamlet-t4-sim', 'memoryvla-sim', 'memoryless-sim'])('%s', (name) => {
+// The candidates of policies/candidates/ (retrained on the parameterised tasks) where their
+// parity.json was written: memoryvla-sim's head also reads the fused perceptual tokens and the
+// image tokens (train.py --head-extras).
+describe.each(['hamlet-sim', 'hamlet-t4-sim', 'memoryvla-sim', 'memoryless-sim', 'candidates/2026-12-02/memoryvla-sim'])('%s', (name) => {
   it('matches PyTorch on 100 recorded calls', async () => {
     const dir = join(ROOT, 'policies', name);
     const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as Parity;
