@@ -31,6 +31,27 @@ const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).i
 
 const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 
+const USAGE = `usage: npm run bench -- [section …] [bundle …] [options]
+sections: policy, record, sim (all three when none is named), or one of server, ros, gpu, live on its own
+  policy, record, sim: --device cpu|gpu|auto --threads N --steps 300 --seconds 1.5 --out FILE
+  gpu:    [bundle …] --configs cpu-1t,cpu-4t,webgpu --batches 1,8,32,64 --seconds 1 --no-realistic --no-auto --out FILE
+  live:   --episodes 100 --concurrency 48 --only NAME|DIR,… --latency 0,150 --tasks a,b --params legacy|drawn --out FILE
+  server: [bundle] --seconds 4 --out FILE;  ros: --out FILE
+BENCHMARKS.md says what each section measures.`;
+
+// A bad option or value ends the bench with its message, as the CLI does (the stack with
+// MOMENTO_DEBUG=1), not with Node's report of an uncaught error.
+process.on('uncaughtException', (err) => {
+  console.error(`momento bench: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env['MOMENTO_DEBUG'] && err instanceof Error) console.error(err.stack);
+  process.exit(1);
+});
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
 if (process.argv[2] === 'live') {
   // The live section alone: real-time episodes take minutes, the rest of the bench seconds.
   const { values: live } = parseArgs({

@@ -1,0 +1,38 @@
+// `npm run bench` at the boundary a user touches: a mistyped option ends with the bench's own
+// message (not Node's report of an uncaught error with a stack), and --help prints the usage.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, type CliResult } from '../../helpers/cli.js';
+
+function runBench(args: readonly string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bench/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', MOMENTO_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench', () => {
+  it.each([
+    [['gpu', '--jsn', 'x.json'], "Unknown option '--jsn'"],
+    [['gpu', '--configs', 'cpu-2t'], "--configs: unknown config 'cpu-2t' (known: cpu-1t, cpu-4t, webgpu)"],
+    [['--steps=0', 'record'], "--steps: expected a positive number, got '0'"],
+  ])('%j ends with the message and exit code 1, no stack', async (args, message) => {
+    const r = await runBench(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`momento bench: ${message}`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const r = await runBench(['gpu', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run bench -- /);
+    expect(r.stdout).toContain('gpu:');
+  });
+});
