@@ -169,19 +169,16 @@ async function timeRow(policy: Policy, floor: GraphFloor, observations: readonly
     return ms;
   };
   // Warm-up: two rounds always, then one more unless a round is already slow. The first two calls
-  // at a new batch size are both slow (the first opens a static batch bucket's session; the second
-  // is still 4x a warm call, cause not traced): hamlet-sim at B = 64 on 1 CPU thread takes 227 and 373 ms, then
-  // 89-95 ms, and with one warm-up round that second call made the row read 1.6-1.9x raw. A row
-  // predicted (from the previous batch size) to take longer than its whole budget per round is
-  // then timed once: a big model at B = 64 on a small CPU spends seconds per round.
+  // at a new batch size are both slow (the first opens a static batch bucket's session; the
+  // second is still 4x a warm call, cause not traced): hamlet-sim at B = 64 on 1 CPU thread takes
+  // 227 and 373 ms, then 89-95 ms, and with one warm-up round that second call made the row read
+  // 1.6-1.9x raw. A row predicted (from the previous batch size) to take longer than its whole
+  // budget per round is then timed once: a big model at B = 64 on a small CPU spends seconds per round.
   const slow = estimateMs > 1000 * o.secondsPerRow;
-  await momento(false);
-  await floor.run(batch);
-  const second = (await momento(false)) + (await floor.run(batch));
-  for (let i = 0; !slow && second < 500 && i < 1; i++) {
-    await momento(false);
-    await floor.run(batch);
-  }
+  const round = async (): Promise<number> => (await momento(false)) + (await floor.run(batch));
+  await round();
+  const second = await round();
+  if (!slow && second < 500) await round();
   const minIterations = slow ? 1 : o.minIterations;
   const steps: number[] = [];
   const raws: number[] = [];

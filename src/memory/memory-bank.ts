@@ -138,8 +138,8 @@ export class MemoryBank {
     if (!Number.isFinite(timestep)) {
       throw new RangeError(`MemoryBank.write: timestep must be finite, got ${timestep}${this.#where()}`);
     }
-    const last = this.#size > 0 ? (this.#times[this.#size - 1] ?? 0) : undefined;
-    if (last !== undefined && timestep < last) {
+    const last = this.#times[this.#size - 1] ?? -Infinity; // -Infinity while the bank is empty
+    if (timestep < last) {
       throw new RangeError(
         `MemoryBank.write: timestep must be >= ${last} (the newest entry's), got ${timestep}${this.#where()}`,
       );

@@ -10,9 +10,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { timeoutMs?: number; cwd?: string; env?: Readonly<Record<string, string>> } = {}): Promise<CliResult> {
+/** `entry`: the program under src/ to run (default the CLI, `cli/main.ts`; the bench is `bench/main.ts`). */
+export function runCli(args: readonly string[], options: { timeoutMs?: number; cwd?: string; env?: Readonly<Record<string, string>>; entry?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, FORCE_COLOR: '0', ...options.env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', options.entry ?? 'cli/main.ts'), ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, FORCE_COLOR: '0', ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,21 +1,9 @@
 // `npm run bench` at the boundary a user touches: a mistyped option ends with the bench's own
 // message (not Node's report of an uncaught error with a stack), and --help prints the usage.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, type CliResult } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli.js';
 
-function runBench(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/bench/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', MOMENTO_DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runBench = (args: readonly string[]) => runCli(args, { entry: 'bench/main.ts', env: { MOMENTO_DEBUG: '' } });
 
 describe('npm run bench', () => {
   it.each([
