@@ -59,8 +59,7 @@ export async function openSession(file: string, device: Device, settings: Sessio
   };
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
+    ...threadOptions(threads),
     ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };
   const create = (bytes: Uint8Array | undefined, options: ort.InferenceSession.SessionOptions) => (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file, options));
@@ -78,7 +77,8 @@ export async function openSession(file: string, device: Device, settings: Sessio
       const onDevice = deviceOutputs.length > 0 ? [...deviceOutputs, ...(packOnGpu ? pack.outputs : [])] : [];
       const location = provider === 'webgpu' && onDevice.length > 0 ? { preferredOutputLocation: Object.fromEntries(onDevice.map((n) => [n, 'gpu-buffer' as const])) } : {};
       const tuned = provider === 'webgpu' ? webgpuSessionOptions(tuning) : { executionProviders: [provider] };
-      return { session: await create(model(packOnGpu), { ...base, ...location, ...tuned }), provider, packed: packOnGpu };
+      const extra = { ...base.extra, ...tuned.extra };
+      return { session: await create(model(packOnGpu), { ...base, ...location, ...tuned, ...(Object.keys(extra).length > 0 ? { extra } : {}) }), provider, packed: packOnGpu };
     } catch (err) {
       errors.push(`${provider}: ${explain(err)}`);
     }
@@ -86,6 +86,21 @@ export async function openSession(file: string, device: Device, settings: Sessio
   const reason = errors.join('; ') || 'no GPU provider in this onnxruntime-node build';
   if (device === 'gpu') throw new Error(`no GPU execution provider could run it: ${reason}`);
   return { session: await cpu(), provider: 'cpu', fallbackReason: reason, packed: packOnCpu };
+}
+
+/**
+ * Intra-op threads, and whether idle pool threads spin. onnxruntime's default has each session's
+ * pool threads spin after a run, waiting for the next parallel section; every graph and every
+ * static-batch bucket has its own session and pool, so a policy's pools take turns spinning on the
+ * same cores, and a host running several sessions with threads > 1 ends up oversubscribed
+ * (BENCHMARKS.md, "Spinning thread pools"). momento turns spinning off where a session has a pool
+ * (threads > 1); MOMENTO_ORT_SPIN=1 restores onnxruntime's default for a whole process.
+ */
+export function threadOptions(threads: number, env: NodeJS.ProcessEnv = process.env): Pick<ort.InferenceSession.SessionOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'extra'> {
+  const text = env['MOMENTO_ORT_SPIN'];
+  if (text !== undefined && text !== '0' && text !== '1') throw new RangeError(`MOMENTO_ORT_SPIN: expected 0 or 1, got ${JSON.stringify(text)}`);
+  const spin = text === '1';
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, ...(threads > 1 && !spin ? { extra: { 'session.intra_op.allow_spinning': '0' } } : {}) };
 }
 
 export function describeInputs(session: ort.InferenceSession): TensorDecl[] {
