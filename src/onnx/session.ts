@@ -77,8 +77,7 @@ export async function openSession(file: string, device: Device, settings: Sessio
       const onDevice = deviceOutputs.length > 0 ? [...deviceOutputs, ...(packOnGpu ? pack.outputs : [])] : [];
       const location = provider === 'webgpu' && onDevice.length > 0 ? { preferredOutputLocation: Object.fromEntries(onDevice.map((n) => [n, 'gpu-buffer' as const])) } : {};
       const tuned = provider === 'webgpu' ? webgpuSessionOptions(tuning) : { executionProviders: [provider] };
-      const extra = { ...base.extra, ...tuned.extra };
-      return { session: await create(model(packOnGpu), { ...base, ...location, ...tuned, ...(Object.keys(extra).length > 0 ? { extra } : {}) }), provider, packed: packOnGpu };
+      return { session: await create(model(packOnGpu), { ...base, ...location, ...tuned, extra: { ...base.extra, ...tuned.extra } }), provider, packed: packOnGpu };
     } catch (err) {
       errors.push(`${provider}: ${explain(err)}`);
     }
@@ -93,7 +92,7 @@ export async function openSession(file: string, device: Device, settings: Sessio
  * pool threads spin after a run, waiting for the next parallel section; every graph and every
  * static-batch bucket has its own session and pool, so a policy's pools take turns spinning on the
  * same cores, and a host running several sessions with threads > 1 ends up oversubscribed
- * (BENCHMARKS.md, "Spinning thread pools"). momento turns spinning off where a session has a pool
+ * (BENCHMARKS.md, "H200 host, fourth round"). momento turns spinning off where a session has a pool
  * (threads > 1); MOMENTO_ORT_SPIN=1 restores onnxruntime's default for a whole process.
  */
 export function threadOptions(threads: number, env: NodeJS.ProcessEnv = process.env): Pick<ort.InferenceSession.SessionOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'extra'> {
