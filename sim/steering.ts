@@ -33,7 +33,17 @@ export function carryTo(from: Point, goal: Point): ArmCommand {
   return steerToward(from, goal, arrived ? -1 : 1);
 }
 
-/** What experts send while the task ignores actions: stay still, gripper open. */
+/** What experts send while the task ignores actions and nothing shown yet says where to go: stay still, gripper open. */
 export function idle(): ArmCommand {
   return IDLE_COMMAND;
+}
+
+/**
+ * What experts send while the task ignores actions (the arm is held or retracting) once the scene
+ * has shown where to go next: the move toward `goal`, gripper open. It costs nothing in the
+ * simulator, and it keeps behaviour cloning's target from depending on when the lock ends, which
+ * nothing in an observation shows (an idle label there makes a policy guess the release time).
+ */
+export function pointAt(from: Point, goal: Point): ArmCommand {
+  return steerToward(from, goal, -1);
 }

@@ -4,7 +4,7 @@
 import { TOUCH_RADIUS, armAtHome, distance, driveArm, holdArm, retractArm } from '../arm.js';
 import type { ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
-import { idle, touch } from '../steering.js';
+import { idle, pointAt, touch } from '../steering.js';
 import { capacityParam, param, phaseParam, scaledMaxSteps } from './params.js';
 import type { TaskParams } from './params.js';
 import { armView, enterPhase, fail } from './task.js';
@@ -135,9 +135,16 @@ export const buttonSequence: TaskDefinition<ButtonSequenceState, ButtonSequenceV
 
   view: (state) => ({ arm: armView(state.arm), buttons: looks(state) }),
 
+  // While the arm is held (the cue, the retract after a press) the expert points (gripper open)
+  // at the next button once the cue has shown it, so its label does not depend on when the press
+  // phase starts (steering.pointAt); before the first light nothing says where to go: idle.
   expert(state) {
     const next = state.order[state.pressed];
-    return state.phase === 'press' && next !== undefined ? touch(state.arm, buttons(state.params)[next] as Point) : idle();
+    if (next === undefined) return idle();
+    const goal = buttons(state.params)[next] as Point;
+    if (state.phase === 'press') return touch(state.arm, goal);
+    if (state.phase === 'cue' && state.phaseStep < param(state.params, 'lead_in')) return idle();
+    return pointAt(state.arm, goal);
   },
 
   // The order is invisible once the cue ends: press the leftmost button not yet marked.

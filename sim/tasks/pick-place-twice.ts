@@ -6,7 +6,7 @@ import { HOME, TOUCH_RADIUS, armAtHome, distance, driveArm, holdArm, isHome, ret
 import type { ArmCommand, ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
 import type { SeededRandom } from '../random.js';
-import { carryTo, idle, steerToward, touch } from '../steering.js';
+import { carryTo, pointAt, steerToward, touch } from '../steering.js';
 import { param, phaseParam } from './params.js';
 import type { TaskParams } from './params.js';
 import { armView, enterPhase, fail } from './task.js';
@@ -155,12 +155,13 @@ export const pickPlaceTwice: TaskDefinition<PickPlaceTwiceState, PickPlaceTwiceV
 
   view: (state) => ({ arm: armView(state.arm), pads: [{ ...state.pads[0] }, { ...state.pads[1] }], blockPad: state.blockPad }),
 
+  // While the arm retracts or waits at home the expert points (gripper open) at its next goal, so
+  // its label does not depend on when the pause ends (steering.pointAt).
   expert(state) {
     const { arm } = state;
-    if (state.phase !== 'work') return idle();
     if (arm.holding) return carryTo(arm, state.pads[otherPad(state.pickedFrom ?? 0)]);
-    if (state.placements === PLACEMENTS || state.blockPad === null) return touch(arm, FINISH);
-    return touch(arm, state.pads[state.blockPad]);
+    const goal = state.placements === PLACEMENTS || state.blockPad === null ? FINISH : state.pads[state.blockPad];
+    return state.phase === 'work' ? touch(arm, goal) : pointAt(arm, goal);
   },
 
   memoryless(view, random) {

@@ -4,7 +4,7 @@
 import { TOUCH_RADIUS, armAtHome, distance, driveArm, holdArm } from '../arm.js';
 import type { ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
-import { idle, touch } from '../steering.js';
+import { pointAt, touch } from '../steering.js';
 import { capacityParam, param, phaseParam, scaledMaxSteps } from './params.js';
 import type { TaskParams } from './params.js';
 import { armView, enterPhase, fail } from './task.js';
@@ -108,9 +108,11 @@ export const rememberColour: TaskDefinition<RememberColourState, RememberColourV
 
   view: (state) => ({ arm: armView(state.arm), pads: [...state.pads], cue: state.phase === 'cue' ? state.cue : null }),
 
+  // While the arm is held the expert already points (gripper open) at the cue's pad: the cue is
+  // shown from the first step, and the choice's start is not (steering.pointAt).
   expert(state) {
-    if (state.phase !== 'choose') return idle();
-    return touch(state.arm, slots(state.params)[state.pads.indexOf(state.cue)] as Point);
+    const goal = slots(state.params)[state.pads.indexOf(state.cue)] as Point;
+    return state.phase === 'choose' ? touch(state.arm, goal) : pointAt(state.arm, goal);
   },
 
   // Without the cue every colour is equally likely: always go for red (present at every count).

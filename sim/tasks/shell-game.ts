@@ -5,7 +5,7 @@ import { TOUCH_RADIUS, armAtHome, distance, driveArm, holdArm } from '../arm.js'
 import type { ArmState, Point } from '../arm.js';
 import { COLOURS } from '../canvas.js';
 import type { Canvas } from '../canvas.js';
-import { steerToward, touch } from '../steering.js';
+import { pointAt, touch } from '../steering.js';
 import { capacityParam, param, phaseParam, scaledMaxSteps } from './params.js';
 import type { TaskParams } from './params.js';
 import { armView, enterPhase, fail } from './task.js';
@@ -174,7 +174,7 @@ export const shellGame: TaskDefinition<ShellGameState, ShellGameView> = {
   // that holds the block. That costs nothing in the simulator but gives behaviour cloning a target
   // at every call that depends on tracking the block, not only at the final choice.
   expert: (state) =>
-    state.phase === 'choose' ? touch(state.arm, slots(state.params)[state.blockSlot] as Point) : steerToward(state.arm, cupCentres(state)[state.blockSlot] as Point, -1),
+    state.phase === 'choose' ? touch(state.arm, slots(state.params)[state.blockSlot] as Point) : pointAt(state.arm, cupCentres(state)[state.blockSlot] as Point),
 
   // Nothing visible tells the cups apart, so any fixed choice is as good as any other: the leftmost.
   memoryless: (view) => touch(view.arm, view.cups[0] ?? { x: 0.5, y: 0.6 }),
