@@ -342,6 +342,10 @@ phase parity_eval
 for name in "${names[@]}"; do
   bundle=$WORK/bundles/$name
   [[ -f "$bundle/train.json" && -f "$bundle/policy.json" ]] || continue
+  # A continued run appends to the history of the bundle it started from.
+  if [[ -n "${INIT_DIR:-}" && -f "$INIT_DIR/$name/training-runs.json" && ! -f "$bundle/training-runs.json" ]]; then
+    cp "$INIT_DIR/$name/training-runs.json" "$bundle/training-runs.json"
+  fi
   "$PYTHON" policies/model_card.py --new-run "$bundle" || say "WARNING: model card of $name failed"
 done
 phase cards

@@ -72,7 +72,8 @@ export function registerDemo(program: Command): void {
         'memory: the policy as trained. chance: the best memoryless strategy at each episode\'s parameters (sim/README.md), averaged over the episodes; ' +
           'memory - chance: the lead in points. cleared: the same policy with its memory emptied before every step (its memoryless ablation; in range only). ' +
           `twin: ${DEMO_TWIN}, the memoryless twin of hamlet-sim (the HAMLET network with a window of one call), not of ${first.bundle}. ` +
-          'The reference bundles were trained on the fixed timings from before task parameters (sim/README.md, legacy values): expect them to fall off away from those.',
+          'The reference bundles (2.0.0) were trained on training configurations with every task parameter drawn from its training range (sim/README.md); ' +
+          'beyond those ranges memoryvla-sim holds on remember-colour and pick-place-twice and falls to chance on shell-game and button-sequence (its MODEL_CARD.md says where).',
       );
     });
 }

@@ -1,16 +1,20 @@
 // Runtime memory overrides (PolicyOptions.memoryOverride) on real graphs. memoryvla-tiny (L = 4,
 // bank axis symbolic) under FIFO eviction and capacities 1, 2 and 8 gives the chunks and banks
 // that the Python reference loop computed with the same overrides (memory-variants.json, written
-// by policies/export_test_bundles.py). memoryvla-sim (bank axis fixed at 16) masks a smaller
-// capacity and refuses a larger one. Overrides are validated with errors naming bundle and value.
-import { readFileSync } from 'node:fs';
+// by policies/export_test_bundles.py). memoryvla-sim (2.0.0, bank axis symbolic) pads 2L; a copy
+// of it declared with the bank axis fixed at 16 (as bundles exported before the symbolic axis
+// were, e.g. its 1.0.0) masks a smaller capacity and refuses a larger one. Overrides are validated
+// with errors naming bundle and value.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BundleError } from '../../../src/core/errors.js';
 import type { BankState } from '../../../src/memory/bank-state.js';
 import type { EpisodeState } from '../../../src/policy/episode.js';
 import { Policy } from '../../../src/policy/policy.js';
 import { ROOT } from '../../helpers/cli.js';
+import { setDeclaredDim } from '../../helpers/onnx-edit.js';
 import { BUNDLES, readReference, toObservation } from '../../helpers/reference.js';
 
 interface VariantStep { index: number; chunk: number[]; memory: Record<string, { size: number; timesteps: number[]; merged_at: number[]; attention: number[] }> }
@@ -86,8 +90,40 @@ describe('memoryvla-tiny with memory overrides against the Python reference loop
   });
 });
 
-describe('memoryvla-sim (bank axis fixed at 16 slots)', () => {
-  const dir = join(ROOT, 'policies', 'memoryvla-sim');
+/** A copy of memoryvla-sim whose memory graph declares the bank axis as 16 (file and manifest). */
+function fixedBankCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'momento-fixed-bank-'));
+  cpSync(join(ROOT, 'policies', 'memoryvla-sim'), dir, { recursive: true, filter: (f) => !f.endsWith('.pt') && !f.includes('/eval') });
+  const manifestPath = join(dir, 'policy.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { graphs: Record<string, { file: string; inputs: { name: string; shape: (number | string)[] }[]; outputs: { name: string; shape: (number | string)[] }[] }> };
+  const memory = manifest.graphs['memory']!;
+  for (const t of [...memory.inputs, ...memory.outputs]) {
+    if (t.shape[1] !== 'slots') continue;
+    t.shape[1] = 16;
+    setDeclaredDim(join(dir, memory.file), t.name, 1, 16);
+  }
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return dir;
+}
+
+describe('memoryvla-sim (2.0.0: bank axis symbolic)', () => {
+  it('capacity 2L pads: the bank fills past 16 entries before it merges', async () => {
+    await using policy = await Policy.load(join(ROOT, 'policies', 'memoryvla-sim'), { memoryOverride: { capacity: 32 } });
+    expect(policy.memorySpec).toMatchObject({ capacity: 32, slots: 32, eviction: 'merge' });
+    const episode = policy.newEpisode(0);
+    // 20 calls (the reference episode's observations, cycled): past L = 16 with no merge yet.
+    const calls = Array.from({ length: 20 }, (_, i) => observations[i % observations.length]!);
+    for (const [i, o] of calls.entries()) {
+      const r = await policy.step(episode, { ...o, cameras: [{ ...o.cameras[0]!, height: 64, width: 64, data: upscale(o.cameras[0]!.data) }] });
+      expect(r.memory.merges).toBe(0);
+      expect(r.memory.streams.map((s) => s.entries)).toEqual([i + 1, i + 1]);
+    }
+  });
+});
+
+describe('memoryvla-sim declared with the bank axis fixed at 16 slots', () => {
+  const dir = fixedBankCopy();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('capacity L/4 masks: 16 slots fed, slots 4.. empty with mask 0, consolidation at 4', async () => {
     await using policy = await Policy.load(dir, { attention: true, memoryOverride: { capacity: 4 } });

@@ -36,10 +36,9 @@ function observation(o: ParityStep['observation'], index: number): Observation {
   };
 }
 
-// The candidates of policies/candidates/ (retrained on the parameterised tasks) where their
-// parity.json was written: memoryvla-sim's head also reads the fused perceptual tokens and the
-// image tokens (train.py --head-extras).
-describe.each(['hamlet-sim', 'hamlet-t4-sim', 'memoryvla-sim', 'memoryless-sim', 'candidates/2026-12-02/memoryvla-sim'])('%s', (name) => {
+// Every reference bundle (2.0.0: memoryvla-sim, whose head also reads the fused perceptual tokens
+// and the image tokens, train.py --head-extras, hamlet-sim and the twin; hamlet-t4-sim is 1.0.0).
+describe.each(['hamlet-sim', 'hamlet-t4-sim', 'memoryvla-sim', 'memoryless-sim'])('%s', (name) => {
   it('matches PyTorch on 100 recorded calls', async () => {
     const dir = join(ROOT, 'policies', name);
     const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as Parity;

@@ -12,14 +12,33 @@ import { BUNDLES } from '../../helpers/reference.js';
 const sim = readManifest(join(ROOT, 'policies', 'memoryvla-sim')).manifest;
 const tiny = readManifest(join(BUNDLES, 'memoryvla-tiny')).manifest;
 const withMemory = (m: Manifest, memory: object): Manifest => ({ ...m, memory: { ...m.memory, ...memory } as Manifest['memory'] });
+/** `m` as a bundle exported before the symbolic bank axis declares it (memoryvla-sim 1.0.0): fixed at 16. */
+const fixedBank = (m: Manifest): Manifest => {
+  const memory = m.graphs.memory!;
+  const fix = (t: (typeof memory.inputs)[number]) => (t.shape[1] === 'slots' ? { ...t, shape: [t.shape[0]!, 16, ...t.shape.slice(2)] } : t);
+  return { ...m, graphs: { ...m.graphs, memory: { ...memory, inputs: memory.inputs.map(fix), outputs: memory.outputs.map(fix) } } };
+};
+const simFixed = fixedBank(sim);
 
 function report(task: string, successes: number, episodes: number): TaskReport {
   return { task, episodes, successes, rate: successes / episodes, ...wilson(successes, episodes), meanSteps: 1, latencyP50Ms: 0, latencyP99Ms: 0, faults: 0, nonFiniteChunks: 0 };
 }
 
 describe('planMemoryAblation', () => {
-  it('memoryvla-sim (L = 16, bank axis fixed): 2L is skipped, naming the fixed slots', () => {
+  it('memoryvla-sim (L = 16, bank axis symbolic): every variant runs, 2L included', () => {
     const plan = planMemoryAblation(sim);
+    expect(plan.variants.map((v) => [v.id, v.capacity ?? null, v.skip ?? null])).toEqual([
+      ['as-trained', 16, null],
+      ['cleared', null, null],
+      ['fifo', 16, null],
+      ['capacity-4', 4, null],
+      ['capacity-8', 8, null],
+      ['capacity-32', 32, null],
+    ]);
+  });
+
+  it('memoryvla-sim declared with the bank axis fixed at 16: 2L is skipped, naming the fixed slots', () => {
+    const plan = planMemoryAblation(simFixed);
     expect(plan.variants.map((v) => [v.id, v.eviction ?? null, v.capacity ?? null, v.override ?? null, v.skip ?? null])).toEqual([
       ['as-trained', 'merge', 16, null, null],
       ['cleared', null, null, null, null],
@@ -52,7 +71,7 @@ describe('planMemoryAblation', () => {
 
 describe('ablation report', () => {
   it('pools tasks into the overall interval, writes rate [low, high] cells, and notes skipped rows', () => {
-    const plan = planMemoryAblation(sim);
+    const plan = planMemoryAblation(simFixed);
     const overall = overallReport([report('reach', 9, 10), report('shell-game', 3, 10)]);
     expect(overall).toEqual({ episodes: 20, successes: 12, rate: 0.6, ...wilson(12, 20) });
     const rows: AblationRow[] = plan.variants.map((variant, i) => {
