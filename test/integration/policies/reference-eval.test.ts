@@ -2,8 +2,8 @@
 // afford: 30 episodes per task on CPU, on test configurations (never trained on) with every task
 // parameter drawn from its training range (the eval defaults). memoryvla-sim beats the memoryless
 // twin — the same data, a flow head that samples one of the expert's modes — by at least 30 points
-// on every history-dependent task. hamlet-sim does not yet in range (shell-game: about 49 % against
-// the twin's 22 % on 200 episodes; its model card says so), so it is pinned at the legacy setting
+// on every history-dependent task. hamlet-sim does not yet in range (shell-game: 56.5 % against
+// the twin's 21.5 % on 200 episodes; its model card says so), so it is pinned at the legacy setting
 // only (every parameter at its legacy value, inside the training ranges), where it does.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
